@@ -1,0 +1,83 @@
+# Circlewise — `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/circlewise
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first Python >= 3.12 that really runs (pyenv shims exist but fail unless selected).
+PYTHON ?= $(shell for p in python3.13 python3.12 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[3-9]*/bin/python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3 2>/dev/null | sort -r) \
+	python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; \
+	done)
+
+.PHONY: help venv run serve demo migrate test lint format e2e test-postgres bench chromium clean
+
+help:
+	@echo "make run            set up everything and serve http://$(HOST):$(PORT) with demo data"
+	@echo "make test           lint + the whole test suite (SQLite)"
+	@echo "make test-postgres  the suite against PostgreSQL ($(PG_URL))"
+	@echo "make e2e            browser tests (installs Debian's chromium if missing)"
+	@echo "make bench          benchmarks; results in bench/results/"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Circlewise needs Python 3.12 or newer: install python3.13 or python3.12 (or with pyenv: 'pyenv install 3.13'), or pass PYTHON=/path/to/python3.12." >&2; exit 1; fi
+	@echo "Creating $(VENV) with $(PYTHON)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@touch $@
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	@$(MAKE) --no-print-directory serve
+
+# The web server and the background task worker together; Ctrl-C stops both.
+serve: $(STAMP)
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --interval 0.5 --no-reload & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload & \
+	wait
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+test: lint
+	$(BIN)/pytest -m "not e2e"
+
+test-postgres: $(STAMP)
+	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=5).close()" \
+	  || { echo "PostgreSQL is not reachable at $(PG_URL): start it or set PG_URL=postgres://user@host:port/db" >&2; exit 1; }
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e"
+
+chromium:
+	@command -v /usr/bin/chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+e2e: $(STAMP) chromium
+	$(BIN)/pytest -m e2e
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Circlewise: form, run and measure peer coaching circles."""

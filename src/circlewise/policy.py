@@ -1,0 +1,128 @@
+"""Who may see and do what. The one place that decides; views and the API only ask.
+
+Two rules run through every answer, so that nothing leaks between organisations or circles:
+- what a person may not *see* is reported as missing (404), never as forbidden;
+- what they may see but not *change* is forbidden (403).
+
+Organisation-level permissions come from the member's role (``ROLE_PERMISSIONS``); object-level
+answers (a programme, a circle) add who is in it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from circlewise.organisations.models import Membership, Role
+
+if TYPE_CHECKING:
+    from circlewise.accounts.models import User
+    from circlewise.circles.models import Circle
+    from circlewise.programmes.models import Programme
+
+__all__ = [
+    "ROLE_PERMISSIONS",
+    "Perm",
+    "can",
+    "can_manage_circle",
+    "can_see_circle",
+    "can_see_programme",
+    "enter_organisation",
+    "membership_or_404",
+    "require",
+]
+
+
+class Perm(StrEnum):
+    VIEW_ORGANISATION = "view_organisation"
+    VIEW_MEMBERS = "view_members"
+    MANAGE_MEMBERS = "manage_members"
+    VIEW_PROGRAMMES = "view_programmes"
+    MANAGE_PROGRAMMES = "manage_programmes"
+    START_CIRCLE = "start_circle"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(Perm),
+    Role.COACH: frozenset(
+        {Perm.VIEW_ORGANISATION, Perm.VIEW_MEMBERS, Perm.VIEW_PROGRAMMES, Perm.START_CIRCLE}
+    ),
+    Role.MEMBER: frozenset({Perm.VIEW_ORGANISATION, Perm.START_CIRCLE}),
+}
+
+
+def membership_or_404(user: User, organisation_slug: str) -> Membership:
+    """The user's membership of the organisation; 404 for anyone outside it."""
+    if not user.is_authenticated:
+        raise Http404("No such organisation.")
+    membership = (
+        Membership.objects.select_related("organisation", "user")
+        .filter(user=user, organisation__slug=organisation_slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such organisation.")
+    return membership
+
+
+def enter_organisation(request: HttpRequest, organisation_slug: str) -> Membership:
+    """Resolve the organisation a view works in, or 404; mark it as the page's organisation."""
+    membership = membership_or_404(request.user, organisation_slug)
+    request.organisation = membership.organisation  # type: ignore[attr-defined]
+    request.membership = membership  # type: ignore[attr-defined]
+    return membership
+
+
+def can(membership: Membership | None, perm: Perm) -> bool:
+    if membership is None:
+        return False
+    return perm in ROLE_PERMISSIONS.get(membership.role, frozenset())
+
+
+def require(membership: Membership, perm: Perm) -> None:
+    """Raise 403 unless the member's role grants ``perm``."""
+    if not can(membership, perm):
+        raise PermissionDenied(f"Your role in {membership.organisation} does not allow this.")
+
+
+def can_see_programme(membership: Membership, programme: Programme) -> bool:
+    """Admins and coaches see every programme; a participant sees the one they are in."""
+    if programme.organisation_id != membership.organisation_id:
+        return False
+    if can(membership, Perm.VIEW_PROGRAMMES):
+        return True
+    return programme.participants.filter(user_id=membership.user_id).exists()
+
+
+def _is_in_circle(user_id: int, circle: Circle) -> bool:
+    return circle.members.filter(user_id=user_id, left_at__isnull=True).exists()
+
+
+def can_see_circle(membership: Membership, circle: Circle) -> bool:
+    """Who may see a circle and its members.
+
+    Confidentiality: participants never see another circle's members unless that circle is
+    listed. Programme managers (admins) see the composition of every circle they formed.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return (
+        membership.role == Role.ADMIN
+        or circle.is_listed
+        or circle.host_id == user_id
+        or circle.coach_id == user_id
+        or _is_in_circle(user_id, circle)
+    )
+
+
+def can_manage_circle(membership: Membership, circle: Circle) -> bool:
+    """Change a circle (approve join requests, edit details, remove members)."""
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    if circle.programme_id is not None and membership.role == Role.ADMIN:
+        return True
+    return membership.user_id in (circle.host_id, circle.coach_id)

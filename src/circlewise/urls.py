@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from circlewise.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("circlewise.accounts.urls")),
+    path("o/", include("circlewise.organisations.urls")),
+    path("", include("circlewise.programmes.urls")),
+    path("", include("circlewise.circles.urls")),
+    path("api/", include("circlewise.api.urls")),
+    path("admin/", admin.site.urls),
+]

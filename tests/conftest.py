@@ -1,0 +1,59 @@
+"""Shared fixtures: one organisation with an admin, a coach, a member, and an outsider.
+
+Every organisation view is tested for all four (outsider 404, member without the role 403,
+the right role 200): see tests/test_permissions.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from circlewise.accounts.models import User
+from circlewise.organisations.models import Membership, Organisation, Role
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email: str, name: str = "") -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, name=name or email)
+    user.emailaddress_set.create(email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return Organisation.objects.create(name="Acme", slug="acme")
+
+
+def _member(organisation: Organisation, email: str, role: str) -> User:
+    user = make_user(email, email.split("@")[0].title())
+    Membership.objects.create(organisation=organisation, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def admin(organisation: Organisation) -> User:
+    return _member(organisation, "ada@acme.test", Role.ADMIN)
+
+
+@pytest.fixture
+def coach(organisation: Organisation) -> User:
+    return _member(organisation, "cody@acme.test", Role.COACH)
+
+
+@pytest.fixture
+def member(organisation: Organisation) -> User:
+    return _member(organisation, "mia@acme.test", Role.MEMBER)
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    other = Organisation.objects.create(name="Globex", slug="globex")
+    return _member(other, "otto@globex.test", Role.ADMIN)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

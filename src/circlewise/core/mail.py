@@ -1,0 +1,33 @@
+"""Sending email from templates: one place, so every message has the same shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+
+
+def absolute_url(path: str) -> str:
+    """A link for an email: emails have no request to build one from."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def send_templated(*, template: str, to: Iterable[str], context: Mapping[str, object]) -> int:
+    """Send ``email/<template>_subject.txt`` + ``email/<template>.txt`` to each address.
+
+    Each recipient gets their own message (so no one sees who else received it). Returns the
+    number of messages sent.
+    """
+    context = {"site_name": settings.SITE_NAME, **context}
+    subject = render_to_string(f"email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"email/{template}.txt", context)
+    messages = [
+        EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[address]
+        )
+        for address in to
+    ]
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 
 
@@ -29,5 +29,5 @@ def send_templated(*, template: str, to: Iterable[str], context: Mapping[str, ob
         )
         for address in to
     ]
-    with get_connection() as connection:
+    with mailers.default as connection:
         return connection.send_messages(messages) or 0

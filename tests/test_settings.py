@@ -1,0 +1,79 @@
+"""Settings: environment helpers, production safety, SQLite concurrency options."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from circlewise import settings as cw_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_parses_booleans_strictly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CW_FLAG", "yes")
+    assert cw_settings.envbool("CW_FLAG", False) is True
+    monkeypatch.setenv("CW_FLAG", "0")
+    assert cw_settings.envbool("CW_FLAG", True) is False
+    monkeypatch.setenv("CW_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="CW_FLAG must be a boolean"):
+        cw_settings.envbool("CW_FLAG", False)
+
+
+def test_it_rejects_a_non_numeric_integer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CW_PORT", "eighty")
+    with pytest.raises(ImproperlyConfigured, match="CW_PORT must be a whole number"):
+        cw_settings.envint("CW_PORT", 1)
+
+
+def test_it_splits_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CW_HOSTS", "a.example, b.example,,")
+    assert cw_settings.envlist("CW_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_it_refuses_production_without_a_secret_key() -> None:
+    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="circles.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_passes_the_deploy_check_in_production() -> None:
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 20 + "-production-key-that-is-long-and-random-enough-4f9a2c",
+        ALLOWED_HOSTS="circles.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_it_runs_sqlite_in_wal_mode_with_a_busy_timeout() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite-only settings")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 5000
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 	@echo "Creating $(VENV) with $(PYTHON)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 
 venv: $(STAMP)
@@ -77,7 +77,8 @@ e2e: $(STAMP) chromium
 	$(BIN)/pytest -m e2e
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from circlewise.accounts.models import TIME_ZONE_CHOICES, User
 
@@ -16,7 +17,12 @@ class SignupForm(forms.Form):
 
 
 class AccountSettingsForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, label="Time zone")
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        label="Time zone",
+        help_text="Times of sessions and reminders are shown in this time zone.",
+    )
+    language = forms.ChoiceField(choices=settings.LANGUAGES, label="Language")
 
     class Meta:
         model = User
@@ -28,11 +34,12 @@ class AccountSettingsForm(forms.ModelForm):
             "notify_circle_updates",
             "notify_reminders",
         ]
-        widgets = {"language": forms.Select()}
-        help_texts = {"pronouns": "Optional, e.g. she/her, they/them."}
+        help_texts = {"pronouns": "Optional, e.g. she/her, they/them. Shown next to your name."}
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        from django.conf import settings
 
-        self.fields["language"].widget.choices = settings.LANGUAGES
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="Token name",
+        help_text="What will use it, e.g. “HR system sync”.",
+    )

@@ -1,14 +1,22 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
-from circlewise.organisations.models import Organisation
+from circlewise.organisations import selectors
 
 
-def current_organisation(request: HttpRequest) -> dict[str, Organisation | None]:
-    """The organisation the page belongs to, so every page can say which one the user is in.
+def current_organisation(request: HttpRequest) -> dict[str, object]:
+    """The organisation the page belongs to, and the user's others for the switcher.
 
-    Views that work inside an organisation set ``request.organisation`` (via the policy helper's
-    membership lookup); nothing is looked up here.
+    Views that work inside an organisation set ``request.organisation`` (via
+    ``policy.enter_organisation``); nothing is looked up for it here. The switcher's list is lazy,
+    so pages that do not render it cost no query.
     """
-    return {"current_organisation": getattr(request, "organisation", None)}
+    user = request.user
+    return {
+        "current_organisation": getattr(request, "organisation", None),
+        "user_memberships": SimpleLazyObject(
+            lambda: list(selectors.memberships_of(user=user)) if user.is_authenticated else []
+        ),
+    }

@@ -1,18 +1,63 @@
-"""Changes to organisations and their members."""
+"""Changes to organisations, their members and invitations.
+
+Every function checks its rules before it writes and raises an ``OrganisationError`` with a
+message for the user when one is broken, so a refused change leaves nothing behind.
+"""
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from circlewise.accounts.models import User
-from circlewise.organisations.models import Membership, Organisation, Role
+from circlewise.core.errors import ServiceError
+from circlewise.core.mail import absolute_url, send_templated
+from circlewise.organisations import selectors
+from circlewise.organisations.models import (
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Organisation,
+    Role,
+)
+
+__all__ = [
+    "RESERVED_SLUGS",
+    "InvitationError",
+    "MembershipError",
+    "OrganisationError",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_decline",
+    "invitation_revoke",
+    "member_change_role",
+    "member_remove",
+    "organisation_create",
+]
+
+# Paths under /o/ that are not organisations.
+RESERVED_SLUGS = frozenset({"new", "invitations"})
+
+
+class OrganisationError(ServiceError):
+    pass
+
+
+class MembershipError(OrganisationError):
+    pass
+
+
+class InvitationError(OrganisationError):
+    pass
 
 
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:120] or "organisation"
     slug, n = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -21,6 +66,170 @@ def _unique_slug(name: str) -> str:
 @transaction.atomic
 def organisation_create(*, name: str, by: User) -> Organisation:
     """Create an organisation with its creator as the first admin."""
-    organisation = Organisation.objects.create(name=name.strip(), slug=_unique_slug(name))
+    name = name.strip()
+    if not name:
+        raise OrganisationError("Give the organisation a name.", field="name")
+    organisation = Organisation.objects.create(name=name, slug=_unique_slug(name))
     Membership.objects.create(organisation=organisation, user=by, role=Role.ADMIN)
     return organisation
+
+
+# Members --------------------------------------------------------------------------------------
+
+
+def _is_last_admin(membership: Membership) -> bool:
+    return (
+        membership.role == Role.ADMIN
+        and not Membership.objects.filter(
+            organisation_id=membership.organisation_id, role=Role.ADMIN
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def member_change_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """Give a member another role; an organisation always keeps at least one admin."""
+    if role not in Role.values:
+        raise MembershipError(f"“{role}” is not a role. Choose admin, coach or member.")
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if _is_last_admin(membership):
+        raise MembershipError(
+            f"{membership.user} is the only admin of {membership.organisation}. "
+            "Make someone else an admin first."
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, by: User) -> None:
+    """Remove someone from the organisation (not the last admin)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if _is_last_admin(membership):
+        raise MembershipError(
+            f"{membership.user} is the only admin of {membership.organisation} and cannot be "
+            "removed. Make someone else an admin first."
+        )
+    membership.delete()
+
+
+# Invitations ----------------------------------------------------------------------------------
+
+
+def invitation_create(
+    *, organisation: Organisation, email: str, role: str = Role.MEMBER, by: User
+) -> Invitation:
+    """Invite someone by email and send them the link.
+
+    An expired pending invitation to the same address is replaced; a live one is refused, as
+    is inviting someone who is already a member.
+    """
+    email = email.strip().lower()
+    if role not in Role.values:
+        raise InvitationError(
+            f"“{role}” is not a role. Choose admin, coach or member.", field="role"
+        )
+    with transaction.atomic():
+        if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+            raise InvitationError(f"{email} is already a member of {organisation}.", field="email")
+        pending = (
+            Invitation.objects.select_for_update()
+            .filter(organisation=organisation, email=email, status=InvitationStatus.PENDING)
+            .first()
+        )
+        if pending is not None:
+            if not pending.is_expired:
+                raise InvitationError(
+                    f"{email} already has a pending invitation, sent "
+                    f"{pending.created_at:%d %b %Y}. Revoke it first to send a new one.",
+                    field="email",
+                )
+            pending.status = InvitationStatus.REVOKED
+            pending.responded_at = timezone.now()
+            pending.save(update_fields=["status", "responded_at"])
+        invitation = Invitation.objects.create(
+            organisation=organisation, email=email, role=role, invited_by=by
+        )
+    send_templated(
+        template="invitation",
+        to=[email],
+        context={
+            "invitation": invitation,
+            "organisation": organisation,
+            "invited_by": by,
+            "url": absolute_url(reverse("organisations:invitation", args=[invitation.token])),
+        },
+    )
+    return invitation
+
+
+def _ensure_open(invitation: Invitation) -> None:
+    reason = selectors.invitation_closed_reason(invitation=invitation)
+    if reason:
+        raise InvitationError(reason)
+
+
+def _locked(invitation: Invitation) -> Invitation:
+    return (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
+    """Join the organisation with the invited role.
+
+    Only the account that owns the invited address, verified, may accept: the link alone is not
+    enough, so a forwarded email cannot give someone else a place.
+    """
+    invitation = _locked(invitation)
+    _ensure_open(invitation)
+    owns_address = EmailAddress.objects.filter(
+        user=by, email__iexact=invitation.email, verified=True
+    ).exists()
+    if not owns_address:
+        raise InvitationError(
+            f"This invitation is for {invitation.email}, but you are logged in as {by.email}. "
+            f"Log out and log in as {invitation.email} (or add and verify that address in your "
+            "account) to accept it."
+        )
+    if Membership.objects.filter(organisation=invitation.organisation, user=by).exists():
+        raise InvitationError(f"You are already a member of {invitation.organisation}.")
+    membership = Membership.objects.create(
+        organisation=invitation.organisation, user=by, role=invitation.role
+    )
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation) -> Invitation:
+    """Turn the invitation down. Holding the emailed link is enough: no account is needed."""
+    invitation = _locked(invitation)
+    _ensure_open(invitation)
+    invitation.status = InvitationStatus.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    """Withdraw a pending invitation so its link stops working."""
+    invitation = _locked(invitation)
+    if invitation.status != InvitationStatus.PENDING:
+        raise InvitationError(
+            f"The invitation to {invitation.email} is already "
+            f"{invitation.get_status_display().lower()}."
+        )
+    invitation.status = InvitationStatus.REVOKED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation

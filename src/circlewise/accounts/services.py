@@ -1,0 +1,50 @@
+"""Changes to a person's account: personal access tokens."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from circlewise.accounts.models import ApiToken, User
+from circlewise.core.errors import ServiceError
+
+__all__ = ["MAX_ACTIVE_TOKENS", "TokenError", "api_token_create", "api_token_revoke"]
+
+# Enough for a few scripts and integrations; more usually means old tokens were never revoked.
+MAX_ACTIVE_TOKENS = 20
+
+
+class TokenError(ServiceError):
+    pass
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Issue a token; return it with the raw key, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise TokenError("Give the token a name, so you know later what uses it.", field="name")
+    active = ApiToken.objects.active().filter(user=user)
+    if active.filter(name__iexact=name).exists():
+        raise TokenError(
+            f"You already have a token called “{name}”. Choose another name.", field="name"
+        )
+    if active.count() >= MAX_ACTIVE_TOKENS:
+        raise TokenError(
+            f"You have {MAX_ACTIVE_TOKENS} active tokens, the most allowed. Revoke one you no "
+            "longer use first."
+        )
+    return ApiToken.issue(user=user, name=name)
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    """Stop a token from working. Only its owner may revoke it."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.user_id != by.pk:
+        raise TokenError("That token belongs to someone else.")
+    if token.revoked_at is not None:
+        raise TokenError(f"The token “{token.name}” was already revoked.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,86 @@
+"""Reads about organisations, members and invitations."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from circlewise.accounts.models import User
+from circlewise.organisations.models import (
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Organisation,
+    Role,
+)
+
+__all__ = [
+    "admin_count",
+    "invitation_by_token",
+    "invitation_closed_reason",
+    "member_in",
+    "members_of",
+    "memberships_of",
+    "pending_invitations",
+]
+
+
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    """The organisations a person belongs to, by name."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def members_of(*, organisation: Organisation, query: str = "") -> QuerySet[Membership]:
+    """An organisation's members, optionally filtered by name, email or department."""
+    members = Membership.objects.filter(organisation=organisation).select_related(
+        "user", "manager__user"
+    )
+    query = query.strip()
+    if query:
+        members = members.filter(
+            Q(user__name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(department__icontains=query)
+        )
+    return members.order_by("user__name", "user__email")
+
+
+def member_in(*, organisation: Organisation, membership_id: int) -> Membership | None:
+    return (
+        Membership.objects.select_related("user")
+        .filter(organisation=organisation, pk=membership_id)
+        .first()
+    )
+
+
+def admin_count(*, organisation: Organisation) -> int:
+    return Membership.objects.filter(organisation=organisation, role=Role.ADMIN).count()
+
+
+def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        organisation=organisation, status=InvitationStatus.PENDING
+    ).select_related("invited_by")
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return Invitation.objects.select_related("organisation").filter(token=token).first()
+
+
+def invitation_closed_reason(*, invitation: Invitation) -> str:
+    """Why the invitation can no longer be answered, in the invitee's words; "" if it can."""
+    if invitation.status == InvitationStatus.ACCEPTED:
+        return "This invitation has already been accepted; the link works once."
+    if invitation.status == InvitationStatus.DECLINED:
+        return "This invitation was declined; ask an admin of the organisation for a new one."
+    if invitation.status == InvitationStatus.REVOKED:
+        return "This invitation was withdrawn by an admin of the organisation."
+    if invitation.is_expired:
+        return (
+            f"This invitation expired on {invitation.expires_at:%d %b %Y}; "
+            "ask an admin of the organisation to invite you again."
+        )
+    return ""

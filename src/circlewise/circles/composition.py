@@ -1,0 +1,356 @@
+"""From a programme and its participants to a :class:`circlewise.matching.Problem`.
+
+The engine knows nothing of Django; this module is the one place that translates a programme's
+composition rules into the engine's terms:
+
+- ``Programme.diversify`` -> diversified :class:`~circlewise.matching.Attribute` (an entry may be
+  a name, or ``{"name": ..., "weight": ...}``);
+- ``Programme.same`` -> ``Problem.same``;
+- reporting lines -> ``separate`` pairs (:func:`circlewise.matching.reporting_line_pairs`);
+- earlier circles of the organisation -> ``separate`` pairs, when the programme asks for it;
+- the meeting rule -> a ``same`` "meeting window" (hard) or an aligned UTC offset (preference);
+- manual pins of a formation run -> ``Problem.pinned``.
+
+People are identified in the problem by email (unique within a programme), so that the
+engine's messages name people in a way an admin recognises.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import numpy as np
+
+from circlewise.circles.models import CircleMember
+from circlewise.matching import Attribute, Problem, reporting_line_pairs
+from circlewise.organisations.models import Membership
+from circlewise.programmes.models import OverlapRule, Participant, Programme
+from circlewise.programmes.selectors import composition_values, utc_windows
+
+__all__ = [
+    "MEETING_WINDOW",
+    "Composition",
+    "compose",
+    "meeting_windows",
+]
+
+MEETING_WINDOW = "meeting_window"
+UTC_OFFSET = "utc_offset"
+SLOT_MINUTES = 15  # every UTC offset in use is a multiple of 15 minutes
+SLOTS_PER_WEEK = 7 * 24 * 60 // SLOT_MINUTES
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Assumed when a participant gave no availability: Monday to Friday, 9 to 5 in their time zone.
+DEFAULT_AVAILABILITY = tuple({"day": d, "start": "09:00", "end": "17:00"} for d in range(5))
+# Profile fields of an organisation membership that can stand in for a missing attribute.
+PROFILE_FIELDS = ("department", "level", "location", "job_title")
+
+
+@dataclass
+class Composition:
+    """A programme's problem, plus what the web app needs around it.
+
+    ``people`` maps each problem id (email) to its participant. ``left_out`` are participants who
+    cannot be placed in any circle under the hard rules (with ``warnings`` saying why); they are
+    not in ``problem``.
+    """
+
+    problem: Problem
+    people: dict[str, Participant]
+    left_out: list[Participant] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_ids(self, groups: Iterable[Iterable[int]]) -> list[list[str]]:
+        """Participant pks (as stored in a proposal) -> problem ids, dropping unknown people."""
+        by_pk = {participant.pk: key for key, participant in self.people.items()}
+        return [[by_pk[pk] for pk in group if pk in by_pk] for group in groups]
+
+    def to_pks(self, groups: Iterable[Iterable[str]]) -> list[list[int]]:
+        return [[self.people[key].pk for key in group] for group in groups]
+
+
+def _key(participant: Participant) -> str:
+    return participant.email.strip().lower()
+
+
+def _rules(programme: Programme) -> list[tuple[str, float]]:
+    rules = []
+    for entry in programme.diversify:
+        if isinstance(entry, Mapping):
+            rules.append((str(entry["name"]), float(entry.get("weight", 1.0))))
+        else:
+            rules.append((str(entry), 1.0))
+    return rules
+
+
+def _offset_minutes(time_zone: str, on: date) -> int:
+    try:
+        zone = zoneinfo.ZoneInfo(time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    offset = datetime.combine(on, time(12), tzinfo=zone).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def available_slots(participant: Participant, on: date) -> np.ndarray:
+    """The participant's weekly availability as UTC slots (a boolean row of SLOTS_PER_WEEK).
+
+    A slot counts only when an availability window covers it entirely; someone who gave no
+    availability is taken to work Monday to Friday, 9 to 5, in their time zone.
+    """
+    row = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+    windows = utc_windows(
+        participant.time_zone, participant.availability or DEFAULT_AVAILABILITY, week_of=on
+    )
+    for start, end in windows:
+        row[math.ceil(start / SLOT_MINUTES) : end // SLOT_MINUTES] = True
+    return row
+
+
+def _window_label(start_slot: int, session_minutes: int) -> str:
+    start = start_slot * SLOT_MINUTES
+    end = (start + session_minutes) % (7 * 1440)
+    day, minute = divmod(start, 1440)
+    return (
+        f"{DAYS[day]} {minute // 60:02d}:{minute % 60:02d}-"
+        f"{end % 1440 // 60:02d}:{end % 60:02d} UTC"
+    )
+
+
+def meeting_windows(
+    slots: np.ndarray, session_minutes: int, groups: Sequence[object] | None = None
+) -> list[str | None]:
+    """Give each person a weekly UTC window of the session's length that they can attend.
+
+    ``slots`` is a (people x SLOTS_PER_WEEK) boolean matrix. Within each group (people that
+    other "same" rules already keep together), repeatedly pick the window that the most
+    still-unassigned people can attend and give it to all of them. Returns one label per person
+    (e.g. ``"Tue 14:00-15:30 UTC"``), or None for someone with no window that long.
+
+    Why this and not pairwise rules: with several availability windows a week, pairwise overlap
+    does not imply a common time for the whole circle (A and B share Monday, B and C Tuesday,
+    A and C Wednesday), and the pairs grow with the square of the cohort. Equal window labels,
+    used as a "same" rule, guarantee that every circle has one time all its members can make, and
+    cost linear time and memory. It is stricter than needed (someone who could make two windows
+    is tied to one), which the greedy choice of the most popular windows keeps small.
+    """
+    people = slots.shape[0]
+    length = max(1, math.ceil(session_minutes / SLOT_MINUTES))
+    # can_start[p, s]: person p is free for `length` slots from slot s (the week wraps round).
+    wrapped = np.concatenate([slots, slots[:, : length - 1]], axis=1).astype(np.int32)
+    running = np.concatenate([np.zeros((people, 1), np.int32), wrapped.cumsum(axis=1)], axis=1)
+    can_start = (running[:, length:] - running[:, :-length])[:, :SLOTS_PER_WEEK] == length
+    labels: list[str | None] = [None] * people
+    group_of = list(groups) if groups is not None else [None] * people
+    members: dict[object, list[int]] = defaultdict(list)
+    for person, group in enumerate(group_of):
+        members[group].append(person)
+    for indices in members.values():
+        rest = np.array(indices)
+        while rest.size:
+            counts = can_start[rest].sum(axis=0)
+            best = int(counts.argmax())
+            if counts[best] == 0:
+                break
+            chosen = can_start[rest, best]
+            for person in rest[chosen]:
+                labels[int(person)] = _window_label(best, session_minutes)
+            rest = rest[~chosen]
+    return labels
+
+
+def _value(values: Mapping[str, object], name: str, profile: Mapping[str, object]) -> object:
+    """A composition value: the participant's answer, else their organisation profile's."""
+    value = values.get(name)
+    if value in (None, "", [], ()):
+        return profile.get(name) or None
+    return tuple(sorted(map(str, value))) if isinstance(value, list | tuple) else value
+
+
+def _kind(values: Sequence[object]) -> str:
+    present = [value for value in values if value is not None]
+    if any(isinstance(value, tuple) for value in present):
+        return "multi"
+    if present and all(
+        isinstance(value, int | float) and not isinstance(value, bool) for value in present
+    ):
+        return "numeric"
+    return "categorical"
+
+
+def _normalised(values: list[object], kind: str) -> list[object]:
+    if kind == "categorical":
+        return [None if value is None else str(value) for value in values]
+    return values
+
+
+def _profiles(programme: Programme, participants: Sequence[Participant]) -> dict[int, dict]:
+    user_ids = [p.user_id for p in participants if p.user_id]
+    rows = Membership.objects.filter(organisation=programme.organisation_id, user__in=user_ids)
+    return {row.user_id: {name: getattr(row, name) for name in PROFILE_FIELDS} for row in rows}
+
+
+def _reporting_pairs(
+    programme: Programme, participants: Sequence[Participant]
+) -> set[tuple[str, str]]:
+    """Pairs of participants in the same reporting line, up to ``separation_depth`` levels.
+
+    The chain runs through participants' ``manager_email``. A manager who is not a participant
+    still links the chain when their own manager is known from the organisation's memberships.
+    """
+    manager_of: dict[str, str | None] = {
+        _key(p): (p.manager_email.strip().lower() or None) for p in participants
+    }
+    memberships = {
+        m.user.email.lower(): (m.manager.user.email.lower() if m.manager else None)
+        for m in Membership.objects.filter(organisation=programme.organisation_id).select_related(
+            "user", "manager__user"
+        )
+    }
+    frontier = [manager for manager in manager_of.values() if manager]
+    for _ in range(programme.separation_depth):
+        above = []
+        for person in frontier:
+            if person not in manager_of:
+                manager_of[person] = memberships.get(person)
+                above.append(manager_of[person])
+        frontier = [manager for manager in above if manager]
+    ids = {_key(p) for p in participants}
+    pairs = reporting_line_pairs(manager_of, depth=programme.separation_depth)
+    return {pair for pair in pairs if pair[0] in ids and pair[1] in ids}
+
+
+def _previous_pairs(
+    programme: Programme, participants: Sequence[Participant]
+) -> set[tuple[str, str]]:
+    """Pairs of participants who shared a circle of one of the organisation's other programmes."""
+    ids = {_key(p) for p in participants}
+    seats = (
+        CircleMember.objects.filter(
+            circle__organisation=programme.organisation_id, circle__programme__isnull=False
+        )
+        .exclude(circle__programme=programme)
+        .values_list("circle_id", "email")
+    )
+    circles: dict[int, set[str]] = defaultdict(set)
+    for circle_id, email in seats:
+        if email.lower() in ids:
+            circles[circle_id].add(email.lower())
+    pairs: set[tuple[str, str]] = set()
+    for members in circles.values():
+        pairs.update(itertools.combinations(sorted(members), 2))
+    return pairs
+
+
+def _splittable(size: int, min_size: int, max_size: int) -> bool:
+    """Whether ``size`` people can be split into circles of ``min_size``..``max_size``."""
+    return size > 0 and math.ceil(size / max_size) * min_size <= size
+
+
+def _leave_out_small_groups(
+    ids: list[str], values: dict[str, list[object]], same: list[str], programme: Programme
+) -> tuple[set[int], list[str]]:
+    """People whose "same" group is too small for any circle, with a warning per group."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for index in range(len(ids)):
+        groups[tuple(values[name][index] for name in same)].append(index)
+    out: set[int] = set()
+    warnings = []
+    for key, members in groups.items():
+        if _splittable(len(members), programme.min_size, programme.max_size):
+            continue
+        out.update(members)
+        described = ", ".join(
+            f"{name.replace('_', ' ')} {'not given' if value is None else value}"
+            for name, value in zip(same, key, strict=True)
+        )
+        warnings.append(
+            f"{len(members)} {'person' if len(members) == 1 else 'people'} with {described}: "
+            f"cannot form circles of {programme.min_size}-{programme.max_size}; they are not "
+            "placed (change the rules or the size range, or place them by hand later)."
+        )
+    return out, warnings
+
+
+def compose(
+    programme: Programme,
+    participants: Sequence[Participant],
+    *,
+    pins: Mapping[str, str] | None = None,
+    leave_out: bool = True,
+) -> Composition:
+    """Build the engine's problem for ``participants`` of ``programme``.
+
+    ``pins`` maps participant pk (as a string, as stored on a formation run) to a circle key.
+    With ``leave_out``, people whose "same" group cannot fill a circle are set aside with a
+    warning instead of making the whole problem infeasible; checking an existing grouping keeps
+    everyone, so that the check reports what is wrong with it.
+    """
+    participants = list(participants)
+    profiles = _profiles(programme, participants)
+    ids = [_key(p) for p in participants]
+    rules = _rules(programme)
+    same = [str(name) for name in programme.same]
+    values: dict[str, list[object]] = {}
+    answers = []
+    for participant in participants:
+        participant.programme = programme  # shared, instead of one query per person
+        answers.append(composition_values(participant) | {"languages": participant.languages})
+    for name in dict.fromkeys([*(name for name, _ in rules), *same]):
+        raw = [
+            _value(answer, name, profiles.get(p.user_id, {}))
+            for p, answer in zip(participants, answers, strict=True)
+        ]
+        values[name] = _normalised(raw, _kind(raw))
+    attributes = [
+        Attribute(name, kind=_kind(values[name]), weight=weight)  # type: ignore[arg-type]
+        for name, weight in rules
+    ]
+    if programme.overlap_rule == OverlapRule.HARD:
+        slots = np.array([available_slots(p, programme.start_date) for p in participants])
+        slots = slots.reshape(len(participants), SLOTS_PER_WEEK)
+        groups = list(zip(*(values[name] for name in same), strict=True)) if same else None
+        values[MEETING_WINDOW] = meeting_windows(slots, programme.session_minutes, groups)
+        same.append(MEETING_WINDOW)
+    else:
+        offsets = [_offset_minutes(p.time_zone, programme.start_date) / 60 for p in participants]
+        values[UTC_OFFSET] = offsets
+        attributes.append(Attribute(UTC_OFFSET, kind="numeric", direction="align"))
+
+    out, warnings = (
+        _leave_out_small_groups(ids, values, same, programme) if leave_out else (set(), [])
+    )
+    keep = [index for index in range(len(ids)) if index not in out]
+    kept_ids = [ids[index] for index in keep]
+    people = {ids[index]: participants[index] for index in keep}
+
+    separate: set[tuple[str, str]] = set()
+    if programme.separate_reporting_line:
+        separate |= _reporting_pairs(programme, participants)
+    if programme.avoid_previous_circles:
+        separate |= _previous_pairs(programme, participants)
+    separate = {pair for pair in separate if pair[0] in people and pair[1] in people}
+
+    by_pk = {str(participant.pk): key for key, participant in people.items()}
+    pinned = {by_pk[pk]: key for pk, key in (pins or {}).items() if pk in by_pk}
+    problem = Problem(
+        ids=kept_ids,
+        values={name: [column[index] for index in keep] for name, column in values.items()},
+        attributes=attributes,
+        min_size=programme.min_size,
+        max_size=programme.max_size,
+        same=same,
+        separate=sorted(separate),
+        pinned=pinned,
+    )
+    return Composition(
+        problem=problem,
+        people=people,
+        left_out=[participants[index] for index in sorted(out)],
+        warnings=warnings,
+    )

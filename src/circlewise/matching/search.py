@@ -1,0 +1,324 @@
+"""Form circles: a fast feasible start, then an anytime local search per block of people.
+
+Steps of :func:`form_circles`:
+
+1. Encode and validate the problem, split people into blocks (one per combination of "same"
+   values) and check up front that each block can be split within the rules.
+2. Per block, place pinned groups, then deal the other people round-robin in an order sorted by
+   their attribute values (this alone spreads the main attribute evenly), skipping circles where
+   they would meet someone they are separated from; leftover clashes are repaired by swaps.
+3. Improve every block in rounds until the time limit, the target ratio or the upper bound:
+   blocks of up to a few hundred people use Iterated Maxima Search (best-improvement descent over
+   all moves and swaps, then a weak random perturbation, keeping the best maximum); larger blocks
+   use a randomised sampled descent with sideways steps. Blocks are independent, so rounds run on
+   ``workers`` threads (the kernels release the GIL).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from circlewise.matching import _kernels as kern
+from circlewise.matching.encode import Encoded, encode, gather_values
+from circlewise.matching.exceptions import InfeasibleError
+from circlewise.matching.explain import build_solution
+from circlewise.matching.model import Problem, Solution
+from circlewise.matching.plan import BlockPlan, block_bound, is_close, plan_blocks
+
+__all__ = ["form_circles"]
+
+#: Blocks up to this many people use full-neighbourhood descent (O(people ** 2) per pass).
+FULL_SCAN_MAX = 400
+#: Candidate partners examined per step of the sampled descent.
+SAMPLES = 8
+#: Sampled-descent steps per person and round; a round is about 0.1 s at 100,000 people.
+STEPS_PER_PERSON = 1
+#: Rounds without a new best before the sampled descent restarts from a perturbed best.
+PATIENCE = 20
+
+
+class _BlockSearch:
+    """Search state of one block: circle sums, members and the best grouping seen."""
+
+    def __init__(self, encoded: Encoded, plan: BlockPlan, seed: np.random.SeedSequence):
+        problem = encoded.problem
+        people = plan.block.people
+        self.plan = plan
+        self.lo = problem.min_size
+        self.hi = problem.max_size
+        self.rng = np.random.default_rng(seed)
+        m = people.shape[0]
+        ptr, values, _ = gather_values(encoded, people)
+        unique, local = np.unique(values, return_inverse=True)
+        self.data = (
+            ptr,
+            local.astype(np.int32),
+            encoded.val_attr[unique],
+            np.ascontiguousarray(encoded.z[people]),
+            np.ascontiguousarray(encoded.pres[people]),
+            encoded.w_set,
+            encoded.w_num,
+        )
+        self.adj_ptr, self.adj = _local_adjacency(encoded, people)
+        g, n_set, n_num = plan.n_circles, encoded.w_set.shape[0], encoded.w_num.shape[0]
+        self.st = (
+            np.zeros(g, dtype=np.int64),
+            np.zeros((g, unique.shape[0]), dtype=np.int64),
+            np.zeros((g, n_set), dtype=np.int64),
+            np.zeros((g, n_set), dtype=np.int64),
+            np.zeros((g, n_num), dtype=np.float64),
+            np.zeros((g, n_num), dtype=np.float64),
+            np.zeros((g, n_num), dtype=np.float64),
+        )
+        self.assign = np.full(m, -1, dtype=np.int32)
+        self.members = np.full((g, self.hi), -1, dtype=np.int32)
+        self.pos = np.zeros(m, dtype=np.int32)
+        pins = encoded.pin[people]
+        self.movable = np.flatnonzero(pins < 0).astype(np.int32)
+        self._construct(encoded, pins)
+        self.bound = block_bound(encoded, people, plan.n_circles)
+        self.objective = self._score()
+        self.best = self.objective
+        self.best_assign = self.assign.copy()
+        self.done = is_close(self.objective, self.bound)
+        self.stale = 0
+
+    def _args(self):
+        return self.assign, self.members, self.pos, self.st, self.data
+
+    def _score(self) -> float:
+        return float(kern.total_score(self.st, self.data))
+
+    def _seed(self) -> int:
+        return int(self.rng.integers(2**31 - 1))
+
+    def _construct(self, encoded: Encoded, pins: np.ndarray) -> None:
+        for p in np.flatnonzero(pins >= 0):
+            kern.place(p, self.plan.pin_circle[int(pins[p])], *self._args())
+        order = self.movable[_deal_order(encoded, self.plan.block.people[self.movable], self.rng)]
+        clashes = kern.deal(order, self.plan.capacity, *self._args(), self.adj_ptr, self.adj)
+        if clashes and self.movable.shape[0] > 1:
+            clashes = kern.repair(
+                self.movable,
+                self.lo,
+                self.hi,
+                50,
+                self._seed(),
+                *self._args(),
+                self.adj_ptr,
+                self.adj,
+            )
+        if clashes:
+            raise InfeasibleError(
+                f"{self.plan.block.label}: found no way to split {self.plan.size} people into "
+                f"{self.plan.n_circles} circles that keeps every separated pair apart "
+                f"({clashes} pairs left together); the separation rules are too dense: lower "
+                "the separation depth, drop some avoid-pairs, or widen the size range"
+            )
+
+    def work(self, target: float) -> None:
+        """Run one round of search, then update the best grouping and the stop flag."""
+        if self.movable.shape[0] < 2:
+            self.done = True
+            return
+        if self.plan.size <= FULL_SCAN_MAX:
+            self._maxima_round()
+        else:
+            self._sampled_round()
+        if self.objective > self.best + 1e-9 * max(1.0, abs(self.best)):
+            self.best = self.objective
+            self.best_assign[:] = self.assign
+            self.stale = 0
+        else:
+            self.stale += 1
+        self.done = is_close(self.best, min(target, self.bound))
+
+    def _maxima_round(self) -> None:
+        """One pass of descent; at a local maximum, keep the best and perturb (IMS)."""
+        _, at_maximum = kern.full_descent(
+            self.movable, self.lo, self.hi, 1, *self._args(), self.adj_ptr, self.adj
+        )
+        self.objective = self._score()
+        if not at_maximum:
+            return
+        if self.objective < self.best:
+            self._restore_best()
+        if is_close(self.objective, self.bound):
+            return
+        strength = int(self.rng.integers(2, max(3, self.movable.shape[0] // 10)))
+        kern.perturb(self.movable, strength, self._seed(), *self._args(), self.adj_ptr, self.adj)
+
+    def _sampled_round(self) -> None:
+        if self.stale >= PATIENCE:
+            self._restore_best()
+            strength = max(2, self.movable.shape[0] // 50)
+            kern.perturb(
+                self.movable, strength, self._seed(), *self._args(), self.adj_ptr, self.adj
+            )
+            self.stale = 0
+        steps = max(1000, STEPS_PER_PERSON * self.plan.size)
+        kern.sampled_search(
+            self.movable,
+            self.lo,
+            self.hi,
+            steps,
+            SAMPLES,
+            True,
+            self._seed(),
+            *self._args(),
+            self.adj_ptr,
+            self.adj,
+        )
+        self.objective = self._score()
+
+    def _restore_best(self) -> None:
+        kern.rebuild(self.best_assign.copy(), *self._args())
+        self.objective = self.best
+
+    def circles(self) -> list[np.ndarray]:
+        """Best grouping found, as arrays of global person indices."""
+        people = self.plan.block.people
+        return [
+            np.sort(people[np.flatnonzero(self.best_assign == g)])
+            for g in range(self.plan.n_circles)
+        ]
+
+
+def _local_adjacency(encoded: Encoded, people: np.ndarray):
+    """Separation lists restricted to `people`, in local indices."""
+    local = np.full(len(encoded.ids), -1, dtype=np.int64)
+    local[people] = np.arange(people.shape[0])
+    starts = encoded.adj_ptr[people]
+    lengths = encoded.adj_ptr[people + 1] - starts
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    positions = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+    owners = np.repeat(np.arange(people.shape[0]), lengths)
+    partners = local[encoded.adj[positions]]
+    keep = partners >= 0
+    ptr = np.zeros(people.shape[0] + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(np.bincount(owners[keep], minlength=people.shape[0]))
+    return ptr, partners[keep].astype(np.int32)
+
+
+def _deal_order(encoded: Encoded, people: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Positions of `people` sorted by diversified attributes, heaviest first, ties at random."""
+    shuffled = rng.permutation(people.shape[0])
+    keys = []
+    for a in np.argsort(-encoded.w_set, kind="stable"):
+        if encoded.w_set[a] <= 0:
+            continue
+        _, values, owners = gather_values(encoded, people[shuffled])
+        first = np.full(people.shape[0], -1, dtype=np.int64)
+        mine = encoded.val_attr[values] == a
+        first[owners[mine][::-1]] = values[mine][::-1]
+        keys.append(first)
+    for k in np.flatnonzero(encoded.w_num > 0):
+        keys.append(encoded.z[people[shuffled], k])
+    if not keys:
+        return shuffled
+    return shuffled[np.lexsort(keys[::-1])]
+
+
+def _run_rounds(
+    searches: list[_BlockSearch],
+    deadline: float,
+    target: float,
+    workers: int,
+    report: Callable[[], None],
+) -> None:
+    """Give every unfinished block one round of search at a time until time or target is up."""
+    total_bound = sum(search.bound for search in searches)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        while time.perf_counter() < deadline:
+            active = [search for search in searches if not search.done]
+            if not active:
+                return
+            list(pool.map(lambda search: search.work(target * search.bound), active))
+            report()
+            reached = sum(search.best for search in searches)
+            if total_bound > 0 and is_close(reached, target * total_bound):
+                return
+
+
+def form_circles(
+    problem: Problem,
+    *,
+    time_limit: float = 10.0,
+    seed: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    workers: int = 1,
+    target_ratio: float | None = None,
+) -> Solution:
+    """Split people into the most diverse circles that keep every hard rule.
+
+    Parameters
+    ----------
+    problem : Problem
+        People, attributes and rules.
+    time_limit : float
+        Seconds for the whole call. The first valid grouping is returned even when building it
+        takes longer; 0 returns that grouping without search.
+    seed : int or None
+        Seed of every random choice; the same seed repeats the same search (which can still stop
+        at a different point when the time limit, not the bound, ends it).
+    progress : callable, optional
+        Called as ``progress(fraction, message)`` after each round of search.
+    workers : int
+        Threads searching independent blocks ("same" groups) at the same time.
+    target_ratio : float, optional
+        Stop as soon as ``objective / upper_bound`` reaches it; the search always stops at the
+        bound itself.
+
+    Returns
+    -------
+    Solution
+
+    Raises
+    ------
+    InfeasibleError
+        If the rules cannot all hold; the message says why and what would fix it.
+    InvalidProblemError
+        If the problem is malformed.
+
+    Examples
+    --------
+    >>> from circlewise.matching import Attribute, Problem, form_circles
+    >>> problem = Problem(
+    ...     ids=[f"p{i}" for i in range(10)],
+    ...     values={"team": ["a", "a", "b", "b", "c", "c", "d", "d", "e", "e"]},
+    ...     attributes=[Attribute("team")],
+    ... )
+    >>> solution = form_circles(problem, time_limit=1, seed=1)
+    >>> [len(circle.members) for circle in solution.circles], solution.ratio
+    ([5, 5], 1.0)
+    """
+    started = time.perf_counter()
+    encoded = encode(problem)
+    plans = plan_blocks(encoded)
+    streams = np.random.SeedSequence(seed).spawn(len(plans))
+    searches = [_BlockSearch(encoded, plan, s) for plan, s in zip(plans, streams, strict=True)]
+    total_bound = sum(search.bound for search in searches)
+
+    def report() -> None:
+        if progress is None:
+            return
+        elapsed = time.perf_counter() - started
+        best = sum(search.best for search in searches)
+        ratio = best / total_bound if total_bound else 1.0
+        progress(min(1.0, elapsed / time_limit) if time_limit > 0 else 1.0, f"ratio {ratio:.4f}")
+
+    report()
+    target = 1.0 if target_ratio is None else min(1.0, float(target_ratio))
+    _run_rounds(searches, started + time_limit, target, workers, report)
+    circles = [
+        circle
+        for search in searches
+        for circle in sorted(search.circles(), key=lambda members: int(members[0]))
+    ]
+    return build_solution(
+        encoded, circles, upper_bound=total_bound, elapsed=time.perf_counter() - started
+    )

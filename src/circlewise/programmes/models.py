@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -13,6 +14,10 @@ from circlewise.organisations.models import Organisation
 
 def _signup_token() -> str:
     return secrets.token_urlsafe(16)
+
+
+# Rule attributes computed from other intake answers rather than asked for.
+DERIVED_ATTRIBUTES = frozenset({"language", "time_zone_band"})
 
 
 class Cadence(models.TextChoices):
@@ -83,6 +88,61 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The rules every programme must satisfy, whether made in the browser or the API."""
+        errors: dict[str, str] = {}
+        if self.min_size is not None and self.min_size < 3:
+            errors["min_size"] = "A circle needs at least 3 people for peer coaching to work."
+        if self.min_size is not None and self.max_size is not None:
+            if self.max_size < self.min_size:
+                errors["max_size"] = "The largest circle cannot be smaller than the smallest."
+            elif self.max_size > 12:
+                errors["max_size"] = "Circles of more than 12 people leave too little time each."
+        if self.duration_months is not None and not 1 <= self.duration_months <= 36:
+            errors["duration_months"] = "The duration must be between 1 and 36 months."
+        if self.session_minutes is not None and not 15 <= self.session_minutes <= 480:
+            errors["session_minutes"] = "A session must last between 15 and 480 minutes."
+        if self.separation_depth is not None and not 1 <= self.separation_depth <= 5:
+            errors["separation_depth"] = "Reporting-line depth must be between 1 and 5 levels."
+        both = sorted(set(self.diversify) & set(self.same))
+        if both:
+            errors["same"] = f"{', '.join(both)}: cannot be both diversified and the same."
+        optional_same = sorted(set(self.optional_attributes) & set(self.same))
+        if optional_same:
+            errors["optional_attributes"] = (
+                f"{', '.join(optional_same)}: a must-be-the-same rule cannot use an attribute "
+                "people may leave blank."
+            )
+        derived_optional = sorted(set(self.optional_attributes) & DERIVED_ATTRIBUTES)
+        if derived_optional and "optional_attributes" not in errors:
+            errors["optional_attributes"] = (
+                f"{', '.join(derived_optional)}: comes from every participant's intake, so it "
+                "cannot be optional."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def asked_attributes(self) -> list[str]:
+        """Profile attributes participants are asked for, in a stable order.
+
+        Every attribute named by a composition rule, except the ones derived from other intake
+        answers (``language`` from languages, ``time_zone_band`` from the time zone).
+        """
+        names: list[str] = []
+        for name in [*self.diversify, *self.same, *self.optional_attributes]:
+            if name not in DERIVED_ATTRIBUTES and name not in names:
+                names.append(name)
+        return names
+
+    @property
+    def required_attributes(self) -> list[str]:
+        return [name for name in self.asked_attributes if name not in self.optional_attributes]
+
+    @property
+    def signup_is_open(self) -> bool:
+        return self.signup_open and self.status != ProgrammeStatus.CLOSED
+
 
 class ParticipantStatus(models.TextChoices):
     INVITED = "invited", "Invited"
@@ -137,3 +197,45 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    @property
+    def intake_complete(self) -> bool:
+        return self.intake_completed_at is not None
+
+
+class EnrolmentUpload(models.Model):
+    """A parsed CSV upload waiting for the admin to confirm it.
+
+    The preview is stored here, server-side, so that confirming imports exactly the rows the admin
+    saw: the browser only sends this record's id back, never row data.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    # [{"line": 2, "email": ..., "name": ..., "manager_email": ..., "attributes": {...},
+    #   "languages": [...], "time_zone": ..., "errors": ["..."]}, ...]
+    rows = models.JSONField(default=list)
+    # File-level problems that block the import (e.g. wrong encoding) and warnings that do not.
+    errors = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'Upload'} for {self.programme}"
+
+    @property
+    def bad_rows(self) -> list[dict]:
+        return [row for row in self.rows if row["errors"]]
+
+    @property
+    def can_confirm(self) -> bool:
+        return (
+            self.confirmed_at is None and not self.errors and bool(self.rows) and not self.bad_rows
+        )

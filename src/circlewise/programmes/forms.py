@@ -1,0 +1,219 @@
+"""Forms for programmes, enrolment and intake. Parsing lives in ``parsing``; rules in services."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from circlewise.accounts.models import TIME_ZONE_CHOICES
+from circlewise.programmes import parsing
+from circlewise.programmes.models import Participant, Programme
+
+_ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+class AttributeListField(forms.CharField):
+    """Comma-separated attribute names, stored as a list of lower-case snake_case names."""
+
+    def prepare_value(self, value: object) -> object:
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: object) -> list[str]:
+        names: list[str] = []
+        for raw in str(value or "").split(","):
+            name = re.sub(r"[\s\-]+", "_", raw.strip().lower())
+            if not name:
+                continue
+            if not _ATTRIBUTE_NAME.match(name):
+                raise forms.ValidationError(
+                    f"“{raw.strip()}” is not an attribute name: use letters, digits and spaces."
+                )
+            if name not in names:
+                names.append(name)
+        return names
+
+
+class ProgrammeForm(forms.ModelForm):
+    diversify = AttributeListField(
+        required=False,
+        label="Attributes to diversify",
+        help_text="Comma-separated, e.g. department, level, location, background.",
+    )
+    same = AttributeListField(
+        required=False,
+        label="Attributes that must be the same in a circle",
+        help_text="E.g. language, time zone band.",
+    )
+    optional_attributes = AttributeListField(
+        required=False,
+        label="Optional attributes (participants consent to share them)",
+        help_text="Asked for but may be left blank, e.g. background.",
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "goal",
+            "start_date",
+            "duration_months",
+            "cadence",
+            "session_minutes",
+            "min_size",
+            "max_size",
+            "format",
+            "with_coach",
+            "diversify",
+            "same",
+            "optional_attributes",
+            "separate_reporting_line",
+            "separation_depth",
+            "overlap_rule",
+            "avoid_previous_circles",
+        ]
+        labels = {
+            "goal": "Purpose",
+            "duration_months": "Duration (months)",
+            "session_minutes": "Session length (minutes)",
+            "min_size": "Smallest circle",
+            "max_size": "Largest circle",
+            "separate_reporting_line": "Never put people in the same reporting line together",
+            "separation_depth": "Reporting-line depth (1: manager and report; 2: also skip-level)",
+            "overlap_rule": "Meeting times",
+        }
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "goal": forms.Textarea(attrs={"rows": 3}),
+            "overlap_rule": forms.RadioSelect,
+        }
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A header line with at least “email”; optionally name, manager_email, "
+        "languages, time_zone and the programme's attributes. UTF-8, up to 2 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > parsing.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 2 MB; split it into smaller ones.")
+        return upload
+
+
+class AddParticipantForm(forms.Form):
+    email = forms.CharField(label="Email", max_length=254)
+    name = forms.CharField(label="Name", max_length=150, required=False)
+    manager_email = forms.CharField(label="Manager's email", max_length=254, required=False)
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+class IntakeForm(forms.Form):
+    """The participant's intake: fields depend on the attributes the programme asks for."""
+
+    languages = forms.CharField(
+        label="Languages you can hold a session in",
+        help_text="Comma-separated names or codes, most comfortable first, e.g. English, German.",
+    )
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, label="Your time zone")
+    goals = forms.CharField(
+        label="What do you want from this programme?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    manager_email = forms.EmailField(
+        label="Your manager's email",
+        required=False,
+        help_text="So you are never in a circle with your manager or your reports.",
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        for name in programme.asked_attributes:
+            optional = name in programme.optional_attributes
+            self.fields[f"attr_{name}"] = forms.CharField(
+                label=_label(name) + (" (optional)" if optional else ""),
+                max_length=120,
+                required=not optional,
+            )
+            if optional:
+                self.fields[f"consent_{name}"] = forms.BooleanField(
+                    label=f"I agree to share my {name.replace('_', ' ')} to compose circles",
+                    required=False,
+                )
+        for day, day_name in enumerate(parsing.DAYS):
+            self.fields[f"day_{day}"] = forms.CharField(
+                label=day_name,
+                required=False,
+                help_text="Local times, e.g. 09:00-12:00, 14:00-17:00; blank if unavailable.",
+            )
+
+    @property
+    def attribute_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(("attr_", "consent_"))]
+
+    @property
+    def day_fields(self) -> list[forms.BoundField]:
+        return [self[f"day_{day}"] for day in range(7)]
+
+    def clean_languages(self) -> list[str]:
+        try:
+            return parsing.parse_languages(self.cleaned_data["languages"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        availability: list[dict] = []
+        for day in range(7):
+            try:
+                availability += parsing.parse_day_windows(cleaned.get(f"day_{day}", ""), day=day)
+            except ValueError as error:
+                self.add_error(f"day_{day}", str(error))
+        cleaned["availability"] = availability
+        return cleaned
+
+    def answers(self) -> dict:
+        """The cleaned answers as keyword arguments of ``services.intake_submit``."""
+        data = self.cleaned_data
+        names = self.programme.asked_attributes
+        return {
+            "attributes": {name: data.get(f"attr_{name}", "") for name in names},
+            "consented": [name for name in names if data.get(f"consent_{name}")],
+            "languages": data["languages"],
+            "time_zone": data["time_zone"],
+            "availability": data["availability"],
+            "goals": data.get("goals", ""),
+            "manager_email": data.get("manager_email", ""),
+        }
+
+
+def intake_initial(participant: Participant, *, membership_profile: dict[str, str]) -> dict:
+    """Initial intake answers: earlier answers first, else the member's organisation profile."""
+    initial: dict[str, object] = {
+        "languages": ", ".join(parsing.language_name(c) for c in participant.languages)
+        or membership_profile.get("language", ""),
+        "time_zone": participant.time_zone or membership_profile.get("time_zone", "UTC"),
+        "goals": participant.goals,
+        "manager_email": participant.manager_email or membership_profile.get("manager_email", ""),
+    }
+    for name in participant.programme.asked_attributes:
+        initial[f"attr_{name}"] = participant.attributes.get(name) or membership_profile.get(
+            name, ""
+        )
+        initial[f"consent_{name}"] = name in participant.consented_attributes
+    windows = participant.availability or [
+        {"day": day, "start": "09:00", "end": "17:00"} for day in range(5)
+    ]
+    for day in range(7):
+        initial[f"day_{day}"] = ", ".join(
+            f"{w['start']}-{w['end']}" for w in windows if int(w["day"]) == day
+        )
+    return initial

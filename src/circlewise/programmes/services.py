@@ -1,0 +1,485 @@
+"""Changes to programmes and their participants: create, enrol, intake, remind, sync.
+
+Every function validates first and writes in one transaction, so bad input changes nothing.
+Emails go out only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from circlewise.core.mail import absolute_url, send_templated
+from circlewise.organisations.models import Membership, Organisation, Role
+from circlewise.programmes import parsing
+from circlewise.programmes.errors import (
+    EnrolmentError,
+    IntakeError,
+    ProgrammeError,
+    ReminderTooSoon,
+    UpsertRejected,
+)
+from circlewise.programmes.models import (
+    EnrolmentUpload,
+    Participant,
+    ParticipantStatus,
+    Programme,
+    ProgrammeStatus,
+    Source,
+)
+from circlewise.programmes.selectors import REMIND_INTERVAL, participants_pending_intake
+
+if TYPE_CHECKING:
+    from circlewise.accounts.models import User
+
+__all__ = [
+    "PROGRAMME_FIELDS",
+    "UPLOAD_LIFETIME",
+    "intake_submit",
+    "participant_add",
+    "participant_claim",
+    "participant_join",
+    "participants_remind",
+    "participants_upsert",
+    "programme_create",
+    "programme_update",
+    "upload_confirm",
+    "upload_preview",
+]
+
+UPLOAD_LIFETIME = timedelta(hours=24)
+PROGRAMME_FIELDS = (
+    "name",
+    "goal",
+    "start_date",
+    "duration_months",
+    "cadence",
+    "session_minutes",
+    "min_size",
+    "max_size",
+    "format",
+    "with_coach",
+    "diversify",
+    "same",
+    "optional_attributes",
+    "separate_reporting_line",
+    "separation_depth",
+    "overlap_rule",
+    "avoid_previous_circles",
+    "signup_open",
+)
+
+
+# Programmes --------------------------------------------------------------------------------------
+def _save_valid(programme: Programme) -> Programme:
+    try:
+        programme.full_clean(exclude=["organisation", "created_by", "signup_token"])
+    except ValidationError as error:
+        fields = error.message_dict
+        summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
+        raise ProgrammeError(f"The programme is not valid — {summary}", fields) from None
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def programme_create(
+    *, organisation: Organisation, data: Mapping[str, object], by: User
+) -> Programme:
+    """Create a programme from ``PROGRAMME_FIELDS`` values (others use the model defaults)."""
+    values = {name: data[name] for name in PROGRAMME_FIELDS if name in data}
+    return _save_valid(Programme(organisation=organisation, created_by=by, **values))
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, data: Mapping[str, object], by: User) -> Programme:
+    for name in PROGRAMME_FIELDS:
+        if name in data:
+            setattr(programme, name, data[name])
+    return _save_valid(programme)
+
+
+# Enrolment ---------------------------------------------------------------------------------------
+def _accept_path(programme: Programme) -> str:
+    return reverse(
+        "programmes:accept",
+        kwargs={"org_slug": programme.organisation.slug, "pk": programme.pk},
+    )
+
+
+def _send_invitations(programme: Programme, participants: Iterable[Participant]) -> None:
+    addresses = [participant.email for participant in participants]
+    if not addresses:
+        return
+    context = {
+        "programme": programme,
+        "organisation": programme.organisation,
+        "url": absolute_url(_accept_path(programme)),
+    }
+    transaction.on_commit(
+        partial(send_templated, template="programme_invite", to=addresses, context=context)
+    )
+
+
+def _members_by_email(organisation: Organisation, emails: Iterable[str]) -> dict[str, User]:
+    memberships = Membership.objects.filter(
+        organisation=organisation, user__email__in=list(emails)
+    ).select_related("user")
+    return {membership.user.email.lower(): membership.user for membership in memberships}
+
+
+def _mark_enrolling(programme: Programme) -> None:
+    if programme.status == ProgrammeStatus.DRAFT:
+        programme.status = ProgrammeStatus.ENROLLING
+        programme.save(update_fields=["status"])
+
+
+def _enrolled_emails(programme: Programme) -> set[str]:
+    return {email.lower() for email in programme.participants.values_list("email", flat=True)}
+
+
+def _create_participants(
+    programme: Programme, rows: Sequence[Mapping[str, object]], *, source: str, invite: bool = True
+) -> list[Participant]:
+    """Create participants (linking existing members by email) and invite them."""
+    members = _members_by_email(programme.organisation, [row["email"] for row in rows])
+    participants = Participant.objects.bulk_create(
+        [
+            Participant(
+                programme=programme,
+                email=row["email"],
+                name=row.get("name") or getattr(members.get(row["email"]), "name", ""),
+                user=members.get(row["email"]),
+                manager_email=row.get("manager_email", ""),
+                attributes=dict(row.get("attributes") or {}),
+                languages=list(row.get("languages") or []),
+                time_zone=row.get("time_zone") or "",
+                source=source,
+            )
+            for row in rows
+        ]
+    )
+    _mark_enrolling(programme)
+    if invite:
+        _send_invitations(programme, participants)
+    return participants
+
+
+def upload_preview(
+    *, programme: Programme, data: bytes, filename: str, by: User
+) -> EnrolmentUpload:
+    """Parse a CSV upload and keep its preview until the admin confirms it. Imports nothing."""
+    parsed = parsing.parse_upload(
+        data, attributes=programme.asked_attributes, enrolled=_enrolled_emails(programme)
+    )
+    return EnrolmentUpload.objects.create(
+        programme=programme,
+        uploaded_by=by,
+        filename=filename[:255],
+        rows=parsed.rows,
+        errors=parsed.errors,
+        warnings=parsed.warnings,
+    )
+
+
+@transaction.atomic
+def upload_confirm(*, upload: EnrolmentUpload, by: User) -> list[Participant]:
+    """Import every row of a clean preview, or none.
+
+    Re-checks what may have changed since the preview: the upload's age, whether it was already
+    confirmed (a double click), and whether someone in it was enrolled meanwhile.
+    """
+    upload = EnrolmentUpload.objects.select_for_update().get(pk=upload.pk)
+    if upload.confirmed_at is not None:
+        raise EnrolmentError("This upload has already been imported.")
+    if timezone.now() - upload.created_at > UPLOAD_LIFETIME:
+        raise EnrolmentError("This preview is more than a day old; upload the file again.")
+    if not upload.can_confirm:
+        raise EnrolmentError("Fix the problems in the file and upload it again: nothing imported.")
+    programme = upload.programme
+    taken = sorted(_enrolled_emails(programme) & {row["email"] for row in upload.rows})
+    if taken:
+        raise EnrolmentError(
+            "Enrolled since the preview, so nothing was imported: "
+            + ", ".join(taken)
+            + ". Upload the file again."
+        )
+    participants = _create_participants(programme, upload.rows, source=Source.CSV)
+    upload.confirmed_at = timezone.now()
+    upload.save(update_fields=["confirmed_at"])
+    return participants
+
+
+@transaction.atomic
+def participant_add(
+    *, programme: Programme, email: str, name: str = "", manager_email: str = "", by: User
+) -> Participant:
+    """Enrol one person by email and invite them."""
+    errors: dict[str, list[str]] = {}
+    try:
+        email = parsing.normalise_email(email)
+    except ValueError as error:
+        errors["email"] = [str(error)]
+    if manager_email:
+        try:
+            manager_email = parsing.normalise_email(manager_email)
+        except ValueError as error:
+            errors["manager_email"] = [str(error)]
+    if not errors and manager_email == email:
+        errors["manager_email"] = ["A person cannot be their own manager."]
+    if not errors and email in _enrolled_emails(programme):
+        errors["email"] = [f"{email} is already enrolled in this programme."]
+    if errors:
+        raise EnrolmentError(next(iter(errors.values()))[0], errors)
+    row = {"email": email, "name": name.strip(), "manager_email": manager_email}
+    return _create_participants(programme, [row], source=Source.MANUAL)[0]
+
+
+@transaction.atomic
+def participant_join(*, programme: Programme, user: User) -> tuple[Participant, bool]:
+    """Enrol a member of the organisation through the sign-up link.
+
+    Returns the participant and whether they were newly enrolled; someone who had left is
+    welcomed back.
+    """
+    if not programme.signup_is_open:
+        raise EnrolmentError(f"Sign-up for {programme.name} is closed.")
+    email = user.email.lower()
+    participant = programme.participants.filter(email__iexact=email).first()
+    if participant is not None:
+        changed = participant.status == ParticipantStatus.LEFT or participant.user_id is None
+        participant.user = user
+        if participant.status != ParticipantStatus.ACTIVE:
+            participant.status, participant.left_at = ParticipantStatus.ACTIVE, None
+        participant.save(update_fields=["user", "status", "left_at"])
+        return participant, changed
+    participant = Participant.objects.create(
+        programme=programme,
+        email=email,
+        name=user.name,
+        user=user,
+        status=ParticipantStatus.ACTIVE,
+        source=Source.LINK,
+    )
+    _mark_enrolling(programme)
+    return participant, True
+
+
+@transaction.atomic
+def participant_claim(*, programme: Programme, user: User) -> Participant | None:
+    """Link an emailed invitation to the user who opened it.
+
+    The invitation belongs to whoever owns the invited address, so the user must have verified
+    it. They become a member of the organisation if they were not one yet. Returns None when no
+    invitation in this programme matches one of the user's verified addresses.
+    """
+    verified = set(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+    participant = (
+        programme.participants.exclude(status=ParticipantStatus.LEFT)
+        .filter(email__in=[address.lower() for address in verified])
+        .first()
+    )
+    if participant is None or (participant.user_id not in (None, user.pk)):
+        return None
+    Membership.objects.get_or_create(
+        organisation=programme.organisation, user=user, defaults={"role": Role.MEMBER}
+    )
+    participant.user = user
+    participant.status = ParticipantStatus.ACTIVE
+    participant.name = participant.name or user.name
+    participant.save(update_fields=["user", "status", "name"])
+    return participant
+
+
+# Intake ------------------------------------------------------------------------------------------
+@transaction.atomic
+def intake_submit(
+    *,
+    participant: Participant,
+    attributes: Mapping[str, str],
+    consented: Iterable[str],
+    languages: list[str],
+    time_zone: str,
+    availability: list[dict],
+    goals: str,
+    manager_email: str,
+    by: User,
+) -> Participant:
+    """Save a participant's intake answers and mark it complete.
+
+    Required attributes must be answered. An optional attribute is stored only with the
+    participant's consent; without consent it must be left blank (so nothing sensitive is kept
+    by accident). Values are expected already parsed (see :mod:`circlewise.programmes.parsing`).
+    """
+    programme = participant.programme
+    consented = set(consented) & set(programme.optional_attributes)
+    errors: dict[str, list[str]] = {}
+    for name in programme.required_attributes:
+        if not str(attributes.get(name, "")).strip():
+            errors[f"attr_{name}"] = [f"Please give your {name.replace('_', ' ')}."]
+    for name in programme.optional_attributes:
+        if str(attributes.get(name, "")).strip() and name not in consented:
+            errors[f"consent_{name}"] = [
+                f"Tick the box to agree to share your {name.replace('_', ' ')}, or leave it blank."
+            ]
+    if not languages:
+        errors["languages"] = ["Give at least one language you can hold a session in."]
+    if time_zone not in parsing.valid_time_zones():
+        errors["time_zone"] = ["Choose your time zone."]
+    if not availability:
+        errors["availability"] = ["Give at least one time in the week when you could meet."]
+    if manager_email and manager_email.lower() == participant.email.lower():
+        errors["manager_email"] = ["Give your manager's email, not your own."]
+    if errors:
+        raise IntakeError("Some answers need another look.", errors)
+    participant.attributes = {
+        name: str(attributes[name]).strip()
+        for name in programme.asked_attributes
+        if str(attributes.get(name, "")).strip()
+        and (name not in programme.optional_attributes or name in consented)
+    }
+    participant.consented_attributes = sorted(
+        name for name in consented if name in participant.attributes
+    )
+    participant.languages = languages
+    participant.time_zone = time_zone
+    participant.availability = availability
+    participant.goals = goals.strip()
+    participant.manager_email = manager_email.lower()
+    participant.status = ParticipantStatus.ACTIVE
+    participant.intake_completed_at = participant.intake_completed_at or timezone.now()
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def participants_remind(*, programme: Programme, by: User) -> int:
+    """Email everyone whose intake is pending, except those reminded in the last 24 hours.
+
+    Returns how many were reminded; raises ReminderTooSoon when all pending people were
+    reminded recently, and ProgrammeError when nobody is pending.
+    """
+    pending = list(participants_pending_intake(programme))
+    if not pending:
+        raise ProgrammeError("Everyone has completed their intake: there is nobody to remind.")
+    now = timezone.now()
+    due = [p for p in pending if p.reminded_at is None or now - p.reminded_at >= REMIND_INTERVAL]
+    if not due:
+        last = max(p.reminded_at for p in pending)
+        raise ReminderTooSoon(
+            "Everyone pending was reminded in the last 24 hours (last at "
+            f"{timezone.localtime(last):%H:%M}). Try again tomorrow."
+        )
+    Participant.objects.filter(pk__in=[p.pk for p in due]).update(reminded_at=now)
+    context = {
+        "programme": programme,
+        "organisation": programme.organisation,
+        "url": absolute_url(_accept_path(programme)),
+    }
+    transaction.on_commit(
+        partial(
+            send_templated,
+            template="intake_reminder",
+            to=[p.email for p in due],
+            context=context,
+        )
+    )
+    return len(due)
+
+
+# HR sync -----------------------------------------------------------------------------------------
+_UPSERT_FIELDS = ("name", "manager_email", "attributes", "languages", "time_zone")
+
+
+def _upsert_item_errors(
+    item: Mapping[str, object], programme: Programme, seen: dict[str, int], index: int
+) -> tuple[dict[str, object], list[str]]:
+    """Clean one item of a bulk upsert; return the cleaned values and its problems."""
+    clean: dict[str, object] = {}
+    errors: list[str] = []
+    try:
+        clean["email"] = parsing.normalise_email(str(item.get("email") or ""))
+    except ValueError as error:
+        errors.append(str(error))
+    else:
+        if clean["email"] in seen:
+            errors.append(f"Duplicate of item {seen[clean['email']]} (same email).")
+        seen.setdefault(clean["email"], index)
+    if item.get("name") is not None:
+        clean["name"] = str(item["name"]).strip()
+    if item.get("manager_email"):
+        try:
+            clean["manager_email"] = parsing.normalise_email(str(item["manager_email"]))
+        except ValueError:
+            errors.append(f"Manager email “{item['manager_email']}” is not a valid address.")
+    elif "manager_email" in item:
+        clean["manager_email"] = ""
+    if item.get("attributes") is not None:
+        unknown = sorted(set(item["attributes"]) - set(programme.asked_attributes))
+        if unknown:
+            errors.append(f"Attributes not asked for by this programme: {', '.join(unknown)}.")
+        clean["attributes"] = {k: str(v) for k, v in item["attributes"].items() if v}
+    for name, parser in (("languages", parsing.parse_languages), ("time_zone", None)):
+        if item.get(name):
+            try:
+                clean[name] = (
+                    parser(item[name]) if parser else parsing.parse_time_zone(str(item[name]))
+                )
+            except ValueError as error:
+                errors.append(str(error))
+    return clean, errors
+
+
+@transaction.atomic
+def participants_upsert(
+    *, programme: Programme, items: Sequence[Mapping[str, object]], by: User, invite: bool = True
+) -> dict[str, int]:
+    """Create or update participants by email (HR-system sync); all or nothing.
+
+    Items are matched to participants by email, case-insensitively, so sending the same payload
+    twice changes nothing the second time. Only fields present in an item are updated;
+    ``attributes`` given are merged into the stored ones. New participants are invited by email
+    when ``invite``. Raises UpsertRejected listing every bad item; nothing is saved then.
+    """
+    seen: dict[str, int] = {}
+    cleaned, problems = [], []
+    for index, item in enumerate(items):
+        clean, errors = _upsert_item_errors(item, programme, seen, index)
+        cleaned.append(clean)
+        if errors:
+            problems.append({"index": index, "email": item.get("email"), "errors": errors})
+    if problems:
+        raise UpsertRejected(
+            f"{len(problems)} of {len(items)} participants are invalid; nothing was saved.",
+            problems,
+        )
+    existing = {p.email.lower(): p for p in programme.participants.all()}
+    new_rows = [clean for clean in cleaned if clean["email"] not in existing]
+    counts = {"created": len(new_rows), "updated": 0, "unchanged": 0}
+    for clean in cleaned:
+        participant = existing.get(clean["email"])
+        if participant is None:
+            continue
+        changed = [name for name in _UPSERT_FIELDS if name in clean]
+        before = [getattr(participant, name) for name in changed]
+        if "attributes" in clean:
+            clean["attributes"] = {**participant.attributes, **clean["attributes"]}
+        for name in changed:
+            setattr(participant, name, clean[name])
+        if [getattr(participant, name) for name in changed] == before:
+            counts["unchanged"] += 1
+        else:
+            participant.save(update_fields=changed)
+            counts["updated"] += 1
+    _create_participants(programme, new_rows, source=Source.API, invite=invite)
+    return counts

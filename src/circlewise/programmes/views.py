@@ -1,0 +1,324 @@
+"""Programme pages: set-up, enrolment (CSV, sign-up link, one by one), intake and reminders.
+
+Every view enters the organisation through the policy (404 for outsiders) and reaches a
+programme through ``_programme`` (404 unless the policy lets the user see it). Admins manage;
+coaches read; a participant sees only their own programme page and intake.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from circlewise import policy
+from circlewise.organisations.models import Membership
+from circlewise.policy import Perm
+from circlewise.programmes import selectors, services
+from circlewise.programmes.errors import ProgrammeError
+from circlewise.programmes.forms import (
+    AddParticipantForm,
+    IntakeForm,
+    ProgrammeForm,
+    UploadForm,
+    intake_initial,
+)
+from circlewise.programmes.models import Programme
+
+
+def _programme(request: HttpRequest, org_slug: str, pk: int) -> tuple[Membership, Programme]:
+    """The membership and a programme the user may see; 404 otherwise."""
+    membership = policy.enter_organisation(request, org_slug)
+    programme = Programme.objects.filter(pk=pk, organisation=membership.organisation).first()
+    if programme is None or not policy.can_see_programme(membership, programme):
+        raise Http404("No such programme.")
+    return membership, programme
+
+
+def _managed_programme(
+    request: HttpRequest, org_slug: str, pk: int
+) -> tuple[Membership, Programme]:
+    membership, programme = _programme(request, org_slug, pk)
+    policy.require(membership, Perm.MANAGE_PROGRAMMES)
+    return membership, programme
+
+
+def _detail_url(programme: Programme) -> str:
+    return reverse("programmes:detail", args=[programme.organisation.slug, programme.pk])
+
+
+def _show_errors(form, error: ProgrammeError) -> None:
+    if not error.field_errors:
+        form.add_error(None, str(error))
+    for name, field_messages in error.field_errors.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+# Programmes --------------------------------------------------------------------------------------
+@login_required
+def programme_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Admins and coaches see every programme; other members the ones they take part in."""
+    membership = policy.enter_organisation(request, org_slug)
+    sees_all = policy.can(membership, Perm.VIEW_PROGRAMMES)
+    programmes = selectors.programmes_for(
+        membership.organisation, user=request.user, all_programmes=sees_all
+    )
+    return render(
+        request,
+        "programmes/list.html",
+        {
+            "programmes": programmes,
+            "sees_all": sees_all,
+            "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
+        },
+    )
+
+
+@login_required
+def programme_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+    membership = policy.enter_organisation(request, org_slug)
+    policy.require(membership, Perm.MANAGE_PROGRAMMES)
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                organisation=membership.organisation, data=form.cleaned_data, by=request.user
+            )
+        except ProgrammeError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, f"{programme} is set up. Enrol participants next.")
+            return redirect(_detail_url(programme))
+    return render(request, "programmes/form.html", {"form": form, "programme": None})
+
+
+@login_required
+def programme_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    _, programme = _managed_programme(request, org_slug, pk)
+    form = ProgrammeForm(request.POST or None, instance=Programme.objects.get(pk=programme.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(programme=programme, data=form.cleaned_data, by=request.user)
+        except ProgrammeError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "The programme is saved.")
+            return redirect(_detail_url(programme))
+    return render(request, "programmes/form.html", {"form": form, "programme": programme})
+
+
+def _my_circle(programme: Programme, user) -> object | None:
+    from circlewise.circles.selectors import circles_for_user
+
+    return circles_for_user(user, programme.organisation).filter(programme=programme).first()
+
+
+@login_required
+def programme_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    membership, programme = _programme(request, org_slug, pk)
+    participant = selectors.participant_for_user(programme, request.user)
+    context = {
+        "programme": programme,
+        "participant": participant,
+        "circle": _my_circle(programme, request.user) if participant else None,
+        "sees_programme": policy.can(membership, Perm.VIEW_PROGRAMMES),
+        "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
+    }
+    if context["sees_programme"]:
+        context["counts"] = selectors.intake_counts(programme)
+        context["signup_url"] = request.build_absolute_uri(
+            reverse("programmes:join", args=[programme.organisation.slug, programme.signup_token])
+        )
+    return render(request, "programmes/detail.html", context)
+
+
+# Enrolment ---------------------------------------------------------------------------------------
+def _enrol_page(request: HttpRequest, programme: Programme, **forms) -> HttpResponse:
+    context = {
+        "programme": programme,
+        "upload_form": forms.get("upload_form") or UploadForm(),
+        "add_form": forms.get("add_form") or AddParticipantForm(),
+        "signup_url": request.build_absolute_uri(
+            reverse("programmes:join", args=[programme.organisation.slug, programme.signup_token])
+        ),
+    }
+    status = 400 if forms else 200
+    return render(request, "programmes/enrol.html", context, status=status)
+
+
+@login_required
+def enrol(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    """The enrolment page; a POST uploads a CSV and shows its preview (nothing imported yet)."""
+    _, programme = _managed_programme(request, org_slug, pk)
+    if request.method != "POST":
+        return _enrol_page(request, programme)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _enrol_page(request, programme, upload_form=form)
+    upload = services.upload_preview(
+        programme=programme,
+        data=form.cleaned_data["file"].read(),
+        filename=form.cleaned_data["file"].name,
+        by=request.user,
+    )
+    return redirect("programmes:upload", org_slug, programme.pk, upload.pk)
+
+
+@login_required
+def upload(request: HttpRequest, org_slug: str, pk: int, upload_id: int) -> HttpResponse:
+    """The preview of an upload; a POST imports it, all or nothing."""
+    _, programme = _managed_programme(request, org_slug, pk)
+    pending = selectors.pending_upload(programme, upload_id)
+    if pending is None:
+        raise Http404("No such upload waiting for confirmation.")
+    if request.method == "POST":
+        try:
+            participants = services.upload_confirm(upload=pending, by=request.user)
+        except ProgrammeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{len(participants)} people enrolled and invited by email.")
+            return redirect("programmes:participants", org_slug, programme.pk)
+    return render(request, "programmes/upload.html", {"programme": programme, "upload": pending})
+
+
+@login_required
+@require_POST
+def participant_add(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    _, programme = _managed_programme(request, org_slug, pk)
+    form = AddParticipantForm(request.POST)
+    if form.is_valid():
+        try:
+            participant = services.participant_add(
+                programme=programme, by=request.user, **form.cleaned_data
+            )
+        except ProgrammeError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, f"{participant.email} is enrolled and invited by email.")
+            return redirect("programmes:enrol", org_slug, programme.pk)
+    return _enrol_page(request, programme, add_form=form)
+
+
+@login_required
+@require_POST
+def signup_toggle(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    _, programme = _managed_programme(request, org_slug, pk)
+    services.programme_update(
+        programme=programme, data={"signup_open": not programme.signup_open}, by=request.user
+    )
+    state = "open: members with the link can enrol" if programme.signup_open else "closed"
+    messages.success(request, f"The sign-up link is {state}.")
+    return redirect("programmes:enrol", org_slug, programme.pk)
+
+
+def join(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
+    """The shareable sign-up link: a member of the organisation enrols themselves."""
+    programme = get_object_or_404(
+        Programme.objects.select_related("organisation"),
+        organisation__slug=org_slug,
+        signup_token=token,
+    )
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    membership = programme.organisation.memberships.filter(user=request.user).first()
+    if membership is None:
+        # They hold the link, so naming the organisation leaks nothing new; joining it needs
+        # an invitation from its admins.
+        return render(request, "programmes/join.html", {"programme": programme}, status=403)
+    policy.enter_organisation(request, org_slug)
+    if not programme.signup_is_open:
+        return render(request, "programmes/join.html", {"programme": programme, "closed": True})
+    if request.method == "POST":
+        try:
+            _, created = services.participant_join(programme=programme, user=request.user)
+        except ProgrammeError as error:
+            messages.error(request, str(error))
+        else:
+            if created:
+                messages.success(request, f"You are enrolled in {programme}. Tell us about you.")
+            else:
+                messages.info(request, f"You are already enrolled in {programme}.")
+            return redirect("programmes:intake", org_slug, programme.pk)
+    return render(request, "programmes/join.html", {"programme": programme, "member": True})
+
+
+@login_required
+def accept(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    """Where an emailed invitation leads: link it to the user and go to the intake."""
+    programme = get_object_or_404(Programme, pk=pk, organisation__slug=org_slug)
+    participant = services.participant_claim(programme=programme, user=request.user)
+    if participant is None:
+        raise Http404("No invitation to this programme for your verified email addresses.")
+    return redirect("programmes:intake", org_slug, programme.pk)
+
+
+# Intake ------------------------------------------------------------------------------------------
+@login_required
+def intake(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    membership, programme = _programme(request, org_slug, pk)
+    participant = selectors.participant_for_user(programme, request.user)
+    if participant is None:
+        raise Http404("You are not enrolled in this programme.")
+    initial = intake_initial(
+        participant, membership_profile=selectors.membership_profile(membership)
+    )
+    form = IntakeForm(request.POST or None, programme=programme, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_submit(participant=participant, by=request.user, **form.answers())
+        except ProgrammeError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(
+                request, "Thank you: your intake is complete. You can change it until circles form."
+            )
+            return redirect(_detail_url(programme))
+    return render(
+        request,
+        "programmes/intake.html",
+        {"programme": programme, "participant": participant, "form": form},
+    )
+
+
+@login_required
+def participants(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    """Who is enrolled and who has completed the intake (admins and coaches)."""
+    membership, programme = _programme(request, org_slug, pk)
+    policy.require(membership, Perm.VIEW_PROGRAMMES)
+    show = request.GET.get("show", "all")
+    people = programme.participants.exclude(status="left")
+    if show == "pending":
+        people = people.filter(intake_completed_at__isnull=True)
+    elif show == "completed":
+        people = people.filter(intake_completed_at__isnull=False)
+    return render(
+        request,
+        "programmes/participants.html",
+        {
+            "programme": programme,
+            "people": people,
+            "show": show,
+            "counts": selectors.intake_counts(programme),
+            "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
+        },
+    )
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+    _, programme = _managed_programme(request, org_slug, pk)
+    try:
+        count = services.participants_remind(programme=programme, by=request.user)
+    except ProgrammeError as error:
+        messages.warning(request, str(error))
+    else:
+        people = "person" if count == 1 else "people"
+        messages.success(request, f"Reminded {count} {people} by email.")
+    return redirect("programmes:participants", org_slug, programme.pk)

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.programmes.factories import make_programme
+
+
+@pytest.fixture
+def programme(organisation):
+    return make_programme(organisation)
+
+
+@pytest.fixture
+def matrix_users(outsider, member, coach, admin):
+    return {"outsider": outsider, "member": member, "coach": coach, "admin": admin}

@@ -1,0 +1,597 @@
+"""Maximally Diverse Grouping on a dense dissimilarity matrix.
+
+Split ``n`` elements into ``K`` groups, each of a size within its own bounds, so that the sum of
+the dissimilarities of the pairs that share a group is as large as possible (the Maximally Diverse
+Grouping Problem, MDGP, also known as anticlustering).
+
+The search keeps a ``K x n`` matrix ``sums[k, i]`` (the total dissimilarity between element ``i``
+and the members of group ``k``), so the gain of moving one element or swapping two is O(1) and
+applying a move costs O(n). On top of that cheap neighbourhood evaluation it runs a memetic
+iterated tabu search:
+
+1. a small population of solutions, each improved by tabu search over the *move* (one element to
+   another group, when the size bounds allow) and *swap* (two elements of different groups)
+   neighbourhoods;
+2. each round either perturbs a population member with a few random swaps and searches again
+   (intensification around good solutions), or recombines two members with a group-based
+   crossover (keep whole, high-quality groups from both parents) and searches the child;
+3. the population shrinks over time so that the end of the budget is spent on the best solutions.
+
+The hot loops are Numba-compiled (``cache=True``); with ``NUMBA_DISABLE_JIT=1`` the very same
+functions run as plain Python, which is how ``bench/mdgplib.py`` shows that Numba pays.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, objmode
+
+from circlewise.matching.exceptions import InfeasibleError
+
+__all__ = ["DenseResult", "group_objective", "solve_dense"]
+
+ProgressCallback = Callable[[float, str], None]
+
+# Seconds between two progress reports, so that a progress bar stays lively but cheap.
+_PROGRESS_INTERVAL = 0.25
+
+
+@dataclass(frozen=True)
+class DenseResult:
+    """The best grouping found by :func:`solve_dense`.
+
+    Attributes
+    ----------
+    groups : list of int
+        The 0-based group of each element.
+    objective : float
+        Sum of the dissimilarities over all pairs of elements in the same group.
+    """
+
+    groups: list[int]
+    objective: float
+
+
+# --------------------------------------------------------------------------------------------
+# Numba kernels. They take plain arrays so they run unchanged with NUMBA_DISABLE_JIT=1.
+# --------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _seed_kernels(seed: int) -> None:
+    # Numba keeps its own random state, separate from NumPy's; seed it for reproducibility.
+    np.random.seed(seed)
+
+
+@njit(cache=True)
+def _now() -> float:
+    with objmode(t="float64"):
+        t = time.time()
+    return t
+
+
+@njit(cache=True)
+def _group_sums(d: np.ndarray, g: np.ndarray, k: int) -> np.ndarray:
+    # Layout (K, n): applying a move then updates two contiguous rows.
+    n = d.shape[0]
+    sums = np.zeros((k, n))
+    for j in range(n):
+        sums[g[j]] += d[j]
+    return sums
+
+
+@njit(cache=True)
+def _relocate(
+    d: np.ndarray, sums: np.ndarray, g: np.ndarray, size: np.ndarray, i: int, b: int
+) -> None:
+    a = g[i]
+    sums[a] -= d[i]
+    sums[b] += d[i]
+    g[i] = b
+    size[a] -= 1
+    size[b] += 1
+
+
+@njit(cache=True)
+def _value(sums: np.ndarray, g: np.ndarray) -> float:
+    total = 0.0
+    for i in range(g.shape[0]):
+        total += sums[g[i], i]
+    return 0.5 * total
+
+
+@njit(cache=True)
+def _tabu_search(
+    d: np.ndarray,
+    sums: np.ndarray,
+    g: np.ndarray,
+    size: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    best_g: np.ndarray,
+    stall_limit: int,
+    tenure_lo: int,
+    tenure_hi: int,
+    deadline: float,
+    eps: float,
+) -> tuple[float, int]:
+    """Tabu search from ``g``: the best grouping seen goes to ``best_g``; returns its value and the
+    number of iterations.
+
+    Each iteration applies the best non-tabu move or swap (ties broken at random), even when it
+    worsens the objective; an element may not return to a group it just left for a random
+    tenure, unless that yields a new best (aspiration). Stops after ``stall_limit`` iterations
+    without a new best, or at ``deadline`` (seconds since the epoch).
+    """
+    k, n = sums.shape
+    tabu = np.zeros((n, k), np.int64)
+    inner = np.empty(n)
+    from_i = np.empty(k)
+    f = _value(sums, g)
+    best_f = f
+    best_g[:] = g
+    it = 0
+    last_improvement = 0
+    while it - last_improvement < stall_limit:
+        if (it & 15) == 0 and _now() >= deadline:
+            break
+        for i in range(n):
+            inner[i] = sums[g[i], i]
+        best_gain = -np.inf
+        bi = -1
+        bj = -1
+        bb = -1
+        ties = 0
+        # Move neighbourhood: only where the size bounds let a group shrink and another grow.
+        for i in range(n):
+            a = g[i]
+            if size[a] <= lower[a]:
+                continue
+            for b in range(k):
+                if b == a or size[b] >= upper[b]:
+                    continue
+                gain = sums[b, i] - inner[i]
+                if gain < best_gain - eps:
+                    continue
+                if tabu[i, b] > it and f + gain <= best_f + eps:
+                    continue
+                if gain > best_gain + eps:
+                    best_gain = gain
+                    ties = 1
+                    bi, bj, bb = i, -1, b
+                else:
+                    ties += 1
+                    if np.random.randint(ties) == 0:
+                        bi, bj, bb = i, -1, b
+        # Swap neighbourhood: the pair's own distance is counted in both group sums, hence 2 d.
+        for i in range(n - 1):
+            a = g[i]
+            base = inner[i]
+            into_a = sums[a]
+            d_i = d[i]
+            for grp in range(k):
+                from_i[grp] = sums[grp, i] - base
+            for j in range(i + 1, n):
+                b = g[j]
+                if a == b:
+                    continue
+                gain = from_i[b] + into_a[j] - inner[j] - 2.0 * d_i[j]
+                if gain < best_gain - eps:
+                    continue
+                if (tabu[i, b] > it or tabu[j, a] > it) and f + gain <= best_f + eps:
+                    continue
+                if gain > best_gain + eps:
+                    best_gain = gain
+                    ties = 1
+                    bi, bj, bb = i, j, b
+                else:
+                    ties += 1
+                    if np.random.randint(ties) == 0:
+                        bi, bj, bb = i, j, b
+        if bi < 0:
+            break
+        it += 1
+        a = g[bi]
+        _relocate(d, sums, g, size, bi, bb)
+        tabu[bi, a] = it + tenure_lo + np.random.randint(tenure_hi - tenure_lo + 1)
+        if bj >= 0:
+            _relocate(d, sums, g, size, bj, a)
+            tabu[bj, bb] = it + tenure_lo + np.random.randint(tenure_hi - tenure_lo + 1)
+        f += best_gain
+        if f > best_f + eps:
+            best_f = f
+            best_g[:] = g
+            last_improvement = it
+    return best_f, it
+
+
+@njit(cache=True)
+def _perturb(
+    d: np.ndarray,
+    sums: np.ndarray,
+    g: np.ndarray,
+    size: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    strength: int,
+) -> None:
+    """Apply ``strength`` random swaps or feasible moves, keeping ``sums`` up to date."""
+    k, n = sums.shape
+    for _ in range(strength):
+        i = np.random.randint(n)
+        a = g[i]
+        if np.random.random() < 0.5 and size[a] > lower[a]:
+            b = np.random.randint(k)
+            if b != a and size[b] < upper[b]:
+                _relocate(d, sums, g, size, i, b)
+                continue
+        j = np.random.randint(n)
+        b = g[j]
+        if a != b:
+            _relocate(d, sums, g, size, i, b)
+            _relocate(d, sums, g, size, j, a)
+
+
+@njit(cache=True)
+def _crossover(
+    d: np.ndarray,
+    g1: np.ndarray,
+    g2: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> np.ndarray:
+    """Build a child that keeps whole high-quality groups of both parents, then repair it.
+
+    Parents take turns giving the child one group: the group (by index, so its size bounds
+    still apply) whose not-yet-placed members have the largest mean pairwise distance. The
+    members left over are then placed one by one, first where a group is still below its lower
+    bound, each into the group where it adds the most.
+    """
+    n = d.shape[0]
+    k = lower.shape[0]
+    child = np.full(n, -1, np.int64)
+    size = np.zeros(k, np.int64)
+    filled = np.zeros(k, np.bool_)
+    members = np.empty(n, np.int64)
+    remaining = n
+    deficit = lower.sum()
+    for step in range(k):
+        parent = g1 if step % 2 == 0 else g2
+        best_k = -1
+        best_quality = -np.inf
+        for grp in range(k):
+            if filled[grp]:
+                continue
+            m = 0
+            for i in range(n):
+                if parent[i] == grp and child[i] < 0:
+                    members[m] = i
+                    m += 1
+            total = 0.0
+            for x in range(m):
+                for y in range(x + 1, m):
+                    total += d[members[x], members[y]]
+            quality = total / max(m, 1)
+            if quality > best_quality:
+                best_quality = quality
+                best_k = grp
+        filled[best_k] = True
+        # Keep a random subset when the group would exceed its upper bound, or when taking an
+        # element would leave too few to bring the other groups up to their lower bounds.
+        for i in np.random.permutation(n):
+            if parent[i] != best_k or child[i] >= 0 or size[best_k] >= upper[best_k]:
+                continue
+            if size[best_k] < lower[best_k]:
+                deficit -= 1
+            elif remaining - 1 < deficit:
+                continue
+            child[i] = best_k
+            size[best_k] += 1
+            remaining -= 1
+    sums = np.zeros((n, k))
+    for i in range(n):
+        for j in range(n):
+            if child[j] >= 0:
+                sums[i, child[j]] += d[i, j]
+    for i in np.random.permutation(n):
+        if child[i] >= 0:
+            continue
+        # Fill groups below their lower bound first so that the child stays feasible.
+        need_lower = False
+        for grp in range(k):
+            if size[grp] < lower[grp]:
+                need_lower = True
+        best_k = -1
+        best_gain = -np.inf
+        for grp in range(k):
+            if size[grp] >= upper[grp] or (need_lower and size[grp] >= lower[grp]):
+                continue
+            if sums[i, grp] > best_gain:
+                best_gain = sums[i, grp]
+                best_k = grp
+        child[i] = best_k
+        size[best_k] += 1
+        for j in range(n):
+            sums[j, best_k] += d[i, j]
+    return child
+
+
+# --------------------------------------------------------------------------------------------
+# Search driver (plain Python: it only decides what to run next, the kernels do the work).
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Member:
+    groups: np.ndarray
+    value: float
+
+
+class _Search:
+    """One independent memetic search; several run in parallel processes when ``workers > 1``."""
+
+    def __init__(
+        self, d: np.ndarray, lower: np.ndarray, upper: np.ndarray, seed: int, deadline: float
+    ) -> None:
+        self.d = d
+        self.lower = lower
+        self.upper = upper
+        self.deadline = deadline
+        self.rng = np.random.default_rng(seed)
+        _seed_kernels(int(self.rng.integers(2**31)))
+        n, k = d.shape[0], lower.shape[0]
+        # Ties and "improvements" are judged relative to the scale of the distances.
+        self.eps = 1e-9 * max(float(np.abs(d).max()), 1e-300) * max(n, 1)
+        mean_size = n / k
+        # Tenure and perturbation strength scale with the group size: an element needs about
+        # that many iterations before the neighbourhood around it has really changed.
+        self.tenure = (max(1, int(mean_size // 2)), max(2, int(mean_size)))
+        self.stall = max(50, 4 * n)
+        self.strength = max(2, math.ceil(0.1 * n))
+        self.iterations = 0
+
+    def random_groups(self) -> np.ndarray:
+        """A uniformly shuffled assignment whose group sizes lie within the bounds."""
+        n, k = self.d.shape[0], self.lower.shape[0]
+        sizes = self.lower.copy()
+        for _ in range(n - int(sizes.sum())):
+            room = np.flatnonzero(sizes < self.upper)
+            sizes[self.rng.choice(room)] += 1
+        labels = np.repeat(np.arange(k, dtype=np.int64), sizes)
+        return self.rng.permutation(labels)
+
+    def improve(self, groups: np.ndarray) -> _Member:
+        """Tabu search from ``groups``; returns the best grouping it met."""
+        g = groups.astype(np.int64, copy=True)
+        k = self.lower.shape[0]
+        sums = _group_sums(self.d, g, k)
+        size = np.bincount(g, minlength=k).astype(np.int64)
+        best = np.empty_like(g)
+        value, iterations = _tabu_search(
+            self.d,
+            sums,
+            g,
+            size,
+            self.lower,
+            self.upper,
+            best,
+            self.stall,
+            self.tenure[0],
+            self.tenure[1],
+            self.deadline,
+            self.eps,
+        )
+        self.iterations += iterations
+        return _Member(best, value)
+
+    def perturbed(self, member: _Member) -> np.ndarray:
+        g = member.groups.copy()
+        k = self.lower.shape[0]
+        sums = _group_sums(self.d, g, k)
+        size = np.bincount(g, minlength=k).astype(np.int64)
+        _perturb(self.d, sums, g, size, self.lower, self.upper, self.strength)
+        return g
+
+    def run(self, pop_size: int, crossover_rate: float, report: ProgressCallback | None) -> _Member:
+        start = time.time()
+        span = max(self.deadline - start, 1e-9)
+        pop: list[_Member] = []
+        best: _Member | None = None
+        turn = 0
+        last_report = start
+        while True:
+            now = time.time()
+            if best is not None and now >= self.deadline:
+                break
+            if len(pop) < pop_size and (not pop or now - start < 0.5 * span):
+                cand = self.improve(self.random_groups())
+                pop.append(cand)
+            else:
+                # Shrink the population as the budget runs out (spend the end on the best).
+                target = max(1, math.ceil(pop_size * (1.0 - (now - start) / span)))
+                pop.sort(key=lambda m: -m.value)
+                del pop[target:]
+                if len(pop) >= 2 and self.rng.random() < crossover_rate:
+                    i, j = self.rng.choice(len(pop), 2, replace=False)
+                    child = _crossover(self.d, pop[i].groups, pop[j].groups, self.lower, self.upper)
+                    cand = self.improve(child)
+                    worst = pop[-1]
+                    if cand.value > worst.value + self.eps and all(
+                        abs(cand.value - m.value) > self.eps for m in pop
+                    ):
+                        pop[-1] = cand
+                else:
+                    turn = (turn + 1) % len(pop)
+                    cand = self.improve(self.perturbed(pop[turn]))
+                    if cand.value > pop[turn].value - self.eps:
+                        pop[turn] = cand
+            if best is None or cand.value > best.value + self.eps:
+                best = cand
+            if report is not None and now - last_report >= _PROGRESS_INTERVAL:
+                last_report = now
+                report(min(1.0, (now - start) / span), f"best {best.value:.6g}")
+        return best
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry point.
+# --------------------------------------------------------------------------------------------
+
+
+def _population_size(n: int) -> int:
+    # Enough diversity for crossover to combine, small enough that every member gets searched
+    # several times within a budget of a few seconds per hundred elements.
+    return 10
+
+
+_CROSSOVER_RATE = 0.3
+
+
+def _validated(
+    distances: np.ndarray, lower: Sequence[int], upper: Sequence[int], time_limit: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    d = np.array(distances, dtype=np.float64, copy=True)
+    if d.ndim != 2 or d.shape[0] != d.shape[1] or d.shape[0] == 0:
+        raise ValueError(f"distances must be a non-empty square matrix, got shape {d.shape}")
+    if not np.all(np.isfinite(d)):
+        raise ValueError("distances must be finite numbers")
+    if not np.allclose(d, d.T, rtol=1e-9, atol=0.0):
+        raise ValueError("distances must be symmetric")
+    lo = np.asarray(lower, dtype=np.int64)
+    up = np.asarray(upper, dtype=np.int64)
+    if lo.ndim != 1 or lo.shape != up.shape or lo.size == 0:
+        raise ValueError("lower and upper must be two sequences of the same, non-zero length")
+    bad = np.flatnonzero((lo < 0) | (lo > up))
+    if bad.size:
+        grp = int(bad[0])
+        raise ValueError(f"group {grp} has invalid size bounds {lo[grp]}..{up[grp]}")
+    n = d.shape[0]
+    if lo.sum() > n:
+        raise InfeasibleError(
+            f"the groups need at least {int(lo.sum())} elements in total but there are only {n}"
+        )
+    if up.sum() < n:
+        raise InfeasibleError(
+            f"the groups hold at most {int(up.sum())} elements in total but there are {n}"
+        )
+    if not time_limit > 0:
+        raise ValueError(f"time_limit must be positive, got {time_limit}")
+    # The search counts each pair once per group sum, so a nonzero diagonal would count an
+    # element as its own partner.
+    np.fill_diagonal(d, 0.0)
+    return d, lo, up
+
+
+def _search_process(
+    d: np.ndarray, lower: np.ndarray, upper: np.ndarray, seed: int, deadline: float
+) -> _Member:
+    return _Search(d, lower, upper, seed, deadline).run(
+        _population_size(d.shape[0]), _CROSSOVER_RATE, None
+    )
+
+
+def group_objective(distances: np.ndarray, groups: Sequence[int]) -> float:
+    """Sum of ``distances[i, j]`` over the pairs ``i < j`` that share a group.
+
+    Parameters
+    ----------
+    distances : numpy.ndarray
+        ``(n, n)`` symmetric matrix.
+    groups : sequence of int
+        The group of each element.
+
+    Returns
+    -------
+    float
+        The MDGP objective of ``groups``.
+    """
+    labels = np.asarray(groups)
+    total = 0.0
+    for grp in np.unique(labels):
+        idx = np.flatnonzero(labels == grp)
+        block = np.asarray(distances)[np.ix_(idx, idx)]
+        total += float(np.triu(block, 1).sum())
+    return total
+
+
+def solve_dense(
+    distances: np.ndarray,
+    lower: Sequence[int],
+    upper: Sequence[int],
+    *,
+    time_limit: float,
+    seed: int | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int = 1,
+) -> DenseResult:
+    """Split elements into groups of bounded sizes, maximising the within-group distances.
+
+    Parameters
+    ----------
+    distances : numpy.ndarray
+        ``(n, n)`` symmetric matrix of dissimilarities; the diagonal is ignored.
+    lower, upper : sequence of int
+        Minimum and maximum size of each of the ``K`` groups.
+    time_limit : float
+        Wall-clock seconds for the whole call (Numba compilation, on a cold cache, included).
+        The search is anytime: it returns the best grouping found when the time is up.
+    seed : int, optional
+        Seed for the random choices; the same seed replays the same search.
+    progress : callable, optional
+        Called now and then as ``progress(fraction_of_time_used, message)``.
+    workers : int, default 1
+        Number of independent searches run in parallel processes (the best one wins).
+
+    Returns
+    -------
+    DenseResult
+        The group of each element and the objective.
+
+    Raises
+    ------
+    InfeasibleError
+        If the size bounds cannot hold ``n`` elements.
+    ValueError
+        If the matrix is not square, symmetric and finite, a group's bounds are invalid, or
+        ``time_limit`` or ``workers`` is not positive.
+
+    Examples
+    --------
+    >>> d = np.array([[0, 1, 9, 9], [1, 0, 9, 9], [9, 9, 0, 1], [9, 9, 1, 0]])
+    >>> result = solve_dense(d, [2, 2], [2, 2], time_limit=1.0, seed=0)
+    >>> result.objective
+    18.0
+    >>> result.groups[0] != result.groups[1]
+    True
+    """
+    start = time.time()
+    d, lo, up = _validated(distances, lower, upper, time_limit)
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    deadline = start + time_limit
+    seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(workers)]
+    population = _population_size(d.shape[0])
+    if workers == 1:
+        best = _Search(d, lo, up, seeds[0], deadline).run(population, _CROSSOVER_RATE, progress)
+        return _result(d, best.groups)
+    # Separate processes (not threads): each search is one long Numba call holding its core.
+    # "spawn" avoids forking a process that may already run threads.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        others = [pool.submit(_search_process, d, lo, up, s, deadline) for s in seeds[1:]]
+        own = _Search(d, lo, up, seeds[0], deadline).run(population, _CROSSOVER_RATE, progress)
+        candidates = [own] + [future.result() for future in others]
+    best = max(candidates, key=lambda member: member.value)
+    return _result(d, best.groups)
+
+
+def _result(d: np.ndarray, groups: np.ndarray) -> DenseResult:
+    labels = [int(grp) for grp in groups]
+    return DenseResult(groups=labels, objective=group_objective(d, labels))

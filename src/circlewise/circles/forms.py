@@ -1,0 +1,77 @@
+"""Forms of the circles app: self-organised circles, join requests and proposal edits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django import forms
+
+from circlewise.accounts.models import TIME_ZONE_CHOICES
+from circlewise.circles.models import Circle
+from circlewise.programmes.models import Participant
+
+
+class CircleForm(forms.ModelForm):
+    """Start or edit a self-organised circle."""
+
+    time_zone = forms.ChoiceField(
+        label="Time zone", choices=[("", "Any / mixed"), *TIME_ZONE_CHOICES], required=False
+    )
+
+    class Meta:
+        model = Circle
+        fields = ["name", "topic", "language", "time_zone", "format", "max_size", "is_listed"]
+        labels = {
+            "name": "Circle name",
+            "topic": "Topic: what the circle is about",
+            "max_size": "Maximum number of members",
+        }
+        help_texts = {"language": "The language the circle meets in, e.g. English."}
+
+    def clean_max_size(self) -> int:
+        size = self.cleaned_data["max_size"]
+        if not 2 <= size <= 12:
+            raise forms.ValidationError("A circle has between 2 and 12 members.")
+        return size
+
+
+class FindCirclesForm(forms.Form):
+    q = forms.CharField(label="Topic contains", required=False)
+    language = forms.CharField(label="Language", required=False)
+    time_zone = forms.CharField(label="Time zone contains", required=False)
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label="A note to the host (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _people(participants: Sequence[Participant]) -> list[tuple[int, str]]:
+    return [(p.pk, f"{p.name or p.email} ({p.email})") for p in participants]
+
+
+class MoveForm(forms.Form):
+    """Move one person of a proposal to another proposed circle."""
+
+    participant = forms.TypedChoiceField(label="Person to move", coerce=int)
+    to_circle = forms.TypedChoiceField(label="Move to", coerce=int)
+
+    def __init__(self, *args, participants: Sequence[Participant], circles: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].choices = _people(participants)
+        self.fields["to_circle"].choices = [(i, f"Circle {i + 1}") for i in range(circles)]
+
+
+class SwapForm(forms.Form):
+    """Swap two people of a proposal between their circles."""
+
+    first = forms.TypedChoiceField(label="Swap", coerce=int)
+    second = forms.TypedChoiceField(label="with", coerce=int)
+
+    def __init__(self, *args, participants: Sequence[Participant], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first"].choices = self.fields["second"].choices = _people(participants)

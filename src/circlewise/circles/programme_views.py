@@ -1,0 +1,238 @@
+"""A programme admin's pages for circles: forming, editing and publishing the proposal, and the
+programme's circles after launch (late joiners, the queue, small circles).
+
+All views need ``Perm.MANAGE_PROGRAMMES``: outsiders and members who cannot see the programme get
+404, members who can see it but not manage it 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from circlewise import policy
+from circlewise.circles import selectors, services
+from circlewise.circles.errors import CircleError
+from circlewise.circles.formation import merge_suggestions, proposal_view
+from circlewise.circles.forms import MoveForm, SwapForm
+from circlewise.circles.models import FormationRun, FormationStatus
+from circlewise.policy import Perm
+from circlewise.programmes.models import Participant, Programme
+
+
+def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Programme:
+    membership = policy.enter_organisation(request, org_slug)
+    programme = get_object_or_404(
+        Programme, pk=programme_id, organisation=membership.organisation
+    )
+    if not policy.can_see_programme(membership, programme):
+        raise Http404("No such programme.")
+    policy.require(membership, Perm.MANAGE_PROGRAMMES)
+    return programme
+
+
+def _run(programme: Programme, run_id: int) -> FormationRun:
+    return get_object_or_404(FormationRun, pk=run_id, programme=programme)
+
+
+def _proposal_people(run: FormationRun) -> list[Participant]:
+    ids = [pk for circle in run.proposal for pk in circle]
+    return list(Participant.objects.filter(programme=run.programme_id, pk__in=ids))
+
+
+def _mix_lines(mix: dict[str, dict[str, int | float]]) -> list[tuple[str, str]]:
+    """``{"department": {"Sales": 2, ...}}`` as ``("department", "Sales 2, ...")`` lines."""
+    return [
+        (
+            name.replace("_", " "),
+            ", ".join(
+                f"{value} {round(count, 1):g}" if isinstance(count, float) else f"{value} {count}"
+                for value, count in counts.items()
+            ),
+        )
+        for name, counts in mix.items()
+    ]
+
+
+def _proposal_context(run: FormationRun, **extra: object) -> dict[str, object]:
+    view = proposal_view(run)
+    for circle in view.circles:
+        circle.mix_lines = _mix_lines(circle.result.mix)
+    people = sorted(
+        (member for circle in view.circles for member in circle.members),
+        key=lambda p: (p.name or p.email).lower(),
+    )
+    return {
+        "run": run,
+        "proposal": view,
+        "move_form": MoveForm(participants=people, circles=len(view.circles)),
+        "swap_form": SwapForm(participants=people),
+        **extra,
+    }
+
+
+@login_required
+def formation(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+    """The programme's latest formation run: start one, watch it, edit and publish its proposal."""
+    programme = _programme(request, org_slug, programme_id)
+    if request.method == "POST":
+        try:
+            services.formation_start(programme=programme, by=request.user)
+        except CircleError as error:
+            messages.error(request, error.message)
+        return redirect("circles:formation", org_slug, programme.pk)
+    run = selectors.latest_run(programme)
+    context: dict[str, object] = {"programme": programme, "run": run}
+    if run is not None and run.status == FormationStatus.PROPOSED:
+        context |= _proposal_context(run)
+    return render(request, "circles/formation.html", context)
+
+
+@login_required
+def run_status(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+    """The progress bar, polled by htmx every second; a finished run reloads the page."""
+    programme = _programme(request, org_slug, programme_id)
+    run = _run(programme, run_id)
+    response = render(
+        request, "circles/formation.html#status", {"programme": programme, "run": run}
+    )
+    if run.status not in (FormationStatus.QUEUED, FormationStatus.RUNNING) and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _edited(request: HttpRequest, org_slug: str, run: FormationRun, error: str) -> HttpResponse:
+    """After an edit: the proposal partial for htmx, otherwise back to the page."""
+    run.refresh_from_db()
+    if request.htmx:
+        return render(
+            request,
+            "circles/formation.html#proposal",
+            _proposal_context(run, programme=run.programme, edit_error=error),
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("circles:formation", org_slug, run.programme_id)
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _programme(request, org_slug, programme_id)
+    run = _run(programme, run_id)
+    form = MoveForm(
+        request.POST,
+        participants=_proposal_people(run),
+        circles=len(run.proposal),
+    )
+    error = ""
+    if not form.is_valid():
+        error = "Choose a person in the proposal and a circle to move them to."
+    else:
+        try:
+            services.proposal_move(
+                run=run,
+                participant_id=form.cleaned_data["participant"],
+                to_circle=form.cleaned_data["to_circle"],
+                by=request.user,
+            )
+        except CircleError as exc:
+            error = exc.message
+    return _edited(request, org_slug, run, error)
+
+
+@login_required
+@require_POST
+def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _programme(request, org_slug, programme_id)
+    run = _run(programme, run_id)
+    form = SwapForm(
+        request.POST,
+        participants=_proposal_people(run),
+    )
+    error = ""
+    if not form.is_valid():
+        error = "Choose two people in the proposal."
+    else:
+        try:
+            services.proposal_swap(
+                run=run,
+                first_id=form.cleaned_data["first"],
+                second_id=form.cleaned_data["second"],
+                by=request.user,
+            )
+        except CircleError as exc:
+            error = exc.message
+    return _edited(request, org_slug, run, error)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+    programme = _programme(request, org_slug, programme_id)
+    run = _run(programme, run_id)
+    try:
+        circles = services.formation_publish(run=run, by=request.user)
+    except CircleError as error:
+        messages.error(request, error.message)
+        return redirect("circles:formation", org_slug, programme.pk)
+    messages.success(
+        request, f"{len(circles)} circles published; every member has been emailed."
+    )
+    return redirect("circles:programme_circles", org_slug, programme.pk)
+
+
+@login_required
+def programme_circles(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+    """A published programme's circles, the people waiting for one, and small circles."""
+    programme = _programme(request, org_slug, programme_id)
+    circles = list(selectors.circles_for_programme(programme).filter(status="active"))
+    for circle in circles:
+        circle.room = max(programme.max_size - circle.size, 0)
+        circle.below_minimum = circle.size < programme.min_size
+        circle.merge_targets = merge_suggestions(circle) if circle.below_minimum else []
+    queue = selectors.unplaced_participants(programme)
+    return render(
+        request,
+        "circles/programme_circles.html",
+        {
+            "programme": programme,
+            "circles": circles,
+            "queue": queue,
+            "has_room": any(circle.size < programme.max_size for circle in circles),
+        },
+    )
+
+
+@login_required
+@require_POST
+def place_joiners(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+    programme = _programme(request, org_slug, programme_id)
+    try:
+        result = services.late_joiners_place(programme=programme, by=request.user)
+    except CircleError as error:
+        messages.error(request, error.message)
+    else:
+        placed = sum(len(people) for people in result.placed.values())
+        text = f"{placed} placed in circles with room."
+        if result.queued:
+            text += f" {len(result.queued)} waiting for a new circle."
+        messages.success(request, text)
+    return redirect("circles:programme_circles", org_slug, programme.pk)
+
+
+@login_required
+@require_POST
+def form_from_queue(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+    programme = _programme(request, org_slug, programme_id)
+    try:
+        circles = services.queue_form_circles(programme=programme, by=request.user)
+    except CircleError as error:
+        messages.error(request, error.message)
+    else:
+        names = ", ".join(circle.name for circle in circles)
+        messages.success(request, f"New circle{'s' if len(circles) > 1 else ''}: {names}.")
+    return redirect("circles:programme_circles", org_slug, programme.pk)

@@ -1,2 +1,5 @@
-app_name = "api"
-urlpatterns: list = []
+from django.urls import path
+
+from circlewise.api.api import api
+
+urlpatterns = [path("", api.urls)]

@@ -1,0 +1,252 @@
+"""The JSON API (django-ninja): programmes, HR sync of participants, matching, circles.
+
+Mounted at ``/api/``; schema at ``/api/openapi.json``, docs at ``/api/docs``. Every request
+authenticates with a personal access token and every endpoint asks ``circlewise.policy``, as the
+web pages do: another organisation's data is 404, a role that may not act is 403. Domain errors
+come back as ``{"detail": "…"}`` with 409, invalid input as 422.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from circlewise import policy
+from circlewise.api.auth import TokenAuth
+from circlewise.api.schemas import (
+    CircleOut,
+    FieldErrors,
+    FormationRunOut,
+    Message,
+    ParticipantOut,
+    ProgrammeIn,
+    ProgrammeOut,
+    UpsertIn,
+    UpsertOut,
+    UpsertRejectedOut,
+)
+from circlewise.core.errors import ServiceError
+from circlewise.organisations.models import Membership
+from circlewise.policy import Perm
+from circlewise.programmes import services as programme_services
+from circlewise.programmes.errors import ProgrammeError, UpsertRejected
+from circlewise.programmes.models import Programme
+
+api = NinjaAPI(
+    title="Circlewise API",
+    version="1",
+    description=(
+        "Programmes, participants (HR sync), circle formation and circles. Authenticate with a "
+        "personal access token from your account page: `Authorization: Bearer cw_…`."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+ERRORS = {401: Message, 403: Message, 404: Message}
+
+
+# Errors ------------------------------------------------------------------------------------------
+def _detail(request: HttpRequest, message: str, status: int, **extra: object) -> HttpResponse:
+    return api.create_response(request, {"detail": message, **extra}, status=status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _detail(request, str(exc) or "Not found.", 404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _detail(request, str(exc) or "You may not do this.", 403)
+
+
+@api.exception_handler(ServiceError)
+def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return _detail(request, str(exc), 409)
+
+
+@api.exception_handler(ProgrammeError)
+def _invalid(request: HttpRequest, exc: ProgrammeError) -> HttpResponse:
+    if exc.field_errors:
+        return _detail(request, str(exc), 422, errors=exc.field_errors)
+    return _detail(request, str(exc), 409)
+
+
+@api.exception_handler(UpsertRejected)
+def _rejected(request: HttpRequest, exc: UpsertRejected) -> HttpResponse:
+    return _detail(request, str(exc), 422, errors=exc.items)
+
+
+# Access ------------------------------------------------------------------------------------------
+def _membership(request: HttpRequest, org_slug: str, perm: Perm | None = None) -> Membership:
+    membership = policy.membership_or_404(request.auth, org_slug)
+    if perm is not None:
+        policy.require(membership, perm)
+    return membership
+
+
+def _programme(
+    request: HttpRequest, org_slug: str, programme_id: int, perm: Perm | None = None
+) -> tuple[Membership, Programme]:
+    """A programme the token's user may see (else 404), and that their role allows (else 403)."""
+    membership = _membership(request, org_slug)
+    programme = Programme.objects.filter(
+        pk=programme_id, organisation=membership.organisation
+    ).first()
+    if programme is None or not policy.can_see_programme(membership, programme):
+        raise Http404("No such programme.")
+    if perm is not None:
+        policy.require(membership, perm)
+    return membership, programme
+
+
+# Programmes --------------------------------------------------------------------------------------
+@api.get(
+    "/organisations/{org_slug}/programmes",
+    response={200: list[ProgrammeOut], **ERRORS},
+    tags=["programmes"],
+)
+def list_programmes(request: HttpRequest, org_slug: str):
+    membership = _membership(request, org_slug, Perm.VIEW_PROGRAMMES)
+    return Programme.objects.filter(organisation=membership.organisation)
+
+
+@api.post(
+    "/organisations/{org_slug}/programmes",
+    response={201: ProgrammeOut, 409: Message, 422: FieldErrors, **ERRORS},
+    tags=["programmes"],
+)
+def create_programme(request: HttpRequest, org_slug: str, payload: ProgrammeIn):
+    membership = _membership(request, org_slug, Perm.MANAGE_PROGRAMMES)
+    programme = programme_services.programme_create(
+        organisation=membership.organisation, data=payload.model_dump(), by=request.auth
+    )
+    return 201, programme
+
+
+@api.get(
+    "/organisations/{org_slug}/programmes/{programme_id}",
+    response={200: ProgrammeOut, **ERRORS},
+    tags=["programmes"],
+)
+def read_programme(request: HttpRequest, org_slug: str, programme_id: int):
+    return _programme(request, org_slug, programme_id)[1]
+
+
+# Participants ------------------------------------------------------------------------------------
+@api.get(
+    "/organisations/{org_slug}/programmes/{programme_id}/participants",
+    response={200: list[ParticipantOut], **ERRORS},
+    tags=["participants"],
+)
+def list_participants(request: HttpRequest, org_slug: str, programme_id: int):
+    _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
+    return programme.participants.all()
+
+
+@api.post(
+    "/organisations/{org_slug}/programmes/{programme_id}/participants/upsert",
+    response={200: UpsertOut, 422: UpsertRejectedOut, **ERRORS},
+    tags=["participants"],
+    summary="Create or update participants by email (HR sync)",
+)
+def upsert_participants(request: HttpRequest, org_slug: str, programme_id: int, payload: UpsertIn):
+    """Idempotent by email: sending the same list twice changes nothing the second time.
+
+    All or nothing: when any item is invalid, nothing is saved and the 422 answer lists each bad
+    item's index, email and problems.
+    """
+    _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
+    return programme_services.participants_upsert(
+        programme=programme,
+        items=[item.model_dump(exclude_unset=True) for item in payload.participants],
+        invite=payload.invite,
+        by=request.auth,
+    )
+
+
+# Matching ----------------------------------------------------------------------------------------
+@api.post(
+    "/organisations/{org_slug}/programmes/{programme_id}/formation",
+    response={202: FormationRunOut, 409: Message, **ERRORS},
+    tags=["matching"],
+    summary="Start forming circles (a background run)",
+)
+def start_formation(request: HttpRequest, org_slug: str, programme_id: int):
+    """Queue the matching engine for the programme's ready participants.
+
+    Starting while a run is queued or running returns that run. Poll the run for its progress.
+    """
+    from circlewise.circles.services import formation_start
+
+    _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
+    return 202, formation_start(programme=programme, by=request.auth)
+
+
+@api.get(
+    "/organisations/{org_slug}/programmes/{programme_id}/formation/{run_id}",
+    response={200: FormationRunOut, **ERRORS},
+    tags=["matching"],
+    summary="A formation run's status and progress",
+)
+def read_formation(request: HttpRequest, org_slug: str, programme_id: int, run_id: int):
+    _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
+    run = programme.formation_runs.filter(pk=run_id).first()
+    if run is None:
+        raise Http404("No such formation run.")
+    return run
+
+
+@api.get(
+    "/organisations/{org_slug}/programmes/{programme_id}/formation",
+    response={200: FormationRunOut, **ERRORS},
+    tags=["matching"],
+    summary="The latest formation run's status and progress",
+)
+def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
+    _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
+    run = programme.formation_runs.first()
+    if run is None:
+        raise Http404("Circles have not been formed for this programme yet.")
+    return run
+
+
+# Circles -----------------------------------------------------------------------------------------
+def _circle_out(circle) -> dict:
+    return {
+        "id": circle.pk,
+        "name": circle.name,
+        "status": circle.status,
+        "language": circle.language,
+        "time_zone": circle.time_zone,
+        "members": [
+            {
+                "name": (member.participant and member.participant.name)
+                or (member.user and member.user.name)
+                or "",
+                "email": member.email,
+            }
+            for member in circle.active
+        ],
+    }
+
+
+@api.get(
+    "/organisations/{org_slug}/programmes/{programme_id}/circles",
+    response={200: list[CircleOut], **ERRORS},
+    tags=["circles"],
+    summary="The programme's circles that you may see",
+)
+def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
+    """Admins see every circle; anyone else only the circles the policy shows them (their own,
+    the ones they coach, listed ones)."""
+    from circlewise.circles.selectors import circles_for_programme
+
+    membership, programme = _programme(request, org_slug, programme_id)
+    return [
+        _circle_out(circle)
+        for circle in circles_for_programme(programme)
+        if policy.can_see_circle(membership, circle)
+    ]

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from circlewise.accounts.models import ApiToken
+
+
+def test_it_serves_the_openapi_schema_and_docs(db):
+    schema = Client().get("/api/openapi.json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/organisations/{org_slug}/programmes" in paths
+    assert "/api/organisations/{org_slug}/programmes/{programme_id}/participants/upsert" in paths
+    assert Client().get("/api/docs").status_code == 200
+
+
+def test_it_refuses_requests_without_a_token(admin):
+    response = Client().get("/api/organisations/acme/programmes")
+    assert response.status_code == 401
+
+
+def test_it_refuses_an_unknown_token(admin):
+    client = Client(headers={"authorization": "Bearer cw_not-a-real-token"})
+    assert client.get("/api/organisations/acme/programmes").status_code == 401
+
+
+def test_it_refuses_a_revoked_token(admin):
+    from django.utils import timezone
+
+    token, raw = ApiToken.issue(user=admin, name="old")
+    token.revoked_at = timezone.now()
+    token.save()
+    client = Client(headers={"authorization": f"Bearer {raw}"})
+    assert client.get("/api/organisations/acme/programmes").status_code == 401
+
+
+def test_it_refuses_a_session_login_without_a_token(admin):
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/api/organisations/acme/programmes").status_code == 401
+
+
+def test_it_records_when_a_token_was_last_used(admin):
+    token, raw = ApiToken.issue(user=admin, name="sync")
+    client = Client(headers={"authorization": f"Bearer {raw}"})
+    assert client.get("/api/organisations/acme/programmes").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None

@@ -4,7 +4,23 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Emails are stored lower-case so that invitations and CSV rows match accounts."""
+    """Emails are stored lower-case so that invitations and CSV rows match accounts.
+
+    A few of allauth's messages are reworded to say what happened and what to do next.
+    """
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "incorrect_code": (
+            "That code is not right. Check the most recent email we sent you and type the code "
+            "exactly; after a few wrong tries you will need to ask for a new one."
+        ),
+        "too_many_login_attempts": (
+            "Too many failed attempts to log in to this account. Wait a few minutes and try "
+            "again, or reset your password."
+        ),
+        "email_password_mismatch": "The email address or password is not correct.",
+    }
 
     def clean_email(self, email: str) -> str:
         return super().clean_email(email).strip().lower()

@@ -1,0 +1,55 @@
+"""The account settings page: name, pronouns, time zone, language, notifications."""
+
+from __future__ import annotations
+
+from tests.conftest import client_for, make_user
+
+VALID = {
+    "name": "Ann Other",
+    "pronouns": "she/her",
+    "time_zone": "Europe/Berlin",
+    "language": "de",
+    "notify_circle_updates": "on",
+}
+
+
+def test_it_saves_the_settings(db):
+    user = make_user("ann@example.test")
+    response = client_for(user).post("/account/settings/", VALID)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.name, user.pronouns, user.time_zone, user.language) == (
+        "Ann Other",
+        "she/her",
+        "Europe/Berlin",
+        "de",
+    )
+    assert user.notify_circle_updates is True
+    assert user.notify_reminders is False
+    assert response.cookies["django_language"].value == "de"
+
+
+def test_it_rejects_an_unknown_time_zone_and_changes_nothing(db):
+    user = make_user("ann@example.test", name="Ann")
+    response = client_for(user).post("/account/settings/", {**VALID, "time_zone": "Mars/Olympus"})
+    assert response.status_code == 400
+    assert "Select a valid choice." in response.content.decode()
+    user.refresh_from_db()
+    assert (user.name, user.time_zone) == ("Ann", "UTC")
+
+
+def test_it_links_to_security_pages(db):
+    content = client_for(make_user("ann@example.test")).get("/account/settings/").content.decode()
+    for path in (
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+        "/account/tokens/",
+    ):
+        assert f'href="{path}"' in content
+
+
+def test_it_requires_login(client, db):
+    response = client.get("/account/settings/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")

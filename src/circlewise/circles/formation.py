@@ -13,9 +13,10 @@ Steps of a programme's life, each a service:
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ from circlewise.core.mail import absolute_url, send_templated
 from circlewise.matching import (
     CircleResult,
     MatchingError,
+    Violation,
     check,
     evaluate,
     form_circles,
@@ -137,12 +139,13 @@ def _enqueue(run_id: int) -> None:
 class _Progress:
     """Engine progress callback that writes to the run at most every ``PROGRESS_EVERY`` s."""
 
-    def __init__(self, run_id: int) -> None:
+    def __init__(self, run_id: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.run_id = run_id
-        self.last = 0.0
+        self.clock = clock
+        self.last = -PROGRESS_EVERY
 
     def __call__(self, fraction: float, message: str) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if now - self.last < PROGRESS_EVERY:
             return
         self.last = now
@@ -263,6 +266,29 @@ def proposal_view(run: FormationRun) -> ProposalView:
     )
 
 
+def _explain(violations: Sequence[Violation], composition: Composition) -> str:
+    """The engine's violations in the admin's terms: people by name, circles counted from 1."""
+
+    def name(key: str) -> str:
+        person = composition.people.get(key)
+        return (person.name or person.email) if person else key
+
+    lines = []
+    for violation in violations:
+        if violation.rule == "separate" and len(violation.people) == 2:
+            first, second = map(name, violation.people)
+            lines.append(
+                f"{first} and {second} must not share a circle (same reporting line, or in a "
+                "circle together before)."
+            )
+        else:
+            text = re.sub(
+                r"circle (\d+)", lambda m: f"Circle {int(m.group(1)) + 1}", violation.message
+            )
+            lines.append(text[:1].upper() + text[1:] + ".")
+    return " ".join(dict.fromkeys(lines))
+
+
 def _pin(pins: dict[str, str], circle: Sequence[int]) -> None:
     """Pin everyone in ``circle`` together, under the key one of them already has, if any."""
     key = next((pins[str(pk)] for pk in circle if str(pk) in pins), None)
@@ -283,7 +309,7 @@ def _apply_edit(run: FormationRun, circles: list[list[int]], touched: Sequence[i
     groups = composition.to_ids(circles)
     violations = check(composition.problem, groups)
     if violations:
-        raise EditRefused(" ".join(dict.fromkeys(v.message for v in violations)))
+        raise EditRefused(_explain(violations, composition))
     solution = evaluate(composition.problem, groups)
     run.proposal = circles
     run.pins = pins
@@ -416,8 +442,7 @@ def formation_publish(*, run: FormationRun, by: User) -> list[Circle]:
     violations = check(composition.problem, groups)
     if violations:
         raise FormationError(
-            "The proposal breaks a rule and was not published: "
-            + " ".join(dict.fromkeys(v.message for v in violations))
+            "The proposal breaks a rule and was not published: " + _explain(violations, composition)
         )
     solution = evaluate(composition.problem, groups)
     circles = _create_circles(

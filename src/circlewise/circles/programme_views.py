@@ -25,9 +25,7 @@ from circlewise.programmes.models import Participant, Programme
 
 def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Programme:
     membership = policy.enter_organisation(request, org_slug)
-    programme = get_object_or_404(
-        Programme, pk=programme_id, organisation=membership.organisation
-    )
+    programme = get_object_or_404(Programme, pk=programme_id, organisation=membership.organisation)
     if not policy.can_see_programme(membership, programme):
         raise Http404("No such programme.")
     policy.require(membership, Perm.MANAGE_PROGRAMMES)
@@ -179,9 +177,7 @@ def publish(request: HttpRequest, org_slug: str, programme_id: int, run_id: int)
     except CircleError as error:
         messages.error(request, error.message)
         return redirect("circles:formation", org_slug, programme.pk)
-    messages.success(
-        request, f"{len(circles)} circles published; every member has been emailed."
-    )
+    messages.success(request, f"{len(circles)} circles published; every member has been emailed.")
     return redirect("circles:programme_circles", org_slug, programme.pk)
 
 

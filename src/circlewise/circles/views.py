@@ -79,8 +79,7 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         "members": members,
         "manages": manages,
         "is_member": is_member,
-        "below_minimum": circle.programme is not None
-        and len(members) < circle.programme.min_size,
+        "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
     if manages:
         context["requests"] = selectors.pending_requests(circle)

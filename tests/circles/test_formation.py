@@ -1,0 +1,344 @@
+"""Forming a programme's circles: the run, the proposal, edits, publishing, later changes.
+
+Every path that changes circles (propose, manual edit, late joiner, queue, merge) is checked with
+``assert_rules_hold``: sizes within the range and no hard-rule violation.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from circlewise.circles import services
+from circlewise.circles.composition import compose
+from circlewise.circles.errors import CircleError, EditRefused, FormationError
+from circlewise.circles.formation import formation_execute, merge_suggestions
+from circlewise.circles.models import Circle, CircleMember, FormationStatus
+from circlewise.circles.tasks import form_circles_task
+from circlewise.matching import check
+from circlewise.programmes.models import Participant, ParticipantStatus, ProgrammeStatus
+
+
+def assert_rules_hold(programme, groups) -> None:
+    """Every group of participants is within the size range and breaks no hard rule."""
+    people = [p for group in groups for p in group]
+    composition = compose(programme, people, leave_out=False)
+    ids = composition.to_ids([[p.pk for p in group] for group in groups])
+    assert all(programme.min_size <= len(group) <= programme.max_size for group in ids)
+    assert check(composition.problem, ids) == []
+
+
+def proposal_groups(run) -> list[list[Participant]]:
+    by_pk = Participant.objects.in_bulk([pk for group in run.proposal for pk in group])
+    return [[by_pk[pk] for pk in group] for group in run.proposal]
+
+
+def published_groups(programme) -> list[list[Participant]]:
+    return [
+        [seat.participant for seat in circle.members.filter(left_at__isnull=True)]
+        for circle in programme.circles.filter(status="active")
+    ]
+
+
+def test_it_forms_a_proposal_that_keeps_every_rule(programme, add_participants, form, admin):
+    add_participants(programme, 23)
+    run = form(programme, admin)
+    assert run.status == FormationStatus.PROPOSED
+    assert run.progress == 1.0
+    assert sorted(pk for group in run.proposal for pk in group) == sorted(
+        programme.participants.values_list("pk", flat=True)
+    )
+    assert run.objective > 0 and run.upper_bound >= run.objective
+    assert_rules_hold(programme, proposal_groups(run))
+
+
+def test_it_runs_the_task_once_even_when_enqueued_twice(programme, add_participants, form, admin):
+    add_participants(programme, 10)
+    run = form(programme, admin)
+    proposal = run.proposal
+    form_circles_task.enqueue(run.pk)  # a second delivery of the same task
+    assert formation_execute(run_id=run.pk) is None
+    run.refresh_from_db()
+    assert run.proposal == proposal and run.status == FormationStatus.PROPOSED
+
+
+def test_it_returns_the_running_run_instead_of_starting_another(programme, add_participants, admin):
+    add_participants(programme, 10)
+    first = services.formation_start(programme=programme, by=admin)  # task not run: no commit
+    assert services.formation_start(programme=programme, by=admin) == first
+    assert programme.formation_runs.count() == 1
+
+
+def test_it_refuses_to_start_without_enough_ready_people(programme, add_participants, admin):
+    add_participants(programme, 3)
+    add_participants(programme, 5, start=3, intake_completed_at=None)
+    with pytest.raises(FormationError, match="3 participants have completed the intake"):
+        services.formation_start(programme=programme, by=admin)
+
+
+def test_it_reports_the_engines_message_when_rules_cannot_hold(
+    make_programme, add_participants, form, admin
+):
+    programme = make_programme(min_size=5, max_size=5)
+    add_participants(programme, 7)  # 7 people cannot fill circles of exactly 5
+    run = form(programme, admin)
+    assert run.status == FormationStatus.FAILED
+    assert run.proposal == []
+    assert "7 people" in " ".join(run.warnings) and "circles of 5-5" in " ".join(run.warnings)
+
+
+def test_it_leaves_out_a_language_group_too_small_for_a_circle_with_a_warning(
+    make_programme, add_participants, form, admin
+):
+    programme = make_programme(same=["language"])
+    add_participants(programme, 12)
+    add_participants(programme, 4, start=12, languages=["German"])
+    run = form(programme, admin)
+    assert run.status == FormationStatus.PROPOSED
+    assert run.warnings == [
+        "4 people with language German: cannot form circles of 5-6; they are not placed "
+        "(change the rules or the size range, or place them by hand later)."
+    ]
+    placed = {pk for group in run.proposal for pk in group}
+    german = set(programme.participants.filter(languages=["German"]).values_list("pk", flat=True))
+    assert not placed & german
+    assert_rules_hold(programme, proposal_groups(run))
+
+
+def test_it_writes_progress_at_most_twice_a_second(programme, add_participants, admin):
+    from circlewise.circles import formation
+
+    add_participants(programme, 10)
+    run = services.formation_start(programme=programme, by=admin)
+    run.status = FormationStatus.RUNNING
+    run.save()
+    clock = iter([10.0, 10.2, 10.6])
+    report = formation._Progress(run.pk, clock=lambda: next(clock))
+    report(0.25, "first")
+    report(0.5, "too soon")
+    run.refresh_from_db()
+    assert (run.progress, run.message) == (0.25, "first")
+    report(0.75, "later")
+    run.refresh_from_db()
+    assert (run.progress, run.message) == (0.75, "later")
+
+
+# Manual edits -----------------------------------------------------------------------------------
+
+
+def test_it_moves_a_person_and_pins_the_circle_they_join(programme, add_participants, form, admin):
+    add_participants(programme, 11)  # one circle of 6 and one of 5
+    run = form(programme, admin)
+    big = max(range(2), key=lambda i: len(run.proposal[i]))
+    mover = run.proposal[big][0]
+    services.proposal_move(run=run, participant_id=mover, to_circle=1 - big, by=admin)
+    run.refresh_from_db()
+    assert mover in run.proposal[1 - big]
+    pinned = {run.pins[str(pk)] for pk in run.proposal[1 - big]}
+    assert len(pinned) == 1  # the whole circle is kept together on a re-run
+    assert_rules_hold(programme, proposal_groups(run))
+
+
+def test_it_refuses_a_move_that_breaks_the_size_range_and_changes_nothing(
+    programme, add_participants, form, admin
+):
+    add_participants(programme, 10)  # two circles of 5
+    run = form(programme, admin)
+    before = (run.proposal, run.pins)
+    refused = r"^Circle 1 has 4 people, outside 5-6\. Circle 2 has 6 people, outside 5-6\.$"
+    with pytest.raises(EditRefused, match=refused):
+        services.proposal_move(run=run, participant_id=run.proposal[0][0], to_circle=1, by=admin)
+    run.refresh_from_db()
+    assert (run.proposal, run.pins) == before
+
+
+def test_it_refuses_a_swap_that_puts_someone_with_their_manager(
+    programme, add_participants, form, admin
+):
+    people = add_participants(programme, 10)
+    boss = people[0]
+    for report in people[1:3]:
+        report.manager_email = boss.email
+        report.save()
+    run = form(programme, admin)
+    assert_rules_hold(programme, proposal_groups(run))
+    boss_circle = next(i for i, group in enumerate(run.proposal) if boss.pk in group)
+    report = people[1]
+    other = next(pk for pk in run.proposal[boss_circle] if pk not in (boss.pk, people[2].pk))
+    with pytest.raises(EditRefused, match="Person 0 and Person 1 must not share a circle"):
+        services.proposal_swap(run=run, first_id=report.pk, second_id=other, by=admin)
+
+
+def test_it_swaps_two_people_and_keeps_the_edit_on_a_re_run(
+    programme, add_participants, form, admin
+):
+    add_participants(programme, 12)
+    run = form(programme, admin)
+    first, second = run.proposal[0][0], run.proposal[1][0]
+    services.proposal_swap(run=run, first_id=first, second_id=second, by=admin)
+    run.refresh_from_db()
+    assert second in run.proposal[0] and first in run.proposal[1]
+    together = [set(group) for group in run.proposal]
+    rerun = form(programme, admin)
+    assert rerun.pk != run.pk and rerun.pins == run.pins
+    assert sorted(map(sorted, rerun.proposal)) == sorted(map(sorted, together))
+
+
+# Publishing -------------------------------------------------------------------------------------
+
+
+def test_it_publishes_circles_and_emails_each_member_after_commit(
+    programme, add_participants, form, admin, django_capture_on_commit_callbacks
+):
+    add_participants(programme, 11)
+    run = form(programme, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        circles = services.formation_publish(run=run, by=admin)
+    programme.refresh_from_db()
+    assert programme.status == ProgrammeStatus.PUBLISHED
+    assert [c.name for c in circles] == ["Alder circle", "Birch circle"]
+    assert CircleMember.objects.filter(circle__programme=programme).count() == 11
+    assert len(mail.outbox) == 11
+    message = mail.outbox[0]
+    assert "Your circle for New managers" in message.subject
+    assert "New managers support each other" in message.body
+    assert f"/o/acme/circles/{circles[0].pk}/" in message.body or "/circles/" in message.body
+    assert_rules_hold(programme, published_groups(programme))
+    with pytest.raises(CircleError, match="can no longer be changed"):
+        services.formation_publish(run=run, by=admin)
+
+
+def test_it_publishes_nothing_when_a_rule_broke_since_the_proposal(
+    programme, add_participants, form, admin
+):
+    people = add_participants(programme, 10)
+    run = form(programme, admin)
+    group = next(group for group in run.proposal if people[0].pk in group)
+    mate = Participant.objects.get(pk=next(pk for pk in group if pk != people[0].pk))
+    mate.manager_email = people[0].email  # their manager, reported after the proposal
+    mate.save()
+    with pytest.raises(FormationError, match="not published"):
+        services.formation_publish(run=run, by=admin)
+    assert not Circle.objects.exists()
+    programme.refresh_from_db()
+    assert programme.status != ProgrammeStatus.PUBLISHED
+
+
+# After launch -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(programme, add_participants, form, admin, django_capture_on_commit_callbacks):
+    add_participants(programme, 10)  # two circles of 5: room for one more each
+    run = form(programme, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.formation_publish(run=run, by=admin)
+    mail.outbox.clear()
+    return programme
+
+
+def test_it_places_late_joiners_in_circles_with_room(
+    published, add_participants, admin, django_capture_on_commit_callbacks
+):
+    joiners = add_participants(published, 3, start=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.late_joiners_place(programme=published, by=admin)
+    placed = [p for people in result.placed.values() for p in people]
+    assert len(placed) == 2 and len(result.queued) == 1  # two circles, one seat each
+    assert {p.pk for p in placed} | {p.pk for p in result.queued} == {p.pk for p in joiners}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in placed)
+    assert_rules_hold(published, published_groups(published))
+
+
+def test_it_never_places_a_late_joiner_with_their_manager(published, add_participants, admin):
+    managers = [circle.members.first().participant for circle in published.circles.all()]
+    joiner = add_participants(published, 1, start=10)[0]
+    joiner.manager_email = managers[0].email
+    joiner.save()
+    services.late_joiners_place(programme=published, by=admin)
+    seat = CircleMember.objects.get(participant=joiner)
+    assert seat.circle == managers[1].circle_memberships.get().circle
+    assert_rules_hold(published, published_groups(published))
+
+
+def test_it_forms_a_new_circle_from_the_queue(published, add_participants, admin):
+    add_participants(published, 5, start=10)
+    services.late_joiners_place(programme=published, by=admin)  # 2 placed, 3 queued
+    with pytest.raises(FormationError, match="3 people are waiting"):
+        services.queue_form_circles(programme=published, by=admin)
+    add_participants(published, 2, start=15)
+    circles = services.queue_form_circles(programme=published, by=admin)
+    assert len(circles) == 1 and circles[0].members.count() == 5
+    assert circles[0].name == "Cedar circle"
+    assert_rules_hold(published, published_groups(published))
+
+
+def test_it_removes_a_leaver_and_tells_the_rest_of_the_circle(
+    published, admin, django_capture_on_commit_callbacks
+):
+    circle = published.circles.first()
+    leaver = circle.members.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.circle_member_remove(member=leaver, by=admin)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        circle.members.filter(left_at__isnull=True).values_list("email", flat=True)
+    )
+    assert "has left" in mail.outbox[0].subject
+
+
+def test_it_suggests_merges_for_a_circle_below_the_minimum(
+    make_programme, add_participants, form, admin, django_capture_on_commit_callbacks
+):
+    programme = make_programme(min_size=4, max_size=6)
+    add_participants(programme, 8)  # two circles of 4
+    run = form(programme, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.formation_publish(run=run, by=admin)
+    circles = list(programme.circles.all())
+    small = circles[-1]
+    seats = list(small.members.all())
+    for seat in seats[: len(seats) - 2]:
+        services.circle_member_remove(member=seat, by=admin)
+    assert small.members.filter(left_at__isnull=True).count() == 2
+    targets = merge_suggestions(small)
+    assert targets and all(t.members.filter(left_at__isnull=True).count() <= 4 for t in targets)
+    services.circle_merge(source=small, target=targets[0], by=admin)
+    small.refresh_from_db()
+    assert small.status == "closed"
+    assert_rules_hold(programme, published_groups(programme))
+
+
+# Second cohort -----------------------------------------------------------------------------------
+
+
+def test_it_keeps_apart_people_who_shared_a_circle_in_an_earlier_programme(
+    published, make_programme, add_participants, form, admin
+):
+    first_circles = [
+        {seat.email for seat in circle.members.all()} for circle in published.circles.all()
+    ]
+    second = make_programme(name="Second cohort", avoid_previous_circles=True)
+    add_participants(second, 30)  # the same ten people and twenty more
+    run = form(second, admin)
+    assert run.status == FormationStatus.PROPOSED
+    for group in proposal_groups(run):
+        emails = {p.email for p in group}
+        assert all(len(emails & before) <= 1 for before in first_circles)
+
+
+def test_it_may_put_former_circle_mates_together_when_the_programme_allows(
+    published, make_programme, add_participants
+):
+    second = make_programme(name="Second cohort", avoid_previous_circles=False)
+    add_participants(second, 10)
+    composition = compose(second, list(second.participants.all()))
+    assert list(composition.problem.separate) == []
+
+
+def test_it_leaves_a_participant_queued_when_they_have_left_the_programme(published):
+    person = published.participants.first()
+    person.status = ParticipantStatus.LEFT
+    person.save()
+    from circlewise.circles.selectors import unplaced_participants
+
+    assert person not in unplaced_participants(published)

@@ -3,8 +3,8 @@
 The engine knows nothing of Django; this module is the one place that translates a programme's
 composition rules into the engine's terms:
 
-- ``Programme.diversify`` -> diversified :class:`~circlewise.matching.Attribute` (an entry may be
-  a name, or ``{"name": ..., "weight": ...}``);
+- ``Programme.diversify`` -> diversified :class:`~circlewise.matching.Attribute` of weight 1
+  (the programme stores attribute names only);
 - ``Programme.same`` -> ``Problem.same``;
 - reporting lines -> ``separate`` pairs (:func:`circlewise.matching.reporting_line_pairs`);
 - earlier circles of the organisation -> ``separate`` pairs, when the programme asks for it;
@@ -76,16 +76,6 @@ class Composition:
 
 def _key(participant: Participant) -> str:
     return participant.email.strip().lower()
-
-
-def _rules(programme: Programme) -> list[tuple[str, float]]:
-    rules = []
-    for entry in programme.diversify:
-        if isinstance(entry, Mapping):
-            rules.append((str(entry["name"]), float(entry.get("weight", 1.0))))
-        else:
-            rules.append((str(entry), 1.0))
-    return rules
 
 
 def _offset_minutes(time_zone: str, on: date) -> int:
@@ -294,22 +284,22 @@ def compose(
     participants = list(participants)
     profiles = _profiles(programme, participants)
     ids = [_key(p) for p in participants]
-    rules = _rules(programme)
+    diversify = [str(name) for name in programme.diversify]
     same = [str(name) for name in programme.same]
     values: dict[str, list[object]] = {}
     answers = []
     for participant in participants:
         participant.programme = programme  # shared, instead of one query per person
         answers.append(composition_values(participant) | {"languages": participant.languages})
-    for name in dict.fromkeys([*(name for name, _ in rules), *same]):
+    for name in dict.fromkeys([*diversify, *same]):
         raw = [
             _value(answer, name, profiles.get(p.user_id, {}))
             for p, answer in zip(participants, answers, strict=True)
         ]
         values[name] = _normalised(raw, _kind(raw))
     attributes = [
-        Attribute(name, kind=_kind(values[name]), weight=weight)  # type: ignore[arg-type]
-        for name, weight in rules
+        Attribute(name, kind=_kind(values[name]))  # type: ignore[arg-type]
+        for name in diversify
     ]
     if programme.overlap_rule == OverlapRule.HARD:
         slots = np.array([available_slots(p, programme.start_date) for p in participants])

@@ -21,3 +21,9 @@ def api_client():
         return Client(headers={"authorization": f"Bearer {raw}"})
 
     return _client
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Test users get real password hashes; a fast hasher keeps the permission matrix quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

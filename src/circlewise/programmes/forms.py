@@ -204,10 +204,11 @@ def intake_initial(participant: Participant, *, membership_profile: dict[str, st
         "goals": participant.goals,
         "manager_email": participant.manager_email or membership_profile.get("manager_email", ""),
     }
-    for name in participant.programme.asked_attributes:
-        initial[f"attr_{name}"] = participant.attributes.get(name) or membership_profile.get(
-            name, ""
-        )
+    programme = participant.programme
+    for name in programme.asked_attributes:
+        # Optional answers need the participant's own consent, so the profile never fills them.
+        profile = "" if name in programme.optional_attributes else membership_profile.get(name, "")
+        initial[f"attr_{name}"] = participant.attributes.get(name) or profile
         initial[f"consent_{name}"] = name in participant.consented_attributes
     windows = participant.availability or [
         {"day": day, "start": "09:00", "end": "17:00"} for day in range(5)

@@ -1,0 +1,102 @@
+"""Browser tests: Playwright (sync API) driving Debian's chromium against a live server.
+
+Every test here is marked ``e2e`` (run with ``make e2e``). The ``page`` fixture saves a
+screenshot to ``test-results/`` when a test fails; ``new_page`` opens another, independent
+browser context (a second person).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+# Playwright's sync API runs an event loop in this thread; the database calls the tests make
+# between browser steps are ordinary synchronous ones, so Django's async guard must stand aside.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    # Keep each phase's report on the test item, so fixtures can tell whether the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install chromium`.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(
+    browser: Browser, live_server, request: pytest.FixtureRequest, transactional_db
+) -> Iterator[Callable[[], Page]]:
+    """Open pages, each in its own browser context (own cookies: a separate person)."""
+    contexts: list[BrowserContext] = []
+
+    def open_page() -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1200, "height": 900}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        RESULTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        for n, context in enumerate(contexts):
+            for m, page in enumerate(context.pages):
+                page.screenshot(path=RESULTS / f"{name}-{n}-{m}.png", full_page=True)
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Page]) -> Page:
+    return new_page()
+
+
+def latest_link(to: str, pattern: str) -> str:
+    """The path of the last link matching ``pattern`` emailed to ``to`` (from the test outbox)."""
+    for message in reversed(mail.outbox):
+        if to in message.to:
+            match = re.search(rf"https?://[^/\s]+({pattern})", message.body)
+            if match:
+                return match.group(1)
+    raise AssertionError(f"No email to {to} with a link like {pattern}")

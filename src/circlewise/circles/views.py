@@ -235,12 +235,14 @@ def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
 def merge(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = _managed_circle(membership, circle_id)
-    target = get_object_or_404(
-        Circle,
+    target = Circle.objects.filter(
         pk=request.POST.get("target") or 0,
         programme__isnull=False,
         programme=circle.programme_id,
-    )
+    ).first()
+    if target is None:
+        messages.error(request, "Choose a circle of the same programme to merge into.")
+        return redirect("circles:detail", org_slug, circle.pk)
     try:
         services.circle_merge(source=circle, target=target, by=request.user)
     except CircleError as error:

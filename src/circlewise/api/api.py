@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 
 from circlewise import policy
 from circlewise.api.auth import TokenAuth
@@ -123,7 +123,7 @@ def create_programme(request: HttpRequest, org_slug: str, payload: ProgrammeIn):
     programme = programme_services.programme_create(
         organisation=membership.organisation, data=payload.model_dump(), by=request.auth
     )
-    return 201, programme
+    return Status(201, programme)
 
 
 @api.get(
@@ -182,7 +182,7 @@ def start_formation(request: HttpRequest, org_slug: str, programme_id: int):
     from circlewise.circles.services import formation_start
 
     _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
-    return 202, formation_start(programme=programme, by=request.auth)
+    return Status(202, formation_start(programme=programme, by=request.auth))
 
 
 @api.get(

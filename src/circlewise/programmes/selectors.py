@@ -73,10 +73,11 @@ def programmes_for(organisation: Organisation, *, user: User, all_programmes: bo
     """Programmes of an organisation: all of them, or only those the user takes part in."""
     programmes = Programme.objects.filter(organisation=organisation)
     if not all_programmes:
-        programmes = programmes.filter(participants__user=user).distinct()
-    return programmes.annotate(
-        participant_count=Count("participants", filter=~Q(participants__status="left"))
-    )
+        # A subquery, not a join, so the participant count below counts everyone.
+        mine = Participant.objects.filter(user=user).values("programme_id")
+        programmes = programmes.filter(pk__in=mine)
+    not_left = ~Q(participants__status=ParticipantStatus.LEFT)
+    return programmes.annotate(participant_count=Count("participants", filter=not_left))
 
 
 def membership_profile(membership: Membership) -> dict[str, str]:

@@ -27,7 +27,7 @@ from circlewise.programmes.forms import (
     UploadForm,
     intake_initial,
 )
-from circlewise.programmes.models import Programme
+from circlewise.programmes.models import ParticipantStatus, Programme
 
 
 def _programme(request: HttpRequest, org_slug: str, pk: int) -> tuple[Membership, Programme]:
@@ -292,7 +292,7 @@ def participants(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     membership, programme = _programme(request, org_slug, pk)
     policy.require(membership, Perm.VIEW_PROGRAMMES)
     show = request.GET.get("show", "all")
-    people = programme.participants.exclude(status="left")
+    people = programme.participants.exclude(status=ParticipantStatus.LEFT)
     if show == "pending":
         people = people.filter(intake_completed_at__isnull=True)
     elif show == "completed":

@@ -87,6 +87,12 @@ def test_it_replays_the_same_search_for_the_same_seed() -> None:
     assert first == second
 
 
+def test_it_can_count_the_budget_in_cpu_seconds() -> None:
+    d = random_distances(12, 5)
+    result = solve_dense(d, [4, 4, 4], [4, 4, 4], time_limit=0.1, seed=1, clock="cpu")
+    assert result.objective == pytest.approx(brute_force_optimum(d, [4, 4, 4], [4, 4, 4]))
+
+
 def test_it_reports_progress_as_a_growing_fraction() -> None:
     seen: list[tuple[float, str]] = []
     d = random_distances(40, 3)
@@ -131,3 +137,12 @@ def test_it_refuses_sizes_that_cannot_hold(lower, upper, message) -> None:
 def test_it_rejects_malformed_input(d, lower, upper, time_limit, message) -> None:
     with pytest.raises(ValueError, match=message):
         solve_dense(d, lower, upper, time_limit=time_limit)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"workers": 0}, "workers must be at least 1"), ({"clock": "sun"}, "clock must be")],
+)
+def test_it_rejects_unknown_options(options, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        solve_dense(np.zeros((2, 2)), [2], [2], time_limit=1.0, **options)

@@ -70,11 +70,20 @@ def _seed_kernels(seed: int) -> None:
     np.random.seed(seed)
 
 
+WALL, CPU = 0, 1
+
+
 @njit(cache=True)
-def _now() -> float:
+def _now(clock: int) -> float:
     with objmode(t="float64"):
-        t = time.time()
+        t = _read_clock(clock)
     return t
+
+
+def _read_clock(clock: int) -> float:
+    # CPU time of this process is how the MDGPLIB reference values were timed; on a shared,
+    # busy machine it gives each search the budget it would have had on an idle core.
+    return time.process_time() if clock == CPU else time.time()
 
 
 @njit(cache=True)
@@ -119,6 +128,7 @@ def _tabu_search(
     stall_limit: int,
     tenure_lo: int,
     tenure_hi: int,
+    clock: int,
     deadline: float,
     eps: float,
 ) -> tuple[float, int]:
@@ -128,7 +138,7 @@ def _tabu_search(
     Each iteration applies the best non-tabu move or swap (ties broken at random), even when it
     worsens the objective; an element may not return to a group it just left for a random
     tenure, unless that yields a new best (aspiration). Stops after ``stall_limit`` iterations
-    without a new best, or at ``deadline`` (seconds since the epoch).
+    without a new best, or when ``clock`` (WALL or CPU) reaches ``deadline``.
     """
     k, n = sums.shape
     tabu = np.zeros((n, k), np.int64)
@@ -140,7 +150,7 @@ def _tabu_search(
     it = 0
     last_improvement = 0
     while it - last_improvement < stall_limit:
-        if (it & 15) == 0 and _now() >= deadline:
+        if (it & 15) == 0 and _now(clock) >= deadline:
             break
         for i in range(n):
             inner[i] = sums[g[i], i]
@@ -178,13 +188,13 @@ def _tabu_search(
             d_i = d[i]
             for grp in range(k):
                 from_i[grp] = sums[grp, i] - base
+            # A partner in i's own group is no swap; -inf rejects it without a separate branch.
+            from_i[a] = -np.inf
             for j in range(i + 1, n):
-                b = g[j]
-                if a == b:
-                    continue
-                gain = from_i[b] + into_a[j] - inner[j] - 2.0 * d_i[j]
+                gain = from_i[g[j]] + into_a[j] - inner[j] - 2.0 * d_i[j]
                 if gain < best_gain - eps:
                     continue
+                b = g[j]
                 if (tabu[i, b] > it or tabu[j, a] > it) and f + gain <= best_f + eps:
                     continue
                 if gain > best_gain + eps:
@@ -338,11 +348,18 @@ class _Search:
     """One independent memetic search; several run in parallel processes when ``workers > 1``."""
 
     def __init__(
-        self, d: np.ndarray, lower: np.ndarray, upper: np.ndarray, seed: int, deadline: float
+        self,
+        d: np.ndarray,
+        lower: np.ndarray,
+        upper: np.ndarray,
+        seed: int,
+        clock: int,
+        deadline: float,
     ) -> None:
         self.d = d
         self.lower = lower
         self.upper = upper
+        self.clock = clock
         self.deadline = deadline
         self.rng = np.random.default_rng(seed)
         _seed_kernels(int(self.rng.integers(2**31)))
@@ -353,7 +370,7 @@ class _Search:
         # Tenure and perturbation strength scale with the group size: an element needs about
         # that many iterations before the neighbourhood around it has really changed.
         self.tenure = (max(1, int(mean_size // 2)), max(2, int(mean_size)))
-        self.stall = max(50, 4 * n)
+        self.stall = max(50, 8 * n)
         self.strength = max(2, math.ceil(0.1 * n))
         self.iterations = 0
 
@@ -385,6 +402,7 @@ class _Search:
             self.stall,
             self.tenure[0],
             self.tenure[1],
+            self.clock,
             self.deadline,
             self.eps,
         )
@@ -400,14 +418,14 @@ class _Search:
         return g
 
     def run(self, pop_size: int, crossover_rate: float, report: ProgressCallback | None) -> _Member:
-        start = time.time()
+        start = _read_clock(self.clock)
         span = max(self.deadline - start, 1e-9)
         pop: list[_Member] = []
         best: _Member | None = None
         turn = 0
         last_report = start
         while True:
-            now = time.time()
+            now = _read_clock(self.clock)
             if best is not None and now >= self.deadline:
                 break
             if len(pop) < pop_size and (not pop or now - start < 0.5 * span):
@@ -490,11 +508,12 @@ def _validated(
 
 
 def _search_process(
-    d: np.ndarray, lower: np.ndarray, upper: np.ndarray, seed: int, deadline: float
+    d: np.ndarray, lower: np.ndarray, upper: np.ndarray, seed: int, clock: int, limit: float
 ) -> _Member:
-    return _Search(d, lower, upper, seed, deadline).run(
-        _population_size(d.shape[0]), _CROSSOVER_RATE, None
-    )
+    """Run one search; ``limit`` is a wall-clock deadline, or a CPU budget for this process."""
+    deadline = limit if clock == WALL else _read_clock(CPU) + limit
+    search = _Search(d, lower, upper, seed, clock, deadline)
+    return search.run(_population_size(d.shape[0]), _CROSSOVER_RATE, None)
 
 
 def group_objective(distances: np.ndarray, groups: Sequence[int]) -> float:
@@ -530,6 +549,7 @@ def solve_dense(
     seed: int | None = None,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    clock: str = "wall",
 ) -> DenseResult:
     """Split elements into groups of bounded sizes, maximising the within-group distances.
 
@@ -540,14 +560,18 @@ def solve_dense(
     lower, upper : sequence of int
         Minimum and maximum size of each of the ``K`` groups.
     time_limit : float
-        Wall-clock seconds for the whole call (Numba compilation, on a cold cache, included).
-        The search is anytime: it returns the best grouping found when the time is up.
+        Seconds for the whole call (Numba compilation, on a cold cache, included), see
+        ``clock``. The search is anytime: it returns the best grouping found when time is up.
     seed : int, optional
         Seed for the random choices; the same seed replays the same search.
     progress : callable, optional
         Called now and then as ``progress(fraction_of_time_used, message)``.
     workers : int, default 1
         Number of independent searches run in parallel processes (the best one wins).
+    clock : {"wall", "cpu"}, default "wall"
+        What ``time_limit`` counts: wall-clock seconds for the whole call, or CPU seconds of
+        each search process (how the published MDGPLIB reference values were timed; fairer
+        for comparisons on a busy, shared machine).
 
     Returns
     -------
@@ -560,7 +584,7 @@ def solve_dense(
         If the size bounds cannot hold ``n`` elements.
     ValueError
         If the matrix is not square, symmetric and finite, a group's bounds are invalid, or
-        ``time_limit`` or ``workers`` is not positive.
+        ``time_limit`` or ``workers`` is not positive, or ``clock`` is unknown.
 
     Examples
     --------
@@ -575,19 +599,25 @@ def solve_dense(
     d, lo, up = _validated(distances, lower, upper, time_limit)
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    deadline = start + time_limit
+    if clock not in ("wall", "cpu"):
+        raise ValueError(f"clock must be 'wall' or 'cpu', got {clock!r}")
+    clock_id = WALL if clock == "wall" else CPU
+    # Wall clock: one deadline shared by every process, counted from the call. CPU clock: each
+    # process gets the whole budget of CPU seconds for itself.
+    limit = start + time_limit if clock_id == WALL else time_limit
     seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(workers)]
+    own_deadline = limit if clock_id == WALL else _read_clock(CPU) + limit
+    own = _Search(d, lo, up, seeds[0], clock_id, own_deadline)
     population = _population_size(d.shape[0])
     if workers == 1:
-        best = _Search(d, lo, up, seeds[0], deadline).run(population, _CROSSOVER_RATE, progress)
-        return _result(d, best.groups)
+        return _result(d, own.run(population, _CROSSOVER_RATE, progress).groups)
     # Separate processes (not threads): each search is one long Numba call holding its core.
     # "spawn" avoids forking a process that may already run threads.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        others = [pool.submit(_search_process, d, lo, up, s, deadline) for s in seeds[1:]]
-        own = _Search(d, lo, up, seeds[0], deadline).run(population, _CROSSOVER_RATE, progress)
-        candidates = [own] + [future.result() for future in others]
+        others = [pool.submit(_search_process, d, lo, up, s, clock_id, limit) for s in seeds[1:]]
+        candidates = [own.run(population, _CROSSOVER_RATE, progress)]
+        candidates += [future.result() for future in others]
     best = max(candidates, key=lambda member: member.value)
     return _result(d, best.groups)
 

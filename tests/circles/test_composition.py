@@ -102,3 +102,17 @@ def test_it_leaves_out_people_with_no_window_long_enough(make_programme, add_par
     composition = compose(programme, list(programme.participants.all()))
     assert composition.left_out == [short]
     assert "meeting window not given" in composition.warnings[0]
+
+
+def test_it_groups_people_by_another_language_they_speak_when_theirs_is_too_rare(
+    make_programme, add_participants
+):
+    programme = make_programme(same=["language"])
+    add_participants(programme, 10)
+    add_participants(programme, 3, start=10, languages=["German", "English"])
+    add_participants(programme, 2, start=13, languages=["Basque"])
+    composition = compose(programme, list(programme.participants.all()))
+    assert set(composition.problem.values["language"]) == {"English"}
+    assert len(composition.problem.ids) == 13
+    assert [p.email for p in composition.left_out] == ["p13@acme.test", "p14@acme.test"]
+    assert composition.warnings[0].startswith("2 people with language Basque: cannot form")

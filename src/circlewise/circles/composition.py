@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 import zoneinfo
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -38,6 +38,7 @@ __all__ = [
     "Composition",
     "compose",
     "meeting_windows",
+    "shared_languages",
 ]
 
 MEETING_WINDOW = "meeting_window"
@@ -242,6 +243,31 @@ def _splittable(size: int, min_size: int, max_size: int) -> bool:
     return size > 0 and math.ceil(size / max_size) * min_size <= size
 
 
+def shared_languages(
+    first: Sequence[object], spoken: Sequence[Sequence[str]], min_size: int, max_size: int
+) -> list[object]:
+    """The language each person's circle will speak, for a "same language" rule.
+
+    Everyone starts with the first language they listed. A language group that cannot fill
+    circles of ``min_size``..``max_size`` loses the members who also speak a language with a
+    group big enough; they move to the biggest such group. Only people with no workable
+    language stay in a group that is too small (and are set aside with a warning).
+    """
+    chosen = list(first)
+    counts = Counter(value for value in chosen if value is not None)
+    for index, language in enumerate(first):
+        if language is not None and _splittable(counts[language], min_size, max_size):
+            continue
+        others = [other for other in spoken[index] if other != language and counts[other]]
+        best = max(others, key=lambda other: counts[other], default=None)
+        if best is not None and counts[best] >= min_size:
+            counts[best] += 1
+            if language is not None:
+                counts[language] -= 1
+            chosen[index] = best
+    return chosen
+
+
 def _leave_out_small_groups(
     ids: list[str], values: dict[str, list[object]], same: list[str], programme: Programme
 ) -> tuple[set[int], list[str]]:
@@ -297,6 +323,13 @@ def compose(
             for p, answer in zip(participants, answers, strict=True)
         ]
         values[name] = _normalised(raw, _kind(raw))
+    if "language" in same:
+        values["language"] = shared_languages(
+            values["language"],
+            [p.languages for p in participants],
+            programme.min_size,
+            programme.max_size,
+        )
     attributes = [
         Attribute(name, kind=_kind(values[name]))  # type: ignore[arg-type]
         for name in diversify

@@ -212,3 +212,22 @@ def test_it_searches_blocks_on_several_workers(workers: int) -> None:
     solution = form_circles(problem, time_limit=0.3, seed=5, workers=workers)
     assert check(problem, [c.members for c in solution.circles]) == []
     assert solution.ratio == 1.0
+
+
+def test_it_splits_a_large_block_between_workers_and_keeps_the_rules(monkeypatch) -> None:
+    from circlewise.matching import search
+
+    monkeypatch.setattr(search, "SPLIT_MIN", 50)
+    n = 240
+    problem = Problem(
+        ids=[f"p{i}" for i in range(n)],
+        values={"team": [f"t{i % 9}" for i in range(n)], "site": [f"s{i % 5}" for i in range(n)]},
+        attributes=[Attribute("team"), Attribute("site")],
+        separate=[(f"p{i}", f"p{i + 1}") for i in range(0, n - 1, 7)],
+    )
+    solution = form_circles(problem, time_limit=0.5, seed=8, workers=2)
+    circles = [circle.members for circle in solution.circles]
+    assert check(problem, circles) == []
+    assert len(circles) == 40
+    assert close(solution.upper_bound, evaluate(problem, circles).upper_bound)
+    assert solution.ratio > 0.99

@@ -245,24 +245,46 @@ def repair(movable, lo, hi, tries, seed, assign, members, pos, st, data, adj_ptr
 
 
 @njit(cache=True, nogil=True)
+def _crowded(p, g, cap, counts, data):
+    """True when one of ``p``'s diversified values is held by more people in circle ``g`` than
+    an even spread of that value over the circles would give."""
+    pv_ptr, pv_val, val_attr, _, _, w_set, _ = data
+    for t in range(pv_ptr[p], pv_ptr[p + 1]):
+        v = pv_val[t]
+        if w_set[val_attr[v]] > 0 and counts[g, v] > cap[v]:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
 def sampled_search(
-    movable, lo, hi, n_iters, samples, sideways, seed, assign, members, pos, st, data, adj_ptr, adj
-):
+    movable, lo, hi, n_iters, samples, cap, explore, seed, assign, members, pos, st, data,
+    adj_ptr, adj,
+):  # fmt: skip
     """Randomised local search: per step, the best of ``samples`` moves and swaps of one person.
 
-    A step is applied when it improves the objective (or, with ``sideways``, leaves it unchanged).
-    Returns the total gain.
+    Steps focus on people in a crowded circle (see ``_crowded``); any other person is tried with
+    probability ``explore`` (numeric and aligned attributes have no such test). A step is
+    applied when it does not lower the objective (sideways steps let the search drift across
+    plateaus). Returns the total gain.
     """
     np.random.seed(seed)
     size = st[0]
+    counts = st[1]
     dq = np.zeros(data[5].shape[0], dtype=np.int64)
     dl = np.zeros(data[5].shape[0], dtype=np.int64)
     n_movable = movable.shape[0]
-    threshold = -_EPS if sideways else _EPS
+    threshold = -_EPS
     total = 0.0
-    for _ in range(n_iters):
+    done = 0
+    for _ in range(n_iters * 50):
+        if done >= n_iters:
+            break
         p = movable[np.random.randint(n_movable)]
         a = assign[p]
+        if not _crowded(p, a, cap, counts, data) and np.random.random() >= explore:
+            continue
+        done += 1
         best = threshold
         best_q = -1
         best_is_move = False

@@ -121,6 +121,9 @@ class Solution:
         ``objective / upper_bound`` (1.0 when the bound is 0).
     elapsed : float
         Seconds spent by :func:`~circlewise.matching.form_circles` (0.0 for ``evaluate``).
+    history : list of (float, float)
+        ``(seconds, ratio)`` of the best grouping after construction and after each round of
+        search: the first entry is when the first valid grouping was ready.
     """
 
     circles: list[CircleResult]
@@ -128,6 +131,7 @@ class Solution:
     upper_bound: float
     ratio: float
     elapsed: float = 0.0
+    history: list[tuple[float, float]] = field(default_factory=list)
 
     def as_assignment(self) -> dict[str, int]:
         """Return a mapping id -> index of the person's circle in :attr:`circles`."""

@@ -14,7 +14,7 @@ import numpy as np
 from circlewise.matching.encode import Block, Encoded, gather_values
 from circlewise.matching.exceptions import InfeasibleError
 
-__all__ = ["BlockPlan", "block_bound", "circle_count", "is_close", "plan_blocks"]
+__all__ = ["BlockPlan", "block_bound", "circle_count", "is_close", "plan_block", "plan_blocks"]
 
 
 @dataclass
@@ -137,30 +137,32 @@ def plan_blocks(encoded: Encoded) -> list[BlockPlan]:
     InfeasibleError
         With a message naming the block or pin at fault and what would fix it.
     """
-    problem = encoded.problem
     block_of = np.empty(len(encoded.ids), dtype=np.int64)
     for b, block in enumerate(encoded.blocks):
         block_of[block.people] = b
     _check_pins(encoded, block_of)
-    plans = []
-    for block in encoded.blocks:
-        keys = encoded.pin[block.people]
-        pin_keys = np.unique(keys[keys >= 0])
-        n_circles = _circle_count(encoded, block, pin_keys.shape[0])
-        pin_counts = [int((keys == key).sum()) for key in pin_keys]
-        capacity = _capacity(
-            pin_counts,
-            n_circles,
-            block.people.shape[0],
-            problem.min_size,
-            problem.max_size,
-            block.label,
-        )
-        pin_circle = {int(key): g for g, key in enumerate(pin_keys)}
-        plan = BlockPlan(block, n_circles, capacity, pin_circle)
-        _check_separation(encoded, plan)
-        plans.append(plan)
-    return plans
+    return [plan_block(encoded, block) for block in encoded.blocks]
+
+
+def plan_block(encoded: Encoded, block: Block) -> BlockPlan:
+    """Plan the circles of one block (see :func:`plan_blocks`)."""
+    problem = encoded.problem
+    keys = encoded.pin[block.people]
+    pin_keys = np.unique(keys[keys >= 0])
+    n_circles = _circle_count(encoded, block, pin_keys.shape[0])
+    pin_counts = [int((keys == key).sum()) for key in pin_keys]
+    capacity = _capacity(
+        pin_counts,
+        n_circles,
+        block.people.shape[0],
+        problem.min_size,
+        problem.max_size,
+        block.label,
+    )
+    pin_circle = {int(key): g for g, key in enumerate(pin_keys)}
+    plan = BlockPlan(block, n_circles, capacity, pin_circle)
+    _check_separation(encoded, plan)
+    return plan
 
 
 def _largest_sizes(m: int, n_circles: int, lo: int, hi: int) -> np.ndarray:

@@ -23,20 +23,28 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from circlewise.matching import _kernels as kern
-from circlewise.matching.encode import Encoded, encode, gather_values
+from circlewise.matching.encode import Block, Encoded, encode, gather_values
 from circlewise.matching.exceptions import InfeasibleError
 from circlewise.matching.explain import build_solution
 from circlewise.matching.model import Problem, Solution
-from circlewise.matching.plan import BlockPlan, block_bound, is_close, plan_blocks
+from circlewise.matching.plan import BlockPlan, block_bound, is_close, plan_block, plan_blocks
 
 __all__ = ["form_circles"]
 
 #: Blocks up to this many people use full-neighbourhood descent (O(people ** 2) per pass).
-FULL_SCAN_MAX = 400
+FULL_SCAN_MAX = 60
 #: Candidate partners examined per step of the sampled descent.
 SAMPLES = 8
-#: Sampled-descent steps per person and round; a round is about 0.1 s at 100,000 people.
-STEPS_PER_PERSON = 1
+#: Sampled-descent steps per person and round...
+STEPS_PER_PERSON = 20
+#: ...but at most this many steps per round over all blocks, so that rounds stay short (about
+#: 0.5 s) and time is shared between blocks in proportion to their size.
+ROUND_STEPS = 100_000
+#: Probability of trying a person whose circle is not crowded with any of their values.
+EXPLORE = 0.125
+#: A block with more people than this and than its share of the workers is searched as
+#: independent parts (one per worker) so that threads stay busy; see ``_split``.
+SPLIT_MIN = 20_000
 #: Rounds without a new best before the sampled descent restarts from a perturbed best.
 PATIENCE = 20
 
@@ -44,10 +52,13 @@ PATIENCE = 20
 class _BlockSearch:
     """Search state of one block: circle sums, members and the best grouping seen."""
 
-    def __init__(self, encoded: Encoded, plan: BlockPlan, seed: np.random.SeedSequence):
+    def __init__(
+        self, encoded: Encoded, plan: BlockPlan, seed: np.random.SeedSequence, steps: float
+    ):
         problem = encoded.problem
         people = plan.block.people
         self.plan = plan
+        self.steps_per_person = steps
         self.lo = problem.min_size
         self.hi = problem.max_size
         self.rng = np.random.default_rng(seed)
@@ -64,6 +75,9 @@ class _BlockSearch:
             encoded.w_num,
         )
         self.adj_ptr, self.adj = _local_adjacency(encoded, people)
+        # An even spread puts at most ceil(holders / circles) holders of a value in a circle.
+        holders = np.bincount(local, minlength=unique.shape[0])
+        self.cap = -(-holders // plan.n_circles)
         g, n_set, n_num = plan.n_circles, encoded.w_set.shape[0], encoded.w_num.shape[0]
         self.st = (
             np.zeros(g, dtype=np.int64),
@@ -160,19 +174,11 @@ class _BlockSearch:
                 self.movable, strength, self._seed(), *self._args(), self.adj_ptr, self.adj
             )
             self.stale = 0
-        steps = max(1000, STEPS_PER_PERSON * self.plan.size)
+        steps = max(1, round(self.steps_per_person * self.plan.size))
         kern.sampled_search(
-            self.movable,
-            self.lo,
-            self.hi,
-            steps,
-            SAMPLES,
-            True,
-            self._seed(),
-            *self._args(),
-            self.adj_ptr,
-            self.adj,
-        )
+            self.movable, self.lo, self.hi, steps, SAMPLES, self.cap, EXPLORE, self._seed(),
+            *self._args(), self.adj_ptr, self.adj,
+        )  # fmt: skip
         self.objective = self._score()
 
     def _restore_best(self) -> None:
@@ -223,15 +229,39 @@ def _deal_order(encoded: Encoded, people: np.ndarray, rng: np.random.Generator) 
     return shuffled[np.lexsort(keys[::-1])]
 
 
+def _split(encoded: Encoded, plans: list[BlockPlan], workers: int, rng) -> list[BlockPlan]:
+    """Split blocks too large for one worker into stratified parts searched independently.
+
+    People are sorted as for dealing and handed out in turn, so each part holds every value in
+    the same proportion as the block and its own best is close to its share of the block's
+    bound. Blocks with pinned people are kept whole. The parts may use one circle more in total
+    than the whole block would.
+    """
+    if workers < 2:
+        return plans
+    share = len(encoded.ids) / workers
+    result = []
+    for plan in plans:
+        people = plan.block.people
+        if plan.size <= max(SPLIT_MIN, share) or (encoded.pin[people] >= 0).any():
+            result.append(plan)
+            continue
+        ordered = people[_deal_order(encoded, people, rng)]
+        for part in range(workers):
+            block = Block(np.sort(ordered[part::workers]), plan.block.same_values)
+            result.append(plan_block(encoded, block))
+    return result
+
+
 def _run_rounds(
     searches: list[_BlockSearch],
     deadline: float,
     target: float,
     workers: int,
     report: Callable[[], None],
+    total_bound: float,
 ) -> None:
     """Give every unfinished block one round of search at a time until time or target is up."""
-    total_bound = sum(search.bound for search in searches)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         while time.perf_counter() < deadline:
             active = [search for search in searches if not search.done]
@@ -299,26 +329,35 @@ def form_circles(
     started = time.perf_counter()
     encoded = encode(problem)
     plans = plan_blocks(encoded)
-    streams = np.random.SeedSequence(seed).spawn(len(plans))
-    searches = [_BlockSearch(encoded, plan, s) for plan, s in zip(plans, streams, strict=True)]
-    total_bound = sum(search.bound for search in searches)
+    total_bound = sum(block_bound(encoded, p.block.people, p.n_circles) for p in plans)
+    root = np.random.SeedSequence(seed)
+    parts = _split(encoded, plans, workers, np.random.default_rng(root.spawn(1)[0]))
+    steps = min(STEPS_PER_PERSON, ROUND_STEPS / len(encoded.ids))
+    searches = [
+        _BlockSearch(encoded, plan, stream, steps)
+        for plan, stream in zip(parts, root.spawn(len(parts)), strict=True)
+    ]
+    history: list[tuple[float, float]] = []
 
     def report() -> None:
-        if progress is None:
-            return
         elapsed = time.perf_counter() - started
         best = sum(search.best for search in searches)
-        ratio = best / total_bound if total_bound else 1.0
-        progress(min(1.0, elapsed / time_limit) if time_limit > 0 else 1.0, f"ratio {ratio:.4f}")
+        ratio = float(best / total_bound) if total_bound else 1.0
+        history.append((elapsed, ratio))
+        if progress is not None:
+            fraction = min(1.0, elapsed / time_limit) if time_limit > 0 else 1.0
+            progress(fraction, f"ratio {ratio:.4f}")
 
     report()
     target = 1.0 if target_ratio is None else min(1.0, float(target_ratio))
-    _run_rounds(searches, started + time_limit, target, workers, report)
+    _run_rounds(searches, started + time_limit, target, workers, report, total_bound)
     circles = [
         circle
         for search in searches
         for circle in sorted(search.circles(), key=lambda members: int(members[0]))
     ]
-    return build_solution(
+    solution = build_solution(
         encoded, circles, upper_bound=total_bound, elapsed=time.perf_counter() - started
     )
+    solution.history = history
+    return solution

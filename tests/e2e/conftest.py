@@ -14,11 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-
-# Playwright's sync API runs an event loop in this thread; the database calls the tests make
-# between browser steps are ordinary synchronous ones, so Django's async guard must stand aside.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -48,11 +43,19 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One chromium per test module, closed (with Playwright's event loop) after it.
+
+    Playwright's sync API runs an event loop in this thread; the database calls the tests make
+    between browser steps are ordinary synchronous ones, so Django's async guard must stand
+    aside, but only while the loop exists: the variable is unset again afterwards (it would also
+    fail ``check --deploy`` in any subprocess started later).
+    """
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install it with `apt-get install chromium`.")
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )

@@ -249,9 +249,10 @@ def shared_languages(
     """The language each person's circle will speak, for a "same language" rule.
 
     Everyone starts with the first language they listed. A language group that cannot fill
-    circles of ``min_size``..``max_size`` loses the members who also speak a language with a
-    group big enough; they move to the biggest such group. Only people with no workable
-    language stay in a group that is too small (and are set aside with a warning).
+    circles of ``min_size``..``max_size`` loses the members who also speak a language whose
+    group can take them (and still split into circles); they move to the biggest such group.
+    Only people with no workable language stay in a group that is too small (and are set aside
+    with a warning).
     """
     chosen = list(first)
     counts = Counter(value for value in chosen if value is not None)
@@ -260,7 +261,7 @@ def shared_languages(
             continue
         others = [other for other in spoken[index] if other != language and counts[other]]
         best = max(others, key=lambda other: counts[other], default=None)
-        if best is not None and counts[best] >= min_size:
+        if best is not None and _splittable(counts[best] + 1, min_size, max_size):
             counts[best] += 1
             if language is not None:
                 counts[language] -= 1

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client, override_settings
 from django.urls import path
 
+from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.urls import urlpatterns as site_urls
-from tests.conftest import client_for
+from tests.conftest import client_for, make_user
 
 
 def _boom(request):
@@ -28,9 +29,22 @@ def test_it_explains_circlewise_to_visitors(client, db):
     assert 'href="/accounts/signup/"' in content
 
 
-def test_it_sends_people_who_are_logged_in_to_their_organisations(admin):
+def test_it_sends_someone_in_one_organisation_straight_to_it(admin):
+    response = client_for(admin).get("/")
+    assert response.status_code == 302 and response.url == "/o/acme/"
+
+
+def test_it_lets_someone_in_several_organisations_choose(admin, outsider):
+    Membership.objects.create(
+        organisation=Organisation.objects.get(slug="globex"), user=admin, role=Role.MEMBER
+    )
     response = client_for(admin).get("/")
     assert response.status_code == 302 and response.url == "/o/"
+
+
+def test_it_offers_someone_in_no_organisation_to_create_one(db):
+    response = client_for(make_user("new@example.test")).get("/", follow=True)
+    assert "Create an organisation" in response.content.decode()
 
 
 def test_it_shows_a_friendly_404(client, db):

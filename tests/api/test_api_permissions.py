@@ -34,9 +34,11 @@ def _latest_run(organisation: Organisation) -> str:
 
 
 def _under(suffix: str):
-    return lambda organisation: (
-        f"/api/organisations/acme/programmes/{_programme(organisation).pk}{suffix}"
-    )
+    def url(organisation: Organisation) -> str:
+        return f"/api/organisations/acme/programmes/{_programme(organisation).pk}{suffix}"
+
+    url.__name__ = f"programme{suffix or '_detail'}"  # a stable test id (xdist needs one)
+    return url
 
 
 NEW_PROGRAMME = {"name": "API cohort", "goal": "Peer support.", "start_date": "2027-02-01"}
@@ -56,7 +58,9 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e[0].upper()} {e[1]}")
+@pytest.mark.parametrize(
+    "endpoint", ENDPOINTS, ids=lambda e: f"{e[0].upper()} {getattr(e[1], '__name__', e[1])}"
+)
 def test_it_enforces_the_permission_matrix(
     endpoint, organisation, outsider, member, coach, admin, api_client
 ):

@@ -6,6 +6,8 @@ Every path that changes circles (propose, manual edit, late joiner, queue, merge
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 
@@ -67,6 +69,31 @@ def test_it_returns_the_running_run_instead_of_starting_another(programme, add_p
     first = services.formation_start(programme=programme, by=admin)  # task not run: no commit
     assert services.formation_start(programme=programme, by=admin) == first
     assert programme.formation_runs.count() == 1
+
+
+def test_it_replaces_a_run_whose_worker_died(programme, add_participants, admin):
+    add_participants(programme, 10)
+    stalled = services.formation_start(programme=programme, by=admin)
+    stalled.status = FormationStatus.RUNNING
+    stalled.created_at -= dt.timedelta(minutes=30)
+    stalled.save()
+    fresh = services.formation_start(programme=programme, by=admin)
+    stalled.refresh_from_db()
+    assert fresh != stalled and stalled.status == FormationStatus.FAILED
+    assert "stopped before it finished" in stalled.error
+
+
+def test_it_forms_circles_that_can_all_meet_when_the_overlap_rule_is_hard(
+    make_programme, add_participants, form, admin
+):
+    programme = make_programme(overlap_rule="hard")
+    add_participants(programme, 6)
+    add_participants(programme, 5, start=6, time_zone="Asia/Tokyo")
+    run = form(programme, admin)
+    assert run.status == FormationStatus.PROPOSED
+    for group in proposal_groups(run):
+        assert len({p.time_zone for p in group}) == 1  # London and Tokyo 9-5 never overlap
+    assert_rules_hold(programme, proposal_groups(run))
 
 
 def test_it_refuses_to_start_without_enough_ready_people(programme, add_participants, admin):

@@ -18,6 +18,7 @@ import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -67,6 +68,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes: the page polls once a second
+STALLED_AFTER = 120  # seconds past its time limit after which a running run is given up
 CIRCLE_NAMES = (
     "Alder", "Birch", "Cedar", "Elm", "Fir", "Hazel", "Juniper", "Larch", "Linden", "Maple",
     "Oak", "Olive", "Pine", "Rowan", "Spruce", "Willow", "Yew", "Ash", "Beech", "Cherry",
@@ -97,7 +99,8 @@ def formation_start(
 ) -> FormationRun:
     """Queue a run of the engine for the programme's ready participants.
 
-    A run already queued or running is returned as is (starting twice does not run twice).
+    A run already queued or running is returned as is (starting twice does not run twice),
+    unless it has stalled (its worker died), in which case it is marked failed.
     Manual pins of the latest proposal carry over to the new run.
     """
     with transaction.atomic():
@@ -109,8 +112,10 @@ def formation_start(
         busy = programme.formation_runs.filter(
             status__in=[FormationStatus.QUEUED, FormationStatus.RUNNING]
         ).first()
-        if busy is not None:
+        if busy is not None and not _stalled(busy):
             return busy
+        if busy is not None:
+            _fail(busy.pk, "This run stopped before it finished; a new run was started.")
         ready = len(_ready(programme))
         if ready < programme.min_size:
             raise FormationError(
@@ -128,6 +133,12 @@ def formation_start(
         )
         transaction.on_commit(lambda: _enqueue(run.pk))
     return run
+
+
+def _stalled(run: FormationRun) -> bool:
+    """A run still marked running long after its time limit: its worker died."""
+    deadline = run.created_at + timedelta(seconds=run.time_limit + STALLED_AFTER)
+    return run.status == FormationStatus.RUNNING and timezone.now() > deadline
 
 
 def _enqueue(run_id: int) -> None:

@@ -1,8 +1,9 @@
 """Browser tests: Playwright (sync API) driving Debian's chromium against a live server.
 
-Every test here is marked ``e2e`` (run with ``make e2e``). The ``page`` fixture saves a
-screenshot to ``test-results/`` when a test fails; ``new_page`` opens another, independent
-browser context (a second person).
+Every test here is marked ``e2e`` (run them with ``make e2e``): modules say so with
+``pytestmark = pytest.mark.e2e``, and the collection hook below marks any that forget, so a
+browser test never runs in the fast suite. The ``page`` fixture saves a screenshot to ``test-results/`` when a test fails; ``new_page``
+opens another, independent browser context (a second person).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ TIMEOUT_MS = 10_000
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.e2e)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import latest_link
+
+pytestmark = pytest.mark.e2e
 
 PASSWORD = "a long and unusual passphrase"
 

@@ -2,8 +2,9 @@
 
 Every test here is marked ``e2e`` (run them with ``make e2e``): modules say so with
 ``pytestmark = pytest.mark.e2e``, and the collection hook below marks any that forget, so a
-browser test never runs in the fast suite. The ``page`` fixture saves a screenshot to ``test-results/`` when a test fails; ``new_page``
-opens another, independent browser context (a second person).
+browser test never runs in the fast suite. The ``page`` fixture saves a screenshot to
+``test-results/`` when a test fails; ``new_page`` opens another, independent browser context
+(a second person).
 """
 
 from __future__ import annotations

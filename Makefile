@@ -61,12 +61,12 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 
 test: lint
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest -m "not e2e" -n auto
 
 test-postgres: $(STAMP)
 	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL is not reachable at $(PG_URL): start it or set PG_URL=postgres://user@host:port/db" >&2; exit 1; }
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e"
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" -n auto
 
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { \

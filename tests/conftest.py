@@ -15,6 +15,12 @@ from circlewise.organisations.models import Membership, Organisation, Role
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Tests create and check many passwords: a fast hash keeps them quick (tests only)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(email: str, name: str = "") -> User:
     user = User.objects.create_user(email=email, password=PASSWORD, name=name or email)
     user.emailaddress_set.create(email=email, verified=True, primary=True)

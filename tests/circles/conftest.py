@@ -23,12 +23,6 @@ def _immediate_tasks(settings):
     settings.TASKS = IMMEDIATE_TASKS
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Users are created in almost every test here: skip the deliberately slow hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _make_programme(organisation, **rules) -> Programme:
     fields = {
         "name": "New managers",

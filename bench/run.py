@@ -1,0 +1,48 @@
+"""Run every benchmark in turn (``make bench``); each writes its results to bench/results/.
+
+Usage::
+
+    python bench/run.py            # the full set (about 40 minutes on 2 cores)
+    python bench/run.py --quick    # a few minutes: small sizes, fewer seeds
+    python bench/run.py synthetic  # only the named benchmarks
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# name -> (script, arguments for a full run, arguments for --quick)
+BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
+    "synthetic": ("synthetic.py", [], ["--sizes", "2000,10000", "--seeds", "1"]),
+    "formation_demo": ("formation_demo.py", [], ["--repeat", "1"]),
+    "mdgplib": ("mdgplib.py", [], ["--only", "n120", "--seeds", "2"]),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", choices=list(BENCHMARKS), help="default: all")
+    parser.add_argument("--quick", action="store_true", help="small sizes and fewer seeds")
+    args = parser.parse_args(argv)
+    failed = []
+    for name in args.names or list(BENCHMARKS):
+        script, full, quick = BENCHMARKS[name]
+        command = [sys.executable, str(HERE / script), *(quick if args.quick else full)]
+        print(f"== {name}: {' '.join(command[1:])}", flush=True)
+        started = time.perf_counter()
+        if subprocess.run(command, check=False).returncode != 0:
+            failed.append(name)
+        print(f"== {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

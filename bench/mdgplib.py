@@ -324,6 +324,7 @@ def main(argv: list[str] | None = None) -> None:
         if not args.only or any(part in row["instance"] for part in args.only)
     ]
     folder = args.data / "mdgplib"
+    commit = git_commit()  # the code that runs, even if someone commits meanwhile
     # Longest first so that the two job slots finish together.
     tasks = [
         (row, seed)
@@ -358,7 +359,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{s['instance']}: mean {s['mean']:.3f} ({s['ratio_mean']:.5f} of reference)")
     meta = {
         "command": " ".join(["python", "bench/mdgplib.py", *(argv or sys.argv[1:])]),
-        "commit": git_commit(),
+        "commit": commit,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",

@@ -109,19 +109,77 @@ def _relocate(
 
 
 @njit(cache=True)
-def _value(sums: np.ndarray, g: np.ndarray) -> float:
-    total = 0.0
-    for i in range(g.shape[0]):
-        total += sums[g[i], i]
-    return 0.5 * total
+def _exchange(
+    dp: np.ndarray, wp: np.ndarray, tabu: np.ndarray, elem: np.ndarray, p: int, q: int
+) -> None:
+    # Two positions trade everything they hold: rows and columns of the distances, the columns
+    # of the group sums, tabu rows and the element itself.
+    if p == q:
+        return
+    n = dp.shape[0]
+    for c in range(n):
+        t = dp[p, c]
+        dp[p, c] = dp[q, c]
+        dp[q, c] = t
+    for r in range(n):
+        t = dp[r, p]
+        dp[r, p] = dp[r, q]
+        dp[r, q] = t
+    for grp in range(wp.shape[0]):
+        t = wp[grp, p]
+        wp[grp, p] = wp[grp, q]
+        wp[grp, q] = t
+        s = tabu[p, grp]
+        tabu[p, grp] = tabu[q, grp]
+        tabu[q, grp] = s
+    s = elem[p]
+    elem[p] = elem[q]
+    elem[q] = s
+
+
+@njit(cache=True)
+def _carry(
+    dp: np.ndarray,
+    sp: np.ndarray,
+    tabu: np.ndarray,
+    elem: np.ndarray,
+    start: np.ndarray,
+    p: int,
+    a: int,
+    b: int,
+) -> int:
+    """Carry the element at position ``p`` from block ``a`` into block ``b``; return its position.
+
+    It first goes to the edge of its block facing ``b``, then hops block by block: each hop
+    trades places with the far end of the next block and moves that block's boundary by one.
+    """
+    if b > a:
+        q = start[a + 1] - 1
+        _exchange(dp, sp, tabu, elem, p, q)
+        p = q
+        start[a + 1] -= 1
+        for c in range(a + 1, b):
+            q = start[c + 1] - 1
+            _exchange(dp, sp, tabu, elem, p, q)
+            p = q
+            start[c + 1] -= 1
+    else:
+        q = start[a]
+        _exchange(dp, sp, tabu, elem, p, q)
+        p = q
+        start[a] += 1
+        for c in range(a - 1, b, -1):
+            q = start[c]
+            _exchange(dp, sp, tabu, elem, p, q)
+            p = q
+            start[c] += 1
+    return p
 
 
 @njit(cache=True)
 def _tabu_search(
     d: np.ndarray,
-    sums: np.ndarray,
     g: np.ndarray,
-    size: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
     best_g: np.ndarray,
@@ -139,12 +197,36 @@ def _tabu_search(
     worsens the objective; an element may not return to a group it just left for a random
     tenure, unless that yields a new best (aspiration). Stops after ``stall_limit`` iterations
     without a new best, or when ``clock`` (WALL or CPU) reaches ``deadline``.
+
+    The search works on a copy of the matrix whose rows and columns are kept ordered by group
+    (block ``a`` holds positions ``start[a]:start[a + 1]``), so that scanning the swaps between
+    two groups reads contiguous memory and a whole block can be ruled out by its best gain.
     """
-    k, n = sums.shape
+    n = d.shape[0]
+    k = lower.shape[0]
+    elem = np.argsort(g, kind="mergesort")
+    dp = np.empty((n, n))
+    for r in range(n):
+        for c in range(n):
+            dp[r, c] = d[elem[r], elem[c]]
+    size = np.zeros(k, np.int64)
+    for e in range(n):
+        size[g[e]] += 1
+    start = np.zeros(k + 1, np.int64)
+    for grp in range(k):
+        start[grp + 1] = start[grp] + size[grp]
+    # sp[b, p]: total distance from the element at position p to group b.
+    sp = np.zeros((k, n))
+    for grp in range(k):
+        for q in range(start[grp], start[grp + 1]):
+            sp[grp] += dp[q]
     tabu = np.zeros((n, k), np.int64)
-    inner = np.empty(n)
-    from_i = np.empty(k)
-    f = _value(sums, g)
+    # w[b, p]: gain of moving the element at p into group b, ignoring the size bounds.
+    w = np.empty((k, n))
+    f = 0.0
+    for grp in range(k):
+        for p in range(start[grp], start[grp + 1]):
+            f += 0.5 * sp[grp, p]
     best_f = f
     best_g[:] = g
     it = 0
@@ -152,72 +234,91 @@ def _tabu_search(
     while it - last_improvement < stall_limit:
         if (it & 15) == 0 and _now(clock) >= deadline:
             break
-        for i in range(n):
-            inner[i] = sums[g[i], i]
+        for grp in range(k):
+            for p in range(start[grp], start[grp + 1]):
+                own = sp[grp, p]
+                for b in range(k):
+                    w[b, p] = sp[b, p] - own
         best_gain = -np.inf
         bi = -1
         bj = -1
         bb = -1
         ties = 0
         # Move neighbourhood: only where the size bounds let a group shrink and another grow.
-        for i in range(n):
-            a = g[i]
+        for a in range(k):
             if size[a] <= lower[a]:
                 continue
-            for b in range(k):
-                if b == a or size[b] >= upper[b]:
-                    continue
-                gain = sums[b, i] - inner[i]
-                if gain < best_gain - eps:
-                    continue
-                if tabu[i, b] > it and f + gain <= best_f + eps:
-                    continue
-                if gain > best_gain + eps:
-                    best_gain = gain
-                    ties = 1
-                    bi, bj, bb = i, -1, b
-                else:
-                    ties += 1
-                    if np.random.randint(ties) == 0:
+            for i in range(start[a], start[a + 1]):
+                for b in range(k):
+                    if b == a or size[b] >= upper[b]:
+                        continue
+                    gain = w[b, i]
+                    if gain < best_gain - eps:
+                        continue
+                    if tabu[i, b] > it and f + gain <= best_f + eps:
+                        continue
+                    if gain > best_gain + eps:
+                        best_gain = gain
+                        ties = 1
                         bi, bj, bb = i, -1, b
-        # Swap neighbourhood: the pair's own distance is counted in both group sums, hence 2 d.
-        for i in range(n - 1):
-            a = g[i]
-            base = inner[i]
-            into_a = sums[a]
-            d_i = d[i]
-            for grp in range(k):
-                from_i[grp] = sums[grp, i] - base
-            # A partner in i's own group is no swap; -inf rejects it without a separate branch.
-            from_i[a] = -np.inf
-            for j in range(i + 1, n):
-                gain = from_i[g[j]] + into_a[j] - inner[j] - 2.0 * d_i[j]
-                if gain < best_gain - eps:
-                    continue
-                b = g[j]
-                if (tabu[i, b] > it or tabu[j, a] > it) and f + gain <= best_f + eps:
-                    continue
-                if gain > best_gain + eps:
-                    best_gain = gain
-                    ties = 1
-                    bi, bj, bb = i, j, b
-                else:
-                    ties += 1
-                    if np.random.randint(ties) == 0:
-                        bi, bj, bb = i, j, b
+                    else:
+                        ties += 1
+                        if np.random.randint(ties) == 0:
+                            bi, bj, bb = i, -1, b
+        # Swap neighbourhood, one pair of groups a < b at a time. The pair's own distance is
+        # counted in both move gains, hence 2 d. A first pass finds the block's best gain
+        # (contiguous, branch-free); only a block that can compete is scanned again in detail.
+        for a in range(k):
+            w_a = w[a]
+            for i in range(start[a], start[a + 1]):
+                d_i = dp[i]
+                for b in range(a + 1, k):
+                    w_ib = w[b, i]
+                    top = -np.inf
+                    for j in range(start[b], start[b + 1]):
+                        top = max(top, w_a[j] - 2.0 * d_i[j])
+                    if w_ib + top < best_gain - eps:
+                        continue
+                    for j in range(start[b], start[b + 1]):
+                        gain = w_ib + w_a[j] - 2.0 * d_i[j]
+                        if gain < best_gain - eps:
+                            continue
+                        if (tabu[i, b] > it or tabu[j, a] > it) and f + gain <= best_f + eps:
+                            continue
+                        if gain > best_gain + eps:
+                            best_gain = gain
+                            ties = 1
+                            bi, bj, bb = i, j, b
+                        else:
+                            ties += 1
+                            if np.random.randint(ties) == 0:
+                                bi, bj, bb = i, j, b
         if bi < 0:
             break
         it += 1
-        a = g[bi]
-        _relocate(d, sums, g, size, bi, bb)
-        tabu[bi, a] = it + tenure_lo + np.random.randint(tenure_hi - tenure_lo + 1)
-        if bj >= 0:
-            _relocate(d, sums, g, size, bj, a)
-            tabu[bj, bb] = it + tenure_lo + np.random.randint(tenure_hi - tenure_lo + 1)
+        a = 0
+        while start[a + 1] <= bi:
+            a += 1
+        if bj < 0:
+            sp[a] -= dp[bi]
+            sp[bb] += dp[bi]
+            size[a] -= 1
+            size[bb] += 1
+            p = _carry(dp, sp, tabu, elem, start, bi, a, bb)
+            tabu[p, a] = it + tenure_lo + np.random.randint(tenure_hi - tenure_lo + 1)
+        else:
+            sp[a] += dp[bj] - dp[bi]
+            sp[bb] += dp[bi] - dp[bj]
+            _exchange(dp, sp, tabu, elem, bi, bj)
+            # The element that left a now sits at bj (in block bb), and the other way round.
+            tabu[bj, a] = it + tenure_lo + np.random.randint(tenure_hi - tenure_lo + 1)
+            tabu[bi, bb] = it + tenure_lo + np.random.randint(tenure_hi - tenure_lo + 1)
         f += best_gain
         if f > best_f + eps:
             best_f = f
-            best_g[:] = g
+            for grp in range(k):
+                for p in range(start[grp], start[grp + 1]):
+                    best_g[elem[p]] = grp
             last_improvement = it
     return best_f, it
 
@@ -340,6 +441,8 @@ def _crossover(
 
 @dataclass
 class _Member:
+    """A grouping in the population and its objective value."""
+
     groups: np.ndarray
     value: float
 
@@ -387,15 +490,10 @@ class _Search:
     def improve(self, groups: np.ndarray) -> _Member:
         """Tabu search from ``groups``; returns the best grouping it met."""
         g = groups.astype(np.int64, copy=True)
-        k = self.lower.shape[0]
-        sums = _group_sums(self.d, g, k)
-        size = np.bincount(g, minlength=k).astype(np.int64)
         best = np.empty_like(g)
         value, iterations = _tabu_search(
             self.d,
-            sums,
             g,
-            size,
             self.lower,
             self.upper,
             best,
@@ -410,6 +508,7 @@ class _Search:
         return _Member(best, value)
 
     def perturbed(self, member: _Member) -> np.ndarray:
+        """A copy of ``member`` shaken by a few random swaps or moves, to leave its basin."""
         g = member.groups.copy()
         k = self.lower.shape[0]
         sums = _group_sums(self.d, g, k)
@@ -418,6 +517,13 @@ class _Search:
         return g
 
     def run(self, pop_size: int, crossover_rate: float, report: ProgressCallback | None) -> _Member:
+        """Search until the deadline; return the best grouping found.
+
+        Steps: fill the population with tabu-searched random groupings (during at most half
+        the budget); then, each round, either cross two members over and keep the searched
+        child if it beats the worst member and is new, or perturb the next member in turn and
+        keep the searched result if it is no worse. The population shrinks linearly to one.
+        """
         start = _read_clock(self.clock)
         span = max(self.deadline - start, 1e-9)
         pop: list[_Member] = []
@@ -455,6 +561,8 @@ class _Search:
             if report is not None and now - last_report >= _PROGRESS_INTERVAL:
                 last_report = now
                 report(min(1.0, (now - start) / span), f"best {best.value:.6g}")
+        if report is not None:
+            report(1.0, f"best {best.value:.6g}")
         return best
 
 
@@ -463,12 +571,9 @@ class _Search:
 # --------------------------------------------------------------------------------------------
 
 
-def _population_size(n: int) -> int:
-    # Enough diversity for crossover to combine, small enough that every member gets searched
-    # several times within a budget of a few seconds per hundred elements.
-    return 10
-
-
+# Enough diversity for crossover to combine, few enough that every member is searched many
+# times within the budget; 30 % of the rounds recombine, the rest intensify around a member.
+_POPULATION_SIZE = 10
 _CROSSOVER_RATE = 0.3
 
 
@@ -513,7 +618,7 @@ def _search_process(
     """Run one search; ``limit`` is a wall-clock deadline, or a CPU budget for this process."""
     deadline = limit if clock == WALL else _read_clock(CPU) + limit
     search = _Search(d, lower, upper, seed, clock, deadline)
-    return search.run(_population_size(d.shape[0]), _CROSSOVER_RATE, None)
+    return search.run(_POPULATION_SIZE, _CROSSOVER_RATE, None)
 
 
 def group_objective(distances: np.ndarray, groups: Sequence[int]) -> float:
@@ -608,15 +713,14 @@ def solve_dense(
     seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(workers)]
     own_deadline = limit if clock_id == WALL else _read_clock(CPU) + limit
     own = _Search(d, lo, up, seeds[0], clock_id, own_deadline)
-    population = _population_size(d.shape[0])
     if workers == 1:
-        return _result(d, own.run(population, _CROSSOVER_RATE, progress).groups)
+        return _result(d, own.run(_POPULATION_SIZE, _CROSSOVER_RATE, progress).groups)
     # Separate processes (not threads): each search is one long Numba call holding its core.
     # "spawn" avoids forking a process that may already run threads.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
         others = [pool.submit(_search_process, d, lo, up, s, clock_id, limit) for s in seeds[1:]]
-        candidates = [own.run(population, _CROSSOVER_RATE, progress)]
+        candidates = [own.run(_POPULATION_SIZE, _CROSSOVER_RATE, progress)]
         candidates += [future.result() for future in others]
     best = max(candidates, key=lambda member: member.value)
     return _result(d, best.groups)

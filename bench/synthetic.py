@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import statistics
@@ -77,10 +78,9 @@ def _subprocess(args: list[str], env: dict | None = None) -> dict:
 
 
 def _median(values: list) -> float | None:
-    present = [v for v in values if v is not None]
-    if len(present) < len(values):
-        return None
-    return statistics.median(present)
+    """Median, where None (target not reached) counts as infinitely late; None if that wins."""
+    middle = statistics.median(math.inf if v is None else v for v in values)
+    return None if math.isinf(middle) else middle
 
 
 def _summarise(runs: list[dict]) -> dict:
@@ -128,7 +128,10 @@ def _markdown(summary: list[dict], jit: dict, command: str) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for row in summary:
+        misses = sum(run["to_999_s"] is None for run in row["runs"])
         target = "not reached" if row["to_999_s"] is None else f"{row['to_999_s']:.2f}"
+        if misses:
+            target += f" ({misses} of {len(row['runs'])} seeds missed)"
         lines.append(
             f"| {row['n']:,} | {TIME_LIMITS[row['n']]:.0f} | {row['first_valid_s']:.2f} | "
             f"{target} | {row['final_ratio']:.5f} | {row['peak_mb']:.0f} | {row['violations']} |"

@@ -32,6 +32,7 @@ __all__ = [
     "can_see_programme",
     "enter_organisation",
     "membership_or_404",
+    "permissions_of",
     "require",
 ]
 
@@ -76,10 +77,14 @@ def enter_organisation(request: HttpRequest, organisation_slug: str) -> Membersh
     return membership
 
 
-def can(membership: Membership | None, perm: Perm) -> bool:
+def permissions_of(membership: Membership | None) -> frozenset[Perm]:
     if membership is None:
-        return False
-    return perm in ROLE_PERMISSIONS.get(membership.role, frozenset())
+        return frozenset()
+    return ROLE_PERMISSIONS.get(membership.role, frozenset())
+
+
+def can(membership: Membership | None, perm: Perm) -> bool:
+    return perm in permissions_of(membership)
 
 
 def require(membership: Membership, perm: Perm) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from circlewise import policy
 from circlewise.organisations import selectors
 
 
@@ -16,6 +17,7 @@ def current_organisation(request: HttpRequest) -> dict[str, object]:
     user = request.user
     return {
         "current_organisation": getattr(request, "organisation", None),
+        "current_permissions": policy.permissions_of(getattr(request, "membership", None)),
         "user_memberships": SimpleLazyObject(
             lambda: list(selectors.memberships_of(user=user)) if user.is_authenticated else []
         ),

@@ -11,8 +11,9 @@ def current_organisation(request: HttpRequest) -> dict[str, object]:
     """The organisation the page belongs to, and the user's others for the switcher.
 
     Views that work inside an organisation set ``request.organisation`` (via
-    ``policy.enter_organisation``); nothing is looked up for it here. The switcher's list is lazy,
-    so pages that do not render it cost no query.
+    ``policy.enter_organisation``); nothing is looked up for it here. ``current_permissions``
+    lets the navigation offer only what the role allows. The switcher's list is lazy, so pages
+    that do not render it cost no query.
     """
     user = request.user
     return {

@@ -9,6 +9,7 @@ from django import forms
 from circlewise.accounts.models import TIME_ZONE_CHOICES
 from circlewise.programmes import parsing
 from circlewise.programmes.models import Participant, Programme
+from circlewise.programmes.services import PROGRAMME_FIELDS
 
 _ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -53,25 +54,8 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "name",
-            "goal",
-            "start_date",
-            "duration_months",
-            "cadence",
-            "session_minutes",
-            "min_size",
-            "max_size",
-            "format",
-            "with_coach",
-            "diversify",
-            "same",
-            "optional_attributes",
-            "separate_reporting_line",
-            "separation_depth",
-            "overlap_rule",
-            "avoid_previous_circles",
-        ]
+        # The sign-up link is opened and closed from the programme page, not this form.
+        fields = [name for name in PROGRAMME_FIELDS if name != "signup_open"]
         labels = {
             "goal": "Purpose",
             "duration_months": "Duration (months)",

@@ -191,6 +191,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Circlewise] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "circlewise.accounts.adapter.MFAAdapter"
 MFA_TOTP_ISSUER = SITE_NAME
 
 # Email ----------------------------------------------------------------------------------------

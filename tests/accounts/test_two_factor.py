@@ -53,7 +53,7 @@ def test_it_refuses_a_wrong_app_code(db):
     wrong = "000000" if _current_code(secret) != "000000" else "111111"
     response = client.post("/accounts/2fa/authenticate/", {"code": wrong})
     assert response.status_code == 200
-    assert "Incorrect code." in response.content.decode()
+    assert "That code is not right. Type the 6-digit code" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,3 +25,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email: str) -> str:
         return super().clean_email(email).strip().lower()
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor messages that say what to do next."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": (
+            "That code is not right. Type the 6-digit code your authenticator app shows now "
+            "(codes change every 30 seconds), or use one of your recovery codes."
+        ),
+    }

@@ -154,33 +154,83 @@ def fits(p, g, ignore, assign, adj_ptr, adj):
 
 
 @njit(cache=True, nogil=True)
-def deal(order, capacity, assign, members, pos, st, data, adj_ptr, adj):
-    """Deal people in ``order`` round-robin into circles with room, skipping conflicts.
-
-    Dealing a list sorted by attribute values spreads every value run evenly over the circles.
-    Returns the number of people who had to be placed next to someone they are separated from.
-    """
-    size = st[0]
+def _open_layer(capacity, size, layer):
+    """Circles with room whose size is the smallest among them: the next layer to fill."""
     n_circles = capacity.shape[0]
-    cursor = 0
+    level = -1
+    for g in range(n_circles):
+        if size[g] < capacity[g] and (level < 0 or size[g] < level):
+            level = size[g]
+    count = 0
+    for g in range(n_circles):
+        if size[g] < capacity[g] and size[g] == level:
+            layer[count] = g
+            count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _fallback(p, capacity, assign, size, adj_ptr, adj):
+    """Any circle with room where ``p`` meets nobody they are separated from, else -1."""
+    for g in range(capacity.shape[0]):
+        if size[g] < capacity[g] and fits(p, g, -1, assign, adj_ptr, adj):
+            return g
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def deal(order, capacity, samples, seed, assign, members, pos, st, data, adj_ptr, adj):
+    """Place people in ``order`` layer by layer, each into the best of a few sampled circles.
+
+    Steps: (1) a layer is every circle with room and the smallest size; (2) each person looks at
+    up to ``samples`` random circles of the layer where they meet nobody they are separated from
+    and joins the one their values add most diversity to (circles of one layer have the same
+    size, so their insertion gains compare fairly, and every value tends to go where it is
+    rarest); (3) when the layer is full, the next one opens. A person who fits nowhere in the
+    layer takes any circle with room that fits, or else the layer's first circle (a clash).
+    Returns the number of clashes, which ``repair`` removes.
+    """
+    np.random.seed(seed)
+    size = st[0]
+    n_set = data[5].shape[0]
+    dq = np.zeros(n_set, dtype=np.int64)
+    dl = np.zeros(n_set, dtype=np.int64)
+    layer = np.empty(capacity.shape[0], dtype=np.int64)
+    n_open = 0
     clashes = 0
     for p in order:
-        chosen = -1
-        fallback = -1
-        for step in range(n_circles):
-            g = (cursor + step) % n_circles
-            if size[g] >= capacity[g]:
+        if n_open == 0:
+            n_open = _open_layer(capacity, size, layer)
+        best = -np.inf
+        best_i = -1
+        exhaustive = n_open <= samples
+        for s in range(n_open if exhaustive else samples):
+            i = s if exhaustive else np.random.randint(n_open)
+            g = layer[i]
+            if not fits(p, g, -1, assign, adj_ptr, adj):
                 continue
-            if fallback < 0:
-                fallback = g
-            if fits(p, g, -1, assign, adj_ptr, adj):
-                chosen = g
-                break
-        if chosen < 0:
-            chosen = fallback
-            clashes += 1
-        place(p, chosen, assign, members, pos, st, data)
-        cursor = (chosen + 1) % n_circles
+            gain = side_gain(g, -1, p, 1, st, data, dq, dl)
+            if gain > best:
+                best, best_i = gain, i
+        if best_i < 0 and not exhaustive:
+            for i in range(n_open):
+                if fits(p, layer[i], -1, assign, adj_ptr, adj):
+                    best_i = i
+                    break
+        if best_i >= 0:
+            g = layer[best_i]
+        else:
+            g = _fallback(p, capacity, assign, size, adj_ptr, adj)
+            if g < 0:
+                g = layer[0]
+                clashes += 1
+            best_i = 0
+            while best_i < n_open and layer[best_i] != g:
+                best_i += 1
+        if best_i < n_open:
+            n_open -= 1
+            layer[best_i] = layer[n_open]
+        place(p, g, assign, members, pos, st, data)
     return clashes
 
 
@@ -245,32 +295,43 @@ def repair(movable, lo, hi, tries, seed, assign, members, pos, st, data, adj_ptr
 
 
 @njit(cache=True, nogil=True)
-def _crowded(p, g, cap, counts, data):
-    """True when one of ``p``'s diversified values is held by more people in circle ``g`` than
-    an even spread of that value over the circles would give."""
-    pv_ptr, pv_val, val_attr, _, _, w_set, _ = data
+def _misplaced(p, g, cap, centre, tol, st, data):
+    """True when ``p`` makes circle ``g`` less diverse than an even spread would.
+
+    Either one of ``p``'s diversified values is held by more people in ``g`` than an even spread
+    of that value over the circles would give (``cap``), or, on a diversified numeric attribute,
+    the circle's mean is more than ``tol`` away from the block's mean (``centre``) and ``p``
+    pulls it further away: an uneven mean is what keeps a numeric attribute below its bound.
+    """
+    _, counts, _, _, npres, s1, _ = st
+    pv_ptr, pv_val, val_attr, z, pres, w_set, w_num = data
     for t in range(pv_ptr[p], pv_ptr[p + 1]):
         v = pv_val[t]
         if w_set[val_attr[v]] > 0 and counts[g, v] > cap[v]:
+            return True
+    for k in range(w_num.shape[0]):
+        if w_num[k] <= 0 or pres[p, k] == 0 or npres[g, k] == 0:
+            continue
+        drift = s1[g, k] / npres[g, k] - centre[k]
+        if abs(drift) > tol[k] and drift * (z[p, k] - centre[k]) > 0:
             return True
     return False
 
 
 @njit(cache=True, nogil=True)
 def sampled_search(
-    movable, lo, hi, n_iters, samples, cap, explore, seed, assign, members, pos, st, data,
-    adj_ptr, adj,
+    movable, lo, hi, n_iters, samples, cap, centre, tol, explore, seed, assign, members, pos,
+    st, data, adj_ptr, adj,
 ):  # fmt: skip
     """Randomised local search: per step, the best of ``samples`` moves and swaps of one person.
 
-    Steps focus on people in a crowded circle (see ``_crowded``); any other person is tried with
-    probability ``explore`` (numeric and aligned attributes have no such test). A step is
-    applied when it does not lower the objective (sideways steps let the search drift across
-    plateaus). Returns the total gain.
+    Steps focus on misplaced people (see ``_misplaced``); any other person is tried with
+    probability ``explore`` (aligned attributes have no such test). A step is applied when it
+    does not lower the objective (sideways steps let the search drift across plateaus).
+    Returns the total gain.
     """
     np.random.seed(seed)
     size = st[0]
-    counts = st[1]
     dq = np.zeros(data[5].shape[0], dtype=np.int64)
     dl = np.zeros(data[5].shape[0], dtype=np.int64)
     n_movable = movable.shape[0]
@@ -282,7 +343,7 @@ def sampled_search(
             break
         p = movable[np.random.randint(n_movable)]
         a = assign[p]
-        if not _crowded(p, a, cap, counts, data) and np.random.random() >= explore:
+        if not _misplaced(p, a, cap, centre, tol, st, data) and np.random.random() >= explore:
             continue
         done += 1
         best = threshold

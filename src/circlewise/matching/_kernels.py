@@ -23,6 +23,12 @@ from numba import njit
 __all__: list[str] = []
 
 _EPS = 1e-9
+# Constant arguments of the helpers, typed like every other index: a bare literal such as ``-1``
+# would make Numba compile a separate copy of the helper for each literal value.
+_NOBODY = np.int64(-1)
+_IN = np.int64(1)
+_OUT = np.int64(-1)
+_EVEN = np.int64(0)
 
 
 @njit(cache=True, nogil=True)
@@ -121,7 +127,7 @@ def place(p, g, assign, members, pos, st, data):
     members[g, size[g]] = p
     pos[p] = size[g]
     assign[p] = g
-    _update(g, p, 1, st, data)
+    _update(g, p, _IN, st, data)
 
 
 @njit(cache=True, nogil=True)
@@ -132,7 +138,7 @@ def _take_out(p, assign, members, pos, st, data):
     members[g, pos[p]] = last
     pos[last] = pos[p]
     members[g, size[g] - 1] = -1
-    _update(g, p, -1, st, data)
+    _update(g, p, _OUT, st, data)
     assign[p] = -1
 
 
@@ -173,7 +179,7 @@ def _open_layer(capacity, size, layer):
 def _fallback(p, capacity, assign, size, adj_ptr, adj):
     """Any circle with room where ``p`` meets nobody they are separated from, else -1."""
     for g in range(capacity.shape[0]):
-        if size[g] < capacity[g] and fits(p, g, -1, assign, adj_ptr, adj):
+        if size[g] < capacity[g] and fits(p, g, _NOBODY, assign, adj_ptr, adj):
             return g
     return -1
 
@@ -207,14 +213,14 @@ def deal(order, capacity, samples, seed, assign, members, pos, st, data, adj_ptr
         for s in range(n_open if exhaustive else samples):
             i = s if exhaustive else np.random.randint(n_open)
             g = layer[i]
-            if not fits(p, g, -1, assign, adj_ptr, adj):
+            if not fits(p, g, _NOBODY, assign, adj_ptr, adj):
                 continue
-            gain = side_gain(g, -1, p, 1, st, data, dq, dl)
+            gain = side_gain(g, _NOBODY, p, _IN, st, data, dq, dl)
             if gain > best:
                 best, best_i = gain, i
         if best_i < 0 and not exhaustive:
             for i in range(n_open):
-                if fits(p, layer[i], -1, assign, adj_ptr, adj):
+                if fits(p, layer[i], _NOBODY, assign, adj_ptr, adj):
                     best_i = i
                     break
         if best_i >= 0:
@@ -255,10 +261,10 @@ def _swap(p, q, assign, members, pos, st, data):
     pos[p], pos[q] = pos[q], pos[p]
     assign[p] = b
     assign[q] = a
-    _update(a, p, -1, st, data)
-    _update(a, q, 1, st, data)
-    _update(b, q, -1, st, data)
-    _update(b, p, 1, st, data)
+    _update(a, p, _OUT, st, data)
+    _update(a, q, _IN, st, data)
+    _update(b, q, _OUT, st, data)
+    _update(b, p, _IN, st, data)
 
 
 @njit(cache=True, nogil=True)
@@ -277,7 +283,7 @@ def repair(movable, lo, hi, tries, seed, assign, members, pos, st, data, adj_ptr
         if count_clashes(assign, adj_ptr, adj) == 0:
             return 0
         for p in range(assign.shape[0]):
-            if not is_movable[p] or fits(p, assign[p], -1, assign, adj_ptr, adj):
+            if not is_movable[p] or fits(p, assign[p], _NOBODY, assign, adj_ptr, adj):
                 continue
             a = assign[p]
             for _attempt in range(64):
@@ -285,7 +291,7 @@ def repair(movable, lo, hi, tries, seed, assign, members, pos, st, data, adj_ptr
                 b = assign[q]
                 if b == a or not fits(p, b, q, assign, adj_ptr, adj):
                     continue
-                if size[a] > lo and size[b] < hi and fits(p, b, -1, assign, adj_ptr, adj):
+                if size[a] > lo and size[b] < hi and fits(p, b, _NOBODY, assign, adj_ptr, adj):
                     move(p, b, assign, members, pos, st, data)
                     break
                 if fits(q, a, p, assign, adj_ptr, adj):
@@ -354,14 +360,14 @@ def sampled_search(
             b = assign[q]
             if b == a:
                 continue
-            if size[a] > lo and size[b] < hi and fits(p, b, -1, assign, adj_ptr, adj):
-                gain = side_gain(a, p, -1, -1, st, data, dq, dl)
-                gain += side_gain(b, -1, p, 1, st, data, dq, dl)
+            if size[a] > lo and size[b] < hi and fits(p, b, _NOBODY, assign, adj_ptr, adj):
+                gain = side_gain(a, p, _NOBODY, _OUT, st, data, dq, dl)
+                gain += side_gain(b, _NOBODY, p, _IN, st, data, dq, dl)
                 if gain > best:
                     best, best_q, best_is_move = gain, q, True
             if fits(p, b, q, assign, adj_ptr, adj) and fits(q, a, p, assign, adj_ptr, adj):
-                gain = side_gain(a, p, q, 0, st, data, dq, dl)
-                gain += side_gain(b, q, p, 0, st, data, dq, dl)
+                gain = side_gain(a, p, q, _EVEN, st, data, dq, dl)
+                gain += side_gain(b, q, p, _EVEN, st, data, dq, dl)
                 if gain > best:
                     best, best_q, best_is_move = gain, q, False
         if best_q < 0:
@@ -398,16 +404,16 @@ def full_descent(movable, lo, hi, max_passes, assign, members, pos, st, data, ad
                 if b == a:
                     continue
                 if fits(p, b, q, assign, adj_ptr, adj) and fits(q, a, p, assign, adj_ptr, adj):
-                    gain = side_gain(a, p, q, 0, st, data, dq, dl)
-                    gain += side_gain(b, q, p, 0, st, data, dq, dl)
+                    gain = side_gain(a, p, q, _EVEN, st, data, dq, dl)
+                    gain += side_gain(b, q, p, _EVEN, st, data, dq, dl)
                     if gain > best:
                         best, best_q, best_b = gain, q, -1
             if size[a] > lo:
-                leave = side_gain(a, p, -1, -1, st, data, dq, dl)
+                leave = side_gain(a, p, _NOBODY, _OUT, st, data, dq, dl)
                 for b in range(n_circles):
-                    if b == a or size[b] >= hi or not fits(p, b, -1, assign, adj_ptr, adj):
+                    if b == a or size[b] >= hi or not fits(p, b, _NOBODY, assign, adj_ptr, adj):
                         continue
-                    gain = leave + side_gain(b, -1, p, 1, st, data, dq, dl)
+                    gain = leave + side_gain(b, _NOBODY, p, _IN, st, data, dq, dl)
                     if gain > best:
                         best, best_q, best_b = gain, -1, b
             if best_q >= 0:
@@ -443,7 +449,8 @@ def perturb(movable, strength, seed, assign, members, pos, st, data, adj_ptr, ad
             continue
         if not fits(q, a, p, assign, adj_ptr, adj):
             continue
-        total += side_gain(a, p, q, 0, st, data, dq, dl) + side_gain(b, q, p, 0, st, data, dq, dl)
+        total += side_gain(a, p, q, _EVEN, st, data, dq, dl)
+        total += side_gain(b, q, p, _EVEN, st, data, dq, dl)
         _swap(p, q, assign, members, pos, st, data)
         done += 1
     return total

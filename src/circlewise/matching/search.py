@@ -11,10 +11,12 @@ Steps of :func:`form_circles`:
    the bound (about 98 % of it on synthetic organisations).
 3. Improve every block in rounds until the time limit, the target ratio or the upper bound:
    blocks of up to a few hundred people use Iterated Maxima Search (best-improvement descent over
-   all moves and swaps, then a weak random perturbation, keeping the best maximum); larger blocks
-   use a randomised sampled descent with sideways steps, focused on misplaced people (a value
-   over-represented in their circle, or a numeric value pulling their circle's mean away). Blocks are independent, so rounds run on
-   ``workers`` threads (the kernels release the GIL).
+   all moves and swaps, then a weak random perturbation, keeping the best maximum); larger
+   blocks use a randomised sampled descent with sideways steps, focused on misplaced people (a
+   value over-represented in their circle, or a numeric value pulling their circle's mean
+   away). Blocks are independent, so rounds run on ``workers`` threads (the kernels release the
+   GIL). Rounds are short, and the search stops early enough to leave time for building the
+   result's explanations, so the call ends close to the time limit.
 """
 
 from __future__ import annotations
@@ -43,8 +45,11 @@ SAMPLES = 8
 #: Sampled-descent steps per person and round...
 STEPS_PER_PERSON = 20
 #: ...but at most this many steps per round over all blocks, so that rounds stay short (about
-#: 0.5 s) and time is shared between blocks in proportion to their size.
-ROUND_STEPS = 100_000
+#: 0.1-0.3 s, the most the deadline can be overshot by) and time is shared between blocks in
+#: proportion to their size. A fixed count, not a time slice, keeps runs reproducible.
+ROUND_STEPS = 40_000
+#: Seconds per person kept back from the time limit to build the solution's explanations.
+BUILD_SECONDS_PER_PERSON = 8e-6
 #: Probability of trying a person whose circle is not crowded with any of their values.
 EXPLORE = 0.125
 #: A block with more people than this and than its share of the workers is searched as
@@ -72,8 +77,8 @@ class _BlockSearch:
         unique, local = np.unique(values, return_inverse=True)
         self.data = (
             ptr,
-            local.astype(np.int32),
-            encoded.val_attr[unique],
+            local.astype(np.int64),
+            encoded.val_attr[unique].astype(np.int64),
             np.ascontiguousarray(encoded.z[people]),
             np.ascontiguousarray(encoded.pres[people]),
             encoded.w_set,
@@ -98,11 +103,11 @@ class _BlockSearch:
             np.zeros((g, n_num), dtype=np.float64),
             np.zeros((g, n_num), dtype=np.float64),
         )
-        self.assign = np.full(m, -1, dtype=np.int32)
-        self.members = np.full((g, self.hi), -1, dtype=np.int32)
-        self.pos = np.zeros(m, dtype=np.int32)
+        self.assign = np.full(m, -1, dtype=np.int64)
+        self.members = np.full((g, self.hi), -1, dtype=np.int64)
+        self.pos = np.zeros(m, dtype=np.int64)
         pins = encoded.pin[people]
-        self.movable = np.flatnonzero(pins < 0).astype(np.int32)
+        self.movable = np.flatnonzero(pins < 0)
         self._construct(encoded, pins)
         self.bound = block_bound(encoded, people, plan.n_circles)
         self.objective = self._score()
@@ -236,7 +241,7 @@ def _local_adjacency(encoded: Encoded, people: np.ndarray):
     keep = partners >= 0
     ptr = np.zeros(people.shape[0] + 1, dtype=np.int64)
     ptr[1:] = np.cumsum(np.bincount(owners[keep], minlength=people.shape[0]))
-    return ptr, partners[keep].astype(np.int32)
+    return ptr, partners[keep]
 
 
 def _deal_order(encoded: Encoded, people: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -379,7 +384,8 @@ def form_circles(
 
     report()
     target = 1.0 if target_ratio is None else min(1.0, float(target_ratio))
-    _run_rounds(searches, started + time_limit, target, workers, report, total_bound)
+    deadline = started + time_limit - BUILD_SECONDS_PER_PERSON * len(encoded.ids)
+    _run_rounds(searches, deadline, target, workers, report, total_bound)
     circles = [
         circle
         for search in searches

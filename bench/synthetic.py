@@ -97,22 +97,32 @@ def _summarise(runs: list[dict]) -> dict:
 
 
 def _jit_part(seeds: list[int], workers: int) -> dict:
-    """2,000 people for 2 s with and without JIT; cold compile cost with an empty cache."""
+    """2,000 people for 2 s with and without JIT; cold compile cost with an empty cache.
+
+    The cold run gets 20 s so that it shows when a first-ever call (every kernel compiled on
+    the way) reaches the target; the warm run then reuses the cache that run filled.
+    """
     with tempfile.TemporaryDirectory() as cache:
         cold_env = {**os.environ, "NUMBA_CACHE_DIR": cache}
-        cold = _subprocess(["2000", str(seeds[0]), "2", str(workers)], cold_env)
+        cold = _subprocess(["2000", str(seeds[0]), "20", str(workers)], cold_env)
         warm = _subprocess(["2000", str(seeds[0]), "2", str(workers)], cold_env)
     plain_env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
     jit = [_subprocess(["2000", str(s), "2", str(workers)]) for s in seeds]
     plain = [_subprocess(["2000", str(s), "2", str(workers)], plain_env) for s in seeds]
     return {
         "compile_cold_first_valid_s": cold["first_valid_s"],
+        "cold_to_999_s": cold["to_999_s"],
         "warm_first_valid_s": warm["first_valid_s"],
+        "warm_to_999_s": warm["to_999_s"],
         "jit_ratio_at_2s": _median([r["final_ratio"] for r in jit]),
         "no_jit_ratio_at_2s": _median([r["final_ratio"] for r in plain]),
         "jit_first_valid_s": _median([r["first_valid_s"] for r in jit]),
         "no_jit_first_valid_s": _median([r["first_valid_s"] for r in plain]),
     }
+
+
+def _seconds(value: float | None) -> str:
+    return "not reached" if value is None else f"{value:.2f} s"
 
 
 def _markdown(summary: list[dict], jit: dict, command: str) -> str:
@@ -143,6 +153,9 @@ def _markdown(summary: list[dict], jit: dict, command: str) -> str:
         f"- first valid grouping with a cold JIT cache (compile included): "
         f"{jit['compile_cold_first_valid_s']:.2f} s; with the cache filled: "
         f"{jit['warm_first_valid_s']:.2f} s",
+        f"- 99.9 % of the bound with a cold JIT cache (compile included): "
+        f"{_seconds(jit['cold_to_999_s'])}; with the cache filled: "
+        f"{_seconds(jit['warm_to_999_s'])}",
         f"- ratio after 2 s: JIT {jit['jit_ratio_at_2s']:.5f}, NUMBA_DISABLE_JIT=1 "
         f"{jit['no_jit_ratio_at_2s']:.5f}",
         f"- first valid grouping: JIT {jit['jit_first_valid_s']:.2f} s, "

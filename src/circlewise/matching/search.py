@@ -45,8 +45,8 @@ SAMPLES = 8
 #: Sampled-descent steps per person and round...
 STEPS_PER_PERSON = 20
 #: ...but at most this many steps per round over all blocks, so that rounds stay short (about
-#: 0.1-0.3 s, the most the deadline can be overshot by) and time is shared between blocks in
-#: proportion to their size. A fixed count, not a time slice, keeps runs reproducible.
+#: 0.1-0.3 s, the most the deadline can be overshot by); see ``_round_steps`` for how they are
+#: shared. A fixed count, not a time slice, keeps runs reproducible.
 ROUND_STEPS = 40_000
 #: Seconds per person kept back from the time limit to build the solution's explanations.
 BUILD_SECONDS_PER_PERSON = 8e-6
@@ -62,13 +62,10 @@ PATIENCE = 20
 class _BlockSearch:
     """Search state of one block: circle sums, members and the best grouping seen."""
 
-    def __init__(
-        self, encoded: Encoded, plan: BlockPlan, seed: np.random.SeedSequence, steps: float
-    ):
+    def __init__(self, encoded: Encoded, plan: BlockPlan, seed: np.random.SeedSequence):
         problem = encoded.problem
         people = plan.block.people
         self.plan = plan
-        self.steps_per_person = steps
         self.lo = problem.min_size
         self.hi = problem.max_size
         self.rng = np.random.default_rng(seed)
@@ -157,15 +154,21 @@ class _BlockSearch:
                 "the separation depth, drop some avoid-pairs, or widen the size range"
             )
 
-    def work(self, target: float) -> None:
-        """Run one round of search, then update the best grouping and the stop flag."""
+    @property
+    def gap(self) -> float:
+        """How far the best grouping is below the bound."""
+        return max(0.0, self.bound - self.best)
+
+    def work(self, target: float, steps: int) -> None:
+        """Run one round of search (`steps` sampled steps when the block is large), then
+        update the best grouping and the stop flag."""
         if self.movable.shape[0] < 2:
             self.done = True
             return
         if self.plan.size <= FULL_SCAN_MAX:
             self._maxima_round()
         else:
-            self._sampled_round()
+            self._sampled_round(steps)
         if self.objective > self.best + 1e-9 * max(1.0, abs(self.best)):
             self.best = self.objective
             self.best_assign[:] = self.assign
@@ -189,7 +192,7 @@ class _BlockSearch:
         strength = int(self.rng.integers(2, max(3, self.movable.shape[0] // 10)))
         kern.perturb(self.movable, strength, self._seed(), *self._args(), self.adj_ptr, self.adj)
 
-    def _sampled_round(self) -> None:
+    def _sampled_round(self, steps: int) -> None:
         if self.stale >= PATIENCE:
             self._restore_best()
             strength = max(2, self.movable.shape[0] // 50)
@@ -197,7 +200,6 @@ class _BlockSearch:
                 self.movable, strength, self._seed(), *self._args(), self.adj_ptr, self.adj
             )
             self.stale = 0
-        steps = max(1, round(self.steps_per_person * self.plan.size))
         kern.sampled_search(
             self.movable, self.lo, self.hi, steps, SAMPLES, self.cap, self.centre,
             self._drift_tolerance(), EXPLORE, self._seed(), *self._args(), self.adj_ptr, self.adj,
@@ -287,6 +289,22 @@ def _split(encoded: Encoded, plans: list[BlockPlan], workers: int, rng) -> list[
     return result
 
 
+def _round_steps(active: list[_BlockSearch]) -> list[int]:
+    """Steps of the next round for each unfinished block.
+
+    Half of the round is shared in proportion to the blocks' sizes, half in proportion to
+    their gaps to the bound: a block that lags gets more time, one that is nearly done gets
+    less, and none starves. Counts depend only on the search so far, never on the clock, so a
+    seed repeats its run.
+    """
+    sizes = np.array([search.plan.size for search in active], dtype=np.float64)
+    gaps = np.array([search.gap for search in active])
+    share = 0.5 * sizes / sizes.sum()
+    share += 0.5 * (gaps / gaps.sum() if gaps.sum() > 0 else sizes / sizes.sum())
+    total = min(ROUND_STEPS, STEPS_PER_PERSON * sizes.sum())
+    return [max(1, round(total * part)) for part in share]
+
+
 def _run_rounds(
     searches: list[_BlockSearch],
     deadline: float,
@@ -301,7 +319,14 @@ def _run_rounds(
             active = [search for search in searches if not search.done]
             if not active:
                 return
-            list(pool.map(lambda search: search.work(target * search.bound), active))
+            steps = _round_steps(active)
+            list(
+                pool.map(
+                    lambda search, count: search.work(target * search.bound, count),
+                    active,
+                    steps,
+                )
+            )
             report()
             reached = sum(search.best for search in searches)
             if total_bound > 0 and is_close(reached, target * total_bound):
@@ -366,9 +391,8 @@ def form_circles(
     total_bound = sum(block_bound(encoded, p.block.people, p.n_circles) for p in plans)
     root = np.random.SeedSequence(seed)
     parts = _split(encoded, plans, workers, np.random.default_rng(root.spawn(1)[0]))
-    steps = min(STEPS_PER_PERSON, ROUND_STEPS / len(encoded.ids))
     searches = [
-        _BlockSearch(encoded, plan, stream, steps)
+        _BlockSearch(encoded, plan, stream)
         for plan, stream in zip(parts, root.spawn(len(parts)), strict=True)
     ]
     history: list[tuple[float, float]] = []

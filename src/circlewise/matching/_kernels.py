@@ -360,16 +360,21 @@ def sampled_search(
             b = assign[q]
             if b == a:
                 continue
-            if size[a] > lo and size[b] < hi and fits(p, b, _NOBODY, assign, adj_ptr, adj):
+            # Score first: most candidates lose on the score, and the separation test reads
+            # the circles of everyone separated from p or q (scattered memory).
+            if size[a] > lo and size[b] < hi:
                 gain = side_gain(a, p, _NOBODY, _OUT, st, data, dq, dl)
                 gain += side_gain(b, _NOBODY, p, _IN, st, data, dq, dl)
-                if gain > best:
+                if gain > best and fits(p, b, _NOBODY, assign, adj_ptr, adj):
                     best, best_q, best_is_move = gain, q, True
-            if fits(p, b, q, assign, adj_ptr, adj) and fits(q, a, p, assign, adj_ptr, adj):
-                gain = side_gain(a, p, q, _EVEN, st, data, dq, dl)
-                gain += side_gain(b, q, p, _EVEN, st, data, dq, dl)
-                if gain > best:
-                    best, best_q, best_is_move = gain, q, False
+            gain = side_gain(a, p, q, _EVEN, st, data, dq, dl)
+            gain += side_gain(b, q, p, _EVEN, st, data, dq, dl)
+            if (
+                gain > best
+                and fits(p, b, q, assign, adj_ptr, adj)
+                and fits(q, a, p, assign, adj_ptr, adj)
+            ):
+                best, best_q, best_is_move = gain, q, False
         if best_q < 0:
             continue
         if best_is_move:

@@ -41,7 +41,7 @@ FULL_SCAN_MAX = 60
 #: Candidate circles a person compares when dealt into the first grouping.
 DEAL_SAMPLES = 32
 #: Candidate partners examined per step of the sampled descent.
-SAMPLES = 8
+SAMPLES = 16
 #: Sampled-descent steps per person and round...
 STEPS_PER_PERSON = 20
 #: ...but at most this many steps per round over all blocks, so that rounds stay short (about

@@ -40,17 +40,6 @@ def _has_value(p, v, pv_ptr, pv_val):
 
 
 @njit(cache=True, nogil=True)
-def circle_score(g, size, counts, sq, lens, npres, s1, s2, w_set, w_num):
-    """Weighted diversity of circle ``g`` from its sums."""
-    total = 0.0
-    for a in range(w_set.shape[0]):
-        total += w_set[a] * 0.5 * (size[g] * lens[g, a] - sq[g, a])
-    for k in range(w_num.shape[0]):
-        total += w_num[k] * (npres[g, k] * s2[g, k] - s1[g, k] * s1[g, k])
-    return total
-
-
-@njit(cache=True, nogil=True)
 def side_gain(g, out_p, in_p, dsize, st, data, dq, dl):
     """Change of circle ``g``'s score when ``out_p`` leaves and ``in_p`` joins (-1: nobody)."""
     size, counts, sq, lens, npres, s1, s2 = st
@@ -185,6 +174,31 @@ def _fallback(p, capacity, assign, size, adj_ptr, adj):
 
 
 @njit(cache=True, nogil=True)
+def _best_in_layer(p, layer, n_open, samples, assign, st, data, adj_ptr, adj, dq, dl):
+    """Position in ``layer`` of the circle ``p`` should join, or -1 when none of them fits.
+
+    Looks at every open circle when there are at most ``samples``, else at ``samples`` random
+    ones (then at all of them if none of those fits), and keeps the largest insertion gain.
+    """
+    best = -np.inf
+    best_i = -1
+    exhaustive = n_open <= samples
+    for s in range(n_open if exhaustive else samples):
+        i = s if exhaustive else np.random.randint(n_open)
+        g = layer[i]
+        if not fits(p, g, _NOBODY, assign, adj_ptr, adj):
+            continue
+        gain = side_gain(g, _NOBODY, p, _IN, st, data, dq, dl)
+        if gain > best:
+            best, best_i = gain, i
+    if best_i < 0 and not exhaustive:
+        for i in range(n_open):
+            if fits(p, layer[i], _NOBODY, assign, adj_ptr, adj):
+                return i
+    return best_i
+
+
+@njit(cache=True, nogil=True)
 def deal(order, capacity, samples, seed, assign, members, pos, st, data, adj_ptr, adj):
     """Place people in ``order`` layer by layer, each into the best of a few sampled circles.
 
@@ -207,35 +221,20 @@ def deal(order, capacity, samples, seed, assign, members, pos, st, data, adj_ptr
     for p in order:
         if n_open == 0:
             n_open = _open_layer(capacity, size, layer)
-        best = -np.inf
-        best_i = -1
-        exhaustive = n_open <= samples
-        for s in range(n_open if exhaustive else samples):
-            i = s if exhaustive else np.random.randint(n_open)
+        i = _best_in_layer(p, layer, n_open, samples, assign, st, data, adj_ptr, adj, dq, dl)
+        if i >= 0:
             g = layer[i]
-            if not fits(p, g, _NOBODY, assign, adj_ptr, adj):
-                continue
-            gain = side_gain(g, _NOBODY, p, _IN, st, data, dq, dl)
-            if gain > best:
-                best, best_i = gain, i
-        if best_i < 0 and not exhaustive:
-            for i in range(n_open):
-                if fits(p, layer[i], _NOBODY, assign, adj_ptr, adj):
-                    best_i = i
-                    break
-        if best_i >= 0:
-            g = layer[best_i]
         else:
             g = _fallback(p, capacity, assign, size, adj_ptr, adj)
             if g < 0:
                 g = layer[0]
                 clashes += 1
-            best_i = 0
-            while best_i < n_open and layer[best_i] != g:
-                best_i += 1
-        if best_i < n_open:
+            i = 0
+            while i < n_open and layer[i] != g:
+                i += 1
+        if i < n_open:  # the circle was open in this layer: close it
             n_open -= 1
-            layer[best_i] = layer[n_open]
+            layer[i] = layer[n_open]
         place(p, g, assign, members, pos, st, data)
     return clashes
 
@@ -458,18 +457,6 @@ def perturb(movable, strength, seed, assign, members, pos, st, data, adj_ptr, ad
         total += side_gain(b, q, p, _EVEN, st, data, dq, dl)
         _swap(p, q, assign, members, pos, st, data)
         done += 1
-    return total
-
-
-@njit(cache=True, nogil=True)
-def total_score(st, data):
-    """Objective of the whole block, recomputed from the circles' sums."""
-    size, counts, sq, lens, npres, s1, s2 = st
-    w_set = data[5]
-    w_num = data[6]
-    total = 0.0
-    for g in range(size.shape[0]):
-        total += circle_score(g, size, counts, sq, lens, npres, s1, s2, w_set, w_num)
     return total
 
 

@@ -21,7 +21,11 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "synthetic": ("synthetic.py", [], ["--sizes", "2000,10000", "--seeds", "1"]),
     "formation_demo": ("formation_demo.py", [], ["--repeat", "1"]),
-    "mdgplib": ("mdgplib.py", [], ["--only", "n120", "--seeds", "2"]),
+    "mdgplib": (
+        "mdgplib.py",
+        [],
+        ["--only", "n120", "--seeds", "2", "--out", str(HERE / "results" / "mdgplib-quick")],
+    ),
 }
 
 

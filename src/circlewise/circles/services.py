@@ -194,7 +194,7 @@ def circle_member_remove(*, member: CircleMember, by: User) -> CircleMember:
     The seat is kept with ``left_at`` set, so the programme remembers who shared a circle.
     """
     member = (
-        CircleMember.objects.select_for_update()
+        CircleMember.objects.select_for_update(of=("self",))
         .select_related("user", "participant")
         .get(pk=member.pk)
     )

@@ -50,7 +50,7 @@ STEPS_PER_PERSON = 20
 ROUND_STEPS = 40_000
 #: Seconds per person kept back from the time limit to build the solution's explanations.
 BUILD_SECONDS_PER_PERSON = 8e-6
-#: Probability of trying a person whose circle is not crowded with any of their values.
+#: Probability of trying a person who is not misplaced (see ``_kernels._misplaced``).
 EXPLORE = 0.125
 #: A block with more people than this and than its share of the workers is searched as
 #: independent parts (one per worker) so that threads stay busy; see ``_split``.

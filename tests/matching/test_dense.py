@@ -146,3 +146,19 @@ def test_it_rejects_malformed_input(d, lower, upper, time_limit, message) -> Non
 def test_it_rejects_unknown_options(options, message) -> None:
     with pytest.raises(ValueError, match=message):
         solve_dense(np.zeros((2, 2)), [2], [2], time_limit=1.0, **options)
+
+
+def test_it_gives_the_groups_the_sizes_with_the_most_pairs() -> None:
+    # With equal distances the objective counts pairs, so only the group sizes matter; the
+    # best sizes put the flexible groups at their bounds (here 40, 15, 20, 45 or 10, 35, 30, 45).
+    lower, upper = [10, 15, 20, 5], [40, 35, 30, 45]
+    n = 120
+    most_pairs = max(
+        sum(s * (s - 1) // 2 for s in sizes)
+        for sizes in itertools.product(
+            *(range(lo, up + 1) for lo, up in zip(lower, upper, strict=True))
+        )
+        if sum(sizes) == n
+    )
+    result = solve_dense(np.ones((n, n)), lower, upper, time_limit=0.3, seed=3)
+    assert result.objective == most_pairs

@@ -16,7 +16,9 @@ after the ideas of Iterated Maxima Search, Lai & Hao 2016, and three-phase searc
 
 1. a small population of solutions, each improved by tabu search over the *move* (one element to
    another group, when the size bounds allow) and *swap* (two elements of different groups)
-   neighbourhoods;
+   neighbourhoods; each starts as a random grouping with the group sizes that give the most
+   within-group pairs (found exactly by dynamic programming over the size bounds), since the
+   search itself rarely changes sizes once groups sit at their bounds;
 2. each round either perturbs a population member with a few random swaps and searches again
    (intensification around good solutions), or recombines two members with a group-based
    crossover (keep whole, high-quality groups from both parents) and searches the child;
@@ -483,16 +485,49 @@ class _Search:
         self.stall = max(50, 8 * n)
         self.strength = max(2, math.ceil(0.1 * n))
         self.iterations = 0
+        self.pair_table = self._pair_table(lower, upper, n)
 
     def random_groups(self) -> np.ndarray:
-        """A uniformly shuffled assignment whose group sizes lie within the bounds."""
-        n, k = self.d.shape[0], self.lower.shape[0]
-        sizes = self.lower.copy()
-        for _ in range(n - int(sizes.sum())):
-            room = np.flatnonzero(sizes < self.upper)
-            sizes[self.rng.choice(room)] += 1
-        labels = np.repeat(np.arange(k, dtype=np.int64), sizes)
+        """A uniformly shuffled assignment whose group sizes have the most pairs possible."""
+        labels = np.repeat(np.arange(self.lower.shape[0], dtype=np.int64), self.sizes())
         return self.rng.permutation(labels)
+
+    def sizes(self) -> np.ndarray:
+        """Group sizes within the bounds with the most within-group pairs, one optimum at random.
+
+        The objective is a sum over pairs, and the number of pairs is convex in the group
+        sizes, so good groupings sit at sizes far apart (groups at their bounds). A tabu
+        search hardly ever changes sizes once they are there (every single move loses about a
+        group's worth of pairs), so the sizes it starts from decide; these are the best start.
+        """
+        n, k = self.d.shape[0], self.lower.shape[0]
+        pairs = self.pair_table
+        sizes = np.empty(k, np.int64)
+        left = n
+        for grp in range(k - 1, -1, -1):
+            options = [
+                s
+                for s in range(int(self.lower[grp]), min(int(self.upper[grp]), left) + 1)
+                if pairs[grp, left - s] >= 0
+                and pairs[grp, left - s] + s * (s - 1) // 2 == pairs[grp + 1, left]
+            ]
+            # Draw only when there is a choice: equal-size instances keep their random stream.
+            sizes[grp] = options[0] if len(options) == 1 else self.rng.choice(options)
+            left -= int(sizes[grp])
+        return sizes
+
+    @staticmethod
+    def _pair_table(lower: np.ndarray, upper: np.ndarray, n: int) -> np.ndarray:
+        # table[g, t]: most within-group pairs of groups 0..g-1 holding t elements (-1: none).
+        k = lower.shape[0]
+        table = np.full((k + 1, n + 1), -1, np.int64)
+        table[0, 0] = 0
+        for grp in range(k):
+            for s in range(int(lower[grp]), min(int(upper[grp]), n) + 1):
+                prev = table[grp, : n + 1 - s]
+                cand = np.where(prev >= 0, prev + s * (s - 1) // 2, -1)
+                table[grp + 1, s:] = np.maximum(table[grp + 1, s:], cand)
+        return table
 
     def improve(self, groups: np.ndarray) -> _Member:
         """Tabu search from ``groups``; returns the best grouping it met."""

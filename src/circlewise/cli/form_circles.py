@@ -91,20 +91,26 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def read_table(path: Path) -> Table:
-    """Read a CSV file (UTF-8, optional BOM, dialect sniffed) into a :class:`Table`."""
+def _read_csv_text(path: Path) -> tuple[str, Any]:
+    """The file's text (UTF-8, optional BOM) and its sniffed CSV dialect (excel when unsure)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise BadInput(f"{path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise BadInput(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from None
-    if not text.strip():
-        raise BadInput(f"{path}: the file is empty")
     try:
         dialect: Any = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    return text, dialect
+
+
+def read_table(path: Path) -> Table:
+    """Read a CSV file (UTF-8, optional BOM, dialect sniffed) into a :class:`Table`."""
+    text, dialect = _read_csv_text(path)
+    if not text.strip():
+        raise BadInput(f"{path}: the file is empty")
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     columns = [name.strip() for name in reader.fieldnames or []]
     if len(set(columns)) != len(columns):
@@ -184,16 +190,7 @@ def _column(table: Table, name: str, multi: bool) -> tuple[str, list[object]]:
 
 
 def _avoid_pairs(path: Path, known: set[str]) -> list[tuple[str, str]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise BadInput(f"{path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from None
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    text, dialect = _read_csv_text(path)
     pairs = []
     for number, row in enumerate(csv.reader(io.StringIO(text), dialect=dialect), start=1):
         cells = [cell.strip() for cell in row if cell.strip()]

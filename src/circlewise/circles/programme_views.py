@@ -7,6 +7,9 @@ All views need ``Perm.MANAGE_PROGRAMMES``: outsiders and members who cannot see 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -102,8 +105,24 @@ def run_status(request: HttpRequest, org_slug: str, programme_id: int, run_id: i
     return response
 
 
-def _edited(request: HttpRequest, org_slug: str, run: FormationRun, error: str) -> HttpResponse:
-    """After an edit: the proposal partial for htmx, otherwise back to the page."""
+def _apply_edit(
+    request: HttpRequest,
+    org_slug: str,
+    run: FormationRun,
+    form: forms.Form,
+    invalid: str,
+    edit: Callable[[dict], object],
+) -> HttpResponse:
+    """Validate an edit form, apply the edit, and show the proposal with any refusal.
+
+    htmx gets the proposal partial back; a plain form post is redirected to the page.
+    """
+    error = invalid if not form.is_valid() else ""
+    if not error:
+        try:
+            edit(form.cleaned_data)
+        except CircleError as exc:
+            error = exc.message
     run.refresh_from_db()
     if request.htmx:
         return render(
@@ -119,52 +138,38 @@ def _edited(request: HttpRequest, org_slug: str, run: FormationRun, error: str) 
 @login_required
 @require_POST
 def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _programme(request, org_slug, programme_id)
-    run = _run(programme, run_id)
-    form = MoveForm(
-        request.POST,
-        participants=_proposal_people(run),
-        circles=len(run.proposal),
+    run = _run(_programme(request, org_slug, programme_id), run_id)
+    form = MoveForm(request.POST, participants=_proposal_people(run), circles=len(run.proposal))
+    return _apply_edit(
+        request,
+        org_slug,
+        run,
+        form,
+        "Choose a person in the proposal and a circle to move them to.",
+        lambda data: services.proposal_move(
+            run=run,
+            participant_id=data["participant"],
+            to_circle=data["to_circle"],
+            by=request.user,
+        ),
     )
-    error = ""
-    if not form.is_valid():
-        error = "Choose a person in the proposal and a circle to move them to."
-    else:
-        try:
-            services.proposal_move(
-                run=run,
-                participant_id=form.cleaned_data["participant"],
-                to_circle=form.cleaned_data["to_circle"],
-                by=request.user,
-            )
-        except CircleError as exc:
-            error = exc.message
-    return _edited(request, org_slug, run, error)
 
 
 @login_required
 @require_POST
 def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _programme(request, org_slug, programme_id)
-    run = _run(programme, run_id)
-    form = SwapForm(
-        request.POST,
-        participants=_proposal_people(run),
+    run = _run(_programme(request, org_slug, programme_id), run_id)
+    form = SwapForm(request.POST, participants=_proposal_people(run))
+    return _apply_edit(
+        request,
+        org_slug,
+        run,
+        form,
+        "Choose two people in the proposal.",
+        lambda data: services.proposal_swap(
+            run=run, first_id=data["first"], second_id=data["second"], by=request.user
+        ),
     )
-    error = ""
-    if not form.is_valid():
-        error = "Choose two people in the proposal."
-    else:
-        try:
-            services.proposal_swap(
-                run=run,
-                first_id=form.cleaned_data["first"],
-                second_id=form.cleaned_data["second"],
-                by=request.user,
-            )
-        except CircleError as exc:
-            error = exc.message
-    return _edited(request, org_slug, run, error)
 
 
 @login_required

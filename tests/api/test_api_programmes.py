@@ -141,7 +141,7 @@ def test_it_rejects_the_whole_batch_when_an_item_is_invalid(admin, programme, ap
     assert response.status_code == 422
     body = response.json()
     assert body["detail"] == "4 of 5 participants are invalid; nothing was saved."
-    assert body["errors"] == [
+    assert [{k: v for k, v in item.items() if k != "fields"} for item in body["errors"]] == [
         {
             "index": 1,
             "email": "not-an-email",
@@ -164,6 +164,10 @@ def test_it_rejects_the_whole_batch_when_an_item_is_invalid(admin, programme, ap
             ],
         },
     ]
+    assert body["errors"][2]["fields"] == {
+        "manager_email": ["Manager email “boss@” is not a valid address."],
+        "attributes": ["Attributes not asked for by this programme: shoe_size."],
+    }
     assert list(programme.participants.values_list("email", "name")) == [("kept@acme.test", "Kept")]
 
 

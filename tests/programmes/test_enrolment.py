@@ -174,7 +174,7 @@ def test_it_refuses_an_invalid_manager_email(admin, programme):
     url = reverse("programmes:add", args=["acme", programme.pk])
     response = client_for(admin).post(url, {"email": "z@acme.test", "manager_email": "boss"})
     assert response.status_code == 400
-    assert "“boss” is not a valid email address" in response.text
+    assert "Manager email “boss” is not a valid address" in response.text
     assert programme.participants.count() == 0
 
 

@@ -88,7 +88,7 @@ def test_it_reports_an_unterminated_quote_instead_of_swallowing_the_next_rows():
     preview = parse('email,name\na@acme.test,"Ann\nb@acme.test,Bob\nc@acme.test,Cy\n')
     assert [row["line"] for row in preview.rows] == [2]
     assert errors_by_line(preview)[2] == [
-        'A quote (") opened on this line is never closed, so lines 2–4 would be read as one '
+        'A quote (") opened on this line is never closed, so lines 2 to 4 would be read as one '
         'value. Close the quote (write a quote inside a value as "") and try again.'
     ]
 

@@ -104,7 +104,7 @@ def read_csv(data: bytes) -> CsvFile:
             if str(error) == "unexpected end of data":
                 end = reader.line_num
                 swallowed = (
-                    f", so lines {start}–{end} would be read as one value" if end > start else ""
+                    f", so lines {start} to {end} would be read as one value" if end > start else ""
                 )
                 records.append(
                     CsvRecord(

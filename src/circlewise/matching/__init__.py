@@ -9,7 +9,7 @@ about 1). Aligned attributes count negatively. Per-circle value counts make a mo
 O(attributes), so memory and time per step do not grow with the number of people.
 
 Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`place_late_joiners`,
-:func:`reporting_line_pairs`, the data types of :mod:`circlewise.matching.model` and the
+:func:`reporting_line_pairs`, :func:`can_split`, the data types of :mod:`circlewise.matching.model` and the
 exceptions of :mod:`circlewise.matching.exceptions`.
 """
 
@@ -26,6 +26,7 @@ from circlewise.matching.model import (
     Solution,
     Violation,
 )
+from circlewise.matching.plan import can_split
 from circlewise.matching.rules import reporting_line_pairs
 from circlewise.matching.search import form_circles
 
@@ -39,6 +40,7 @@ __all__ = [
     "Problem",
     "Solution",
     "Violation",
+    "can_split",
     "check",
     "evaluate",
     "form_circles",

@@ -9,8 +9,8 @@ about 1). Aligned attributes count negatively. Per-circle value counts make a mo
 O(attributes), so memory and time per step do not grow with the number of people.
 
 Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`place_late_joiners`,
-:func:`reporting_line_pairs`, :func:`can_split`, the data types of :mod:`circlewise.matching.model` and the
-exceptions of :mod:`circlewise.matching.exceptions`.
+:func:`reporting_line_pairs`, :func:`can_split`, the data types of
+:mod:`circlewise.matching.model` and the exceptions of :mod:`circlewise.matching.exceptions`.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from circlewise.core.validators import validate_one_line
 from circlewise.organisations.models import Organisation
 
 
@@ -48,7 +49,7 @@ class Programme(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="programmes"
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_one_line])
     goal = models.TextField(help_text="What the programme is for, in a sentence or two.")
     start_date = models.DateField()
     duration_months = models.PositiveSmallIntegerField(default=12)
@@ -162,7 +163,7 @@ class Participant(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
     email = models.EmailField()
-    name = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=150, blank=True, validators=[validate_one_line])
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

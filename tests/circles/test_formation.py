@@ -369,3 +369,15 @@ def test_it_leaves_a_participant_queued_when_they_have_left_the_programme(publis
     from circlewise.circles.selectors import unplaced_participants
 
     assert person not in unplaced_participants(published)
+
+
+def test_it_refuses_to_form_circles_for_a_start_date_out_of_range(
+    programme, add_participants, admin
+):
+    # A programme saved before dates were checked: formation explains instead of overflowing.
+    add_participants(programme, 6)
+    type(programme).objects.filter(pk=programme.pk).update(start_date=dt.date(9999, 12, 31))
+    programme.refresh_from_db()
+    with pytest.raises(FormationError, match="start date"):
+        services.formation_start(programme=programme, by=admin)
+    assert not programme.formation_runs.exists()

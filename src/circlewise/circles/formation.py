@@ -109,6 +109,9 @@ def formation_start(
             raise FormationError(
                 "This programme's circles are already published: use late joiners instead."
             )
+        date_problem = programme.start_date_problem()
+        if date_problem:
+            raise FormationError(f"{date_problem} Change it in the programme's settings first.")
         busy = programme.formation_runs.filter(
             status__in=[FormationStatus.QUEUED, FormationStatus.RUNNING]
         ).first()

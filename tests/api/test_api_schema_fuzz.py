@@ -2,22 +2,37 @@
 
 It fails on any 5xx and on any answer the OpenAPI document does not describe (status code,
 content type, body schema), and checks that input the schema calls invalid is refused. Path
-parameters point at a real organisation and programme for half of the examples, so operations
-get past the 404 and reach validation and the services.
+parameters of half of the valid examples point at a real organisation and programme, so
+operations get past the 404 and reach the services.
 """
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from circlewise.accounts.models import ApiToken
 from circlewise.wsgi import application
 from tests.programmes.factories import make_programme
 
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 5
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """Requests share the test's connection and transaction, as with Django's test client."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -42,7 +57,8 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     derandomize=True,
 )
 def test_it_answers_every_generated_request_as_documented(case, token, programme):
-    if case.path_parameters and hash(repr(case.body)) % 2 == 0:
+    positive = case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE
+    if positive and case.path_parameters and zlib.crc32(repr(case.body).encode()) % 2 == 0:
         case.path_parameters = {**case.path_parameters, "org_slug": "acme"}
         if "programme_id" in case.path_parameters:
             case.path_parameters["programme_id"] = programme.pk

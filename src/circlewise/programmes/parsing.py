@@ -196,7 +196,7 @@ def clean_participant(
 
     def check(name: str, parse):
         try:
-            clean[name] = parse(values[name])
+            clean[name] = parse(values.get(name))
         except ValueError as error:
             errors.setdefault(name, []).append(str(error))
 

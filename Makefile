@@ -33,6 +33,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python -m circlewise.matching.warmup
+	$(BIN)/python -m circlewise.mdgp.warmup
 	@touch $@
 
 venv: $(STAMP)

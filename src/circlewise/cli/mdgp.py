@@ -18,9 +18,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from circlewise.matching.dense import solve_dense
-from circlewise.matching.exceptions import MatchingError
-from circlewise.matching.mdgplib import read_instance, write_solution
+from circlewise.matching import MatchingError
+from circlewise.mdgp import read_instance, solve_dense, write_solution
 
 __all__ = ["add_parser", "run"]
 

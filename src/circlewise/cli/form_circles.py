@@ -29,12 +29,14 @@ from typing import Any
 
 from tqdm import tqdm
 
+from circlewise.cli._notice import announce_compiling
 from circlewise.matching import (
     Attribute,
     MatchingError,
     Problem,
     Solution,
     form_circles,
+    kernels_ready,
     reporting_line_pairs,
 )
 
@@ -286,6 +288,7 @@ def _summary(solution: Solution) -> str:
 
 
 def _solve(args: argparse.Namespace, problem: Problem) -> Solution:
+    announce_compiling(kernels_ready)
     with tqdm(total=100, file=sys.stderr, unit="%", disable=None, desc="forming circles") as bar:
 
         def progress(fraction: float, message: str) -> None:

@@ -10,9 +10,16 @@ import time
 
 import numpy as np
 
+from circlewise.matching.warmup import compiled
+from circlewise.mdgp import dense
 from circlewise.mdgp.dense import solve_dense
 
-__all__ = ["warm_up"]
+__all__ = ["kernels_ready", "warm_up"]
+
+
+def kernels_ready() -> bool:
+    """Whether the dense solver's kernels are compiled already (see ``matching.kernels_ready``)."""
+    return compiled(dense)
 
 
 def warm_up() -> float:

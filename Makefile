@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/circlewise
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Packages that import no Django: type-checked strictly, doctests run (each one that exists).
+PURE := $(wildcard $(addprefix src/circlewise/,matching mdgp rotation scheduling))
 
 # The first Python >= 3.12 that really runs (pyenv shims exist but fail unless selected).
 PYTHON ?= $(shell for p in python3.13 python3.12 \
@@ -16,7 +18,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv run serve demo migrate test lint format e2e test-postgres bench chromium clean
+.PHONY: help venv run serve demo migrate test lint typecheck format e2e test-postgres bench chromium clean
 
 help:
 	@echo "make run            set up everything and serve http://$(HOST):$(PORT) with demo data"
@@ -62,8 +64,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-test: lint
-	$(BIN)/pytest -m "not e2e" -n auto
+typecheck: $(STAMP)
+	$(BIN)/mypy $(PURE)
+
+test: lint typecheck
+	$(BIN)/pytest -m "not e2e" -n auto --doctest-modules tests $(PURE)
 
 test-postgres: $(STAMP)
 	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=5).close()" \

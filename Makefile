@@ -67,8 +67,10 @@ format: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy $(PURE)
 
+# Doctests apart: collecting tests/ with --doctest-modules would import each conftest.py twice.
 test: lint typecheck
-	$(BIN)/pytest -m "not e2e" -n auto --doctest-modules tests $(PURE)
+	$(BIN)/pytest -q --doctest-modules $(PURE)
+	$(BIN)/pytest -m "not e2e" -n auto
 
 test-postgres: $(STAMP)
 	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=5).close()" \

@@ -12,9 +12,9 @@ Steps of :func:`find_slots`:
 
 1. Each member's availability and working hours become merged intervals of their *local* week
    (minutes since Monday 00:00 local; a session past Sunday midnight wraps to Monday).
-2. For each candidate series, :func:`evaluate_slot` expands ``sessions`` occurrences and scores
-   them: total attendance over all sessions (higher first), then minutes outside anyone's
-   working hours (fewer first).
+2. Each candidate series is expanded to ``sessions`` occurrences and scored: total attendance
+   over all sessions (higher first), then minutes outside anyone's working hours (fewer first).
+   Only the winners are then judged in full (:func:`evaluate_slot`).
 3. Only the best start time per weekday (and week of the month) is kept, so that the proposals
    offer different days rather than neighbouring times of one day; ties go to the earlier day and
    time, which makes the result deterministic.

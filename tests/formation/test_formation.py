@@ -40,7 +40,7 @@ def proposal_groups(run) -> list[list[Participant]]:
 
 def published_groups(programme) -> list[list[Participant]]:
     return [
-        [seat.participant for seat in circle.members.filter(left_at__isnull=True)]
+        [member.participant for member in circle.members.filter(left_at__isnull=True)]
         for circle in programme.circles.filter(status="active")
     ]
 
@@ -276,7 +276,7 @@ def test_it_places_late_joiners_in_circles_with_room(
     with django_capture_on_commit_callbacks(execute=True):
         result = services.late_joiners_place(programme=published, by=admin)
     placed = [p for people in result.placed.values() for p in people]
-    assert len(placed) == 2 and len(result.queued) == 1  # two circles, one seat each
+    assert len(placed) == 2 and len(result.queued) == 1  # two circles, one member each
     assert {p.pk for p in placed} | {p.pk for p in result.queued} == {p.pk for p in joiners}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in placed)
     assert_rules_hold(published, published_groups(published))
@@ -288,8 +288,8 @@ def test_it_never_places_a_late_joiner_with_their_manager(published, add_partici
     joiner.manager_email = managers[0].email
     joiner.save()
     services.late_joiners_place(programme=published, by=admin)
-    seat = CircleMember.objects.get(participant=joiner)
-    assert seat.circle == managers[1].circle_memberships.get().circle
+    member = CircleMember.objects.get(participant=joiner)
+    assert member.circle == managers[1].circle_memberships.get().circle
     assert_rules_hold(published, published_groups(published))
 
 
@@ -340,11 +340,11 @@ def test_it_suggests_merges_for_a_circle_below_the_minimum(
         services.formation_publish(run=run, by=admin)
     circles = list(programme.circles.all())
     small = circles[-1]
-    seats = list(small.members.all())
+    members = list(small.members.all())
     assert not small.merge_targets.exists()
-    for seat in seats[: len(seats) - 2]:
+    for member in members[: len(members) - 2]:
         with django_capture_on_commit_callbacks(execute=True):
-            circle_services.circle_member_remove(member=seat, by=admin)
+            circle_services.circle_member_remove(member=member, by=admin)
     assert small.members.filter(left_at__isnull=True).count() == 2
     targets = list(small.merge_targets.all())  # stored when the members changed
     assert targets and all(t.members.filter(left_at__isnull=True).count() <= 4 for t in targets)
@@ -361,7 +361,7 @@ def test_it_keeps_apart_people_who_shared_a_circle_in_an_earlier_programme(
     published, make_programme, add_participants, form, admin
 ):
     first_circles = [
-        {seat.email for seat in circle.members.all()} for circle in published.circles.all()
+        {member.email for member in circle.members.all()} for circle in published.circles.all()
     ]
     second = make_programme(name="Second cohort", avoid_previous_circles=True)
     add_participants(second, 30)  # the same ten people and twenty more

@@ -95,8 +95,8 @@ def test_it_publishes_and_the_participant_sees_their_circle(
     circle = CircleMember.objects.get(email=member.email).circle
     page = client_for(member).get(f"/o/acme/circles/{circle.pk}/").content.decode()
     assert circle.name in page and programme.goal in page and "Monthly" in page
-    for seat in circle.members.exclude(email=member.email):
-        assert seat.participant.name in page
+    for mate in circle.members.exclude(email=member.email):
+        assert mate.participant.name in page
     other = Circle.objects.exclude(pk=circle.pk).get()
     assert client_for(member).get(f"/o/acme/circles/{other.pk}/").status_code == 404
     queue = client_for(admin).get(f"/o/acme/programmes/{programme.pk}/circles/")

@@ -27,7 +27,7 @@ from django.utils import timezone
 from circlewise.circles.models import Circle
 from circlewise.formation.composition import compose
 from circlewise.formation.models import FormationKind, FormationRun, FormationStage, FormationStatus
-from circlewise.formation.seating import circles_create
+from circlewise.formation.placing import circles_create
 from circlewise.formation.selectors import unplaced_participants
 from circlewise.matching import MatchingError, Progress, form_circles
 from circlewise.programmes.models import Participant, Programme

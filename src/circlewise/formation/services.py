@@ -28,6 +28,7 @@ from circlewise.circles.models import Circle, CircleMember, CircleStatus
 from circlewise.formation.composition import Composition, compose
 from circlewise.formation.errors import EditRefused, FormationError
 from circlewise.formation.models import FormationKind, FormationRun, FormationStatus
+from circlewise.formation.placing import circle_members, circles_create, members_add, mergeable
 from circlewise.formation.runs import (
     STALLED_AFTER,
     default_time_limit,
@@ -35,7 +36,6 @@ from circlewise.formation.runs import (
     ready_participants,
     run_fail,
 )
-from circlewise.formation.seating import circles_create, members_add, mergeable, seated
 from circlewise.formation.selectors import unplaced_participants
 from circlewise.formation.tasks import (
     circle_welcome_task,
@@ -305,7 +305,7 @@ def proposal_swap(*, run: FormationRun, first_id: int, second_id: int, by: User)
 # --- 3. Publishing ----------------------------------------------------------------------------
 
 
-def _after_seating(programme: Programme, circles: Sequence[Circle]) -> None:
+def _after_placing(programme: Programme, circles: Sequence[Circle]) -> None:
     """After commit, the worker welcomes the new members and recomputes merge targets."""
     ids = [circle.pk for circle in circles]
     programme_id = programme.pk
@@ -348,7 +348,7 @@ def formation_publish(*, run: FormationRun, by: User) -> list[Circle]:
     run.status = FormationStatus.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
-    _after_seating(programme, circles)
+    _after_placing(programme, circles)
     return circles
 
 
@@ -378,10 +378,10 @@ def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
     if not joiners:
         raise FormationError("No one is waiting for a circle.")
     circles = list(programme.circles.filter(status=CircleStatus.ACTIVE))
-    seats = seated(circles)
-    participants = [seat.participant for group in seats for seat in group] + joiners
+    members = circle_members(circles)
+    participants = [member.participant for group in members for member in group] + joiners
     composition = compose(programme, participants, leave_out=False)
-    existing = composition.problem_ids([[s.participant_id for s in group] for group in seats])
+    existing = composition.problem_ids([[s.participant_id for s in group] for group in members])
     joiner_ids = composition.problem_ids([[p.pk for p in joiners]])[0]
     placement = place_late_joiners(composition.problem, existing, joiner_ids)
     placed: dict[Circle, list[Participant]] = {}
@@ -390,7 +390,7 @@ def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
         if new:
             members_add(circle=circle, participants=new)
             placed[circle] = new
-    _after_seating(programme, list(placed))
+    _after_placing(programme, list(placed))
     return LateJoinResult(placed=placed, queued=[composition.people[k] for k in placement.queued])
 
 
@@ -426,14 +426,14 @@ def circle_merge(*, source: Circle, target: Circle, by: User) -> Circle:
     programme = source.programme
     if programme is None or target.programme_id != programme.pk or source.pk == target.pk:
         raise FormationError("Only two different circles of the same programme can be merged.")
-    seats, target_seats = seated([source, target])
-    if not mergeable(programme, seats, target_seats):
+    members, target_members = circle_members([source, target])
+    if not mergeable(programme, members, target_members):
         raise FormationError(
             f"{source.name} cannot join {target.name} without breaking the size range or a rule."
         )
-    CircleMember.objects.filter(pk__in=[s.pk for s in seats]).update(left_at=timezone.now())
-    members_add(circle=target, participants=[s.participant for s in seats])
+    CircleMember.objects.filter(pk__in=[s.pk for s in members]).update(left_at=timezone.now())
+    members_add(circle=target, participants=[s.participant for s in members])
     source.status = CircleStatus.CLOSED
     source.save(update_fields=["status"])
-    _after_seating(programme, [target])
+    _after_placing(programme, [target])
     return target

@@ -101,3 +101,21 @@ def test_it_publishes_and_the_participant_sees_their_circle(
     assert client_for(member).get(f"/o/acme/circles/{other.pk}/").status_code == 404
     queue = client_for(admin).get(f"/o/acme/programmes/{programme.pk}/circles/")
     assert "No one is waiting" in queue.content.decode()
+
+
+def test_it_shows_why_new_circles_from_the_queue_could_not_be_formed(programme, admin):
+    from circlewise.formation.models import FormationKind, FormationRun
+
+    programme.status = "published"
+    programme.save()
+    FormationRun.objects.create(
+        programme=programme,
+        kind=FormationKind.QUEUE,
+        status=FormationStatus.FAILED,
+        error="No one can be placed under these rules.",
+    )
+    page = client_for(admin).get(f"/o/acme/programmes/{programme.pk}/circles/").content.decode()
+    assert "New circles could not be formed: No one can be placed" in page
+    # The proposal page only ever shows proposal runs.
+    formation = client_for(admin).get(_formation_url(programme)).content.decode()
+    assert "No one can be placed" not in formation

@@ -210,6 +210,7 @@ def programme_circles(request: HttpRequest, org_slug: str, programme_id: int) ->
             "programme": programme,
             "circles": circles,
             "queue": queue,
+            "queue_run": selectors.latest_queue_run(programme=programme),
             "has_room": any(circle.size < programme.max_size for circle in circles),
         },
     )

@@ -466,3 +466,29 @@ def test_it_welcomes_each_member_once_even_when_the_task_runs_twice(
         circle_welcome_task.enqueue(circles[0].pk)
     assert len(mail.outbox) == 10
     assert not CircleMember.objects.filter(welcomed_at__isnull=True).exists()
+
+
+def test_it_words_why_the_rules_cannot_hold_from_the_engines_fields():
+    from circlewise.formation.runs import infeasible_words
+    from circlewise.matching import Attribute, InfeasibleError, Problem, form_circles
+
+    problem = Problem(
+        ids=[f"p{i}" for i in range(7)],
+        values={"language": ["German"] * 7, "team": list("abcdefg")},
+        attributes=[Attribute("team")],
+        min_size=5,
+        max_size=5,
+        same=["language"],
+    )
+    with pytest.raises(InfeasibleError) as caught:
+        form_circles(problem, time_limit=0)
+    error = caught.value
+    assert (error.reason, error.group, error.size) == (
+        "group_unsplittable",
+        {"language": "German"},
+        7,
+    )
+    assert infeasible_words(error, {}) == (
+        "7 participants (language German) cannot be split into circles of 5 to 5. Widen the "
+        "size range or drop the rule that keeps them together."
+    )

@@ -259,8 +259,10 @@ def is_stalled(run: FormationRun, now: datetime | None = None) -> bool:
     """A run still running long after its time limit (its worker died), or still queued long
     after it was queued (no worker took it)."""
     now = now or timezone.now()
-    if run.status == FormationStatus.RUNNING and run.started_at is not None:
-        return now > run.started_at + timedelta(seconds=run.time_limit + STALLED_AFTER)
+    if run.status == FormationStatus.RUNNING:
+        # Runs started before started_at existed count from their creation.
+        started = run.started_at or run.created_at
+        return now > started + timedelta(seconds=run.time_limit + STALLED_AFTER)
     if run.status == FormationStatus.QUEUED:
         return now > run.queued_at + timedelta(seconds=QUEUED_STALLED_AFTER)
     return False

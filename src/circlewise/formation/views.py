@@ -22,7 +22,6 @@ from circlewise.formation import selectors, services
 from circlewise.formation.errors import FormationError
 from circlewise.formation.forms import MoveForm, SwapForm
 from circlewise.formation.models import FormationRun, FormationStatus
-from circlewise.formation.services import proposal_view
 from circlewise.policy import Perm
 from circlewise.programmes.models import Participant, Programme
 
@@ -57,7 +56,7 @@ def _mix_lines(mix: dict[str, dict[str, int | float]]) -> list[tuple[str, str]]:
 
 
 def _proposal_context(run: FormationRun, **extra: object) -> dict[str, object]:
-    view = proposal_view(run)
+    view = services.proposal_view(run)
     for circle in view.circles:
         circle.mix_lines = _mix_lines(circle.result.mix)
     people = sorted(

@@ -24,6 +24,7 @@ from circlewise.matching.model import (
     CircleResult,
     Placement,
     Problem,
+    Progress,
     Solution,
     Violation,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "MatchingError",
     "Placement",
     "Problem",
+    "Progress",
     "Solution",
     "Violation",
     "check",

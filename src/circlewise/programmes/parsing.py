@@ -23,7 +23,6 @@ from circlewise.core.text import NAME_MAX_LENGTH, line_problem
 __all__ = [
     "ATTRIBUTE_NAME_PATTERN",
     "ATTRIBUTE_VALUE_MAX_LENGTH",
-    "DAYS",
     "EMAIL_MAX_LENGTH",
     "MAX_UPLOAD_BYTES",
     "ParsedUpload",
@@ -38,7 +37,6 @@ __all__ = [
     "valid_time_zones",
 ]
 
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_ROWS = 5000
 EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for a forward path, and Django's EmailField

@@ -37,6 +37,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Settings default to production (DEBUG off); the local targets ask for the laptop defaults.
+migrate demo run serve: export DEBUG ?= 1
+
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 

@@ -214,7 +214,9 @@ def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
 
 
 # Circles -----------------------------------------------------------------------------------------
-def _circle_out(circle) -> dict:
+def _circle_out(circle, *, show_emails: bool) -> dict:
+    """A circle as the API shows it: emails only to circle-mates and the coach (the policy's
+    ``can_see_member_emails``, as on the circle page); names for everyone else."""
     return {
         "id": circle.pk,
         "name": circle.name,
@@ -226,7 +228,7 @@ def _circle_out(circle) -> dict:
                 "name": (member.participant and member.participant.name)
                 or (member.user and member.user.name)
                 or "",
-                "email": member.email,
+                "email": member.email if show_emails else None,
             }
             for member in circle.active
         ],
@@ -246,7 +248,7 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
 
     membership, programme = _programme(request, org_slug, programme_id)
     return [
-        _circle_out(circle)
+        _circle_out(circle, show_emails=policy.can_see_member_emails(membership, circle))
         for circle in circles_for_programme(programme)
         if policy.can_see_circle(membership, circle)
     ]

@@ -112,7 +112,9 @@ class FormationRunOut(Schema):
 
 class CircleMemberOut(Schema):
     name: str
-    email: str
+    email: str | None = Field(
+        None, description="Shown only to the circle's members and its coach; null for others."
+    )
 
 
 class CircleOut(Schema):

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from circlewise.accounts.models import User
 from circlewise.organisations.models import (
+    Activity,
     Invitation,
     InvitationStatus,
     Membership,
@@ -14,6 +15,7 @@ from circlewise.organisations.models import (
 )
 
 __all__ = [
+    "activity_of",
     "admin_count",
     "invitation_by_token",
     "invitation_closed_reason",
@@ -22,6 +24,11 @@ __all__ = [
     "memberships_of",
     "pending_invitations",
 ]
+
+
+def activity_of(*, organisation: Organisation) -> QuerySet[Activity]:
+    """The organisation's activity log, newest first, with who did each thing."""
+    return Activity.objects.filter(organisation=organisation).select_related("actor")
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:

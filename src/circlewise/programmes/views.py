@@ -250,12 +250,25 @@ def join(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
 
 @login_required
 def accept(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    """Where an emailed invitation leads: link it to the user and go to the intake."""
-    programme = get_object_or_404(Programme, pk=pk, organisation__slug=org_slug)
-    participant = services.participant_claim(programme=programme, user=request.user)
+    """Where an emailed invitation leads: a page, and a POST that links it to the user.
+
+    Opening the page changes nothing; accepting is a POST (``services.participant_claim``).
+    """
+    programme = get_object_or_404(
+        Programme.objects.select_related("organisation"), pk=pk, organisation__slug=org_slug
+    )
+    if request.method == "POST":
+        participant = services.participant_claim(programme=programme, user=request.user)
+    else:
+        participant = selectors.participant_claimable(programme=programme, user=request.user)
     if participant is None:
         raise Http404("No invitation to this programme for your verified email addresses.")
-    return redirect("programmes:intake", org_slug, programme.pk)
+    if request.method == "POST":
+        messages.success(request, f"Welcome to {programme}. Tell us about you.")
+        return redirect("programmes:intake", org_slug, programme.pk)
+    return render(
+        request, "programmes/welcome.html", {"programme": programme, "participant": participant}
+    )
 
 
 # Intake ------------------------------------------------------------------------------------------
@@ -271,7 +284,7 @@ def intake(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     form = IntakeForm(request.POST or None, programme=programme, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.intake_submit(participant=participant, by=request.user, **form.answers())
+            services.intake_submit(participant=participant, **form.answers())
         except ProgrammeError as error:
             _show_errors(form, error)
         else:

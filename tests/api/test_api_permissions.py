@@ -9,9 +9,8 @@ import pytest
 
 from circlewise.circles.models import Circle, CircleMember, FormationRun
 from circlewise.organisations.models import Organisation
+from tests.permissions import assert_api_matrix
 from tests.programmes.factories import make_participant, make_programme
-
-ROLES = ("outsider", "member", "coach", "admin")
 
 
 def _programme(organisation: Organisation):
@@ -65,14 +64,11 @@ def test_it_enforces_the_permission_matrix(
     endpoint, organisation, outsider, member, coach, admin, api_client
 ):
     method, url, body, expected = endpoint
-    url = url(organisation) if callable(url) else url
     users = {"outsider": outsider, "member": member, "coach": coach, "admin": admin}
-    actual = {}
-    for role in ROLES:  # admin last: its request may change things
-        client = api_client(users[role])
-        kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
-        actual[role] = getattr(client, method)(url, **kwargs).status_code
-    assert actual == dict(zip(ROLES, expected, strict=True)), f"{method.upper()} {url}"
+    clients = {role: api_client(user) for role, user in users.items()}
+    assert_api_matrix(
+        method, url, body, expected, clients=clients, organisation=organisation
+    )
 
 
 def test_it_covers_every_api_operation(db):

@@ -146,14 +146,20 @@ ROWS = [
         method="post",
     ),
     Row("circles:decide", _request_kwargs, expect(admin=403), method="post"),
-    # An unlisted circle: its members are confidential (admins see every circle's composition).
-    Row("circles:detail", _circle_kwargs(listed=False), UNSEEN | {"admin": 200}),
+    # An unlisted self-organised circle: its members are confidential, from admins too.
+    Row("circles:detail", _circle_kwargs(listed=False), UNSEEN | {"admin": 404}),
     Row(
         "circles:edit",
         _circle_kwargs(listed=False, hosted_by_member=True),
-        {"outsider": 404, "member": 200, "coach": 404, "admin": 403},
+        {"outsider": 404, "member": 200, "coach": 404, "admin": 404},
     ),
-    Row("circles:request", _circle_kwargs(listed=False), UNSEEN | {"admin": 302}, method="post"),
+    Row(
+        "circles:reset_link",
+        _circle_kwargs(listed=False, hosted_by_member=True),
+        {"outsider": 404, "member": 302, "coach": 404, "admin": 404},
+        method="post",
+    ),
+    Row("circles:request", _circle_kwargs(listed=False), UNSEEN | {"admin": 404}, method="post"),
     Row("circles:join", _invite_kwargs, EVERY_MEMBER),  # the link itself is the invitation
     Row("circles:leave", _programme_circle_kwargs, UNSEEN | {"admin": 302}, method="post"),
     # Programme circles: managed by the organisation's admins.
@@ -179,11 +185,14 @@ def test_it_enforces_the_matrix(row, matrix_users, organisation):
 def test_it_shows_a_participant_their_circle_and_not_another(organisation, member):
     programme = _programme(organisation)
     mine = Circle.objects.create(organisation=organisation, programme=programme, name="Birch")
-    CircleMember.objects.create(circle=mine, email=member.email)  # seated before they logged in
     other = _programme_circle(organisation)
+    seat = Participant.objects.create(programme=programme, email=member.email)
+    CircleMember.objects.create(circle=mine, participant=seat, email=member.email)  # no login yet
     from tests.conftest import client_for
 
     client = client_for(member)
+    assert "Birch" not in client.get("/o/acme/circles/").text  # a page view claims nothing
+    client.post(f"/o/acme/programmes/{programme.pk}/welcome/")  # accepting the invitation does
     listing = client.get("/o/acme/circles/").content.decode()
     assert "Birch" in listing and "Oak" not in listing
     page = client.get(f"/o/acme/circles/{mine.pk}/")

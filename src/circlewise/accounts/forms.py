@@ -57,9 +57,10 @@ class ApiTokenForm(forms.Form):
             ("never", "Never (until you revoke it)"),
         ],
         initial="90",
+        required=False,
         help_text="Every token also stops working when your password changes.",
     )
 
     def lifetime(self) -> timedelta | None:
-        days = TOKEN_LIFETIMES[self.cleaned_data["expires"]]
+        days = TOKEN_LIFETIMES[self.cleaned_data["expires"] or self.fields["expires"].initial]
         return timedelta(days=days) if days is not None else None

@@ -32,9 +32,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
-
 from django.test import Client
+from django.urls import reverse
 
 from circlewise.accounts.models import User
 from circlewise.organisations.models import Membership, Organisation, Role
@@ -79,7 +78,9 @@ def resolve_url(row: Row, organisation: Organisation) -> str:
 
 def other_organisation() -> Organisation:
     """A second organisation with an admin, a coach and a member, to own foreign objects."""
-    other, created = Organisation.objects.get_or_create(slug="initech", defaults={"name": "Initech"})
+    other, created = Organisation.objects.get_or_create(
+        slug="initech", defaults={"name": "Initech"}
+    )
     if created:
         for role in (Role.ADMIN, Role.COACH, Role.MEMBER):
             user = make_user(f"{role}@initech.test")

@@ -11,4 +11,4 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from circlewise.settings import *  # noqa: E402, F403
+from circlewise.settings import *  # noqa: F403

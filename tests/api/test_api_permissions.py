@@ -66,9 +66,7 @@ def test_it_enforces_the_permission_matrix(
     method, url, body, expected = endpoint
     users = {"outsider": outsider, "member": member, "coach": coach, "admin": admin}
     clients = {role: api_client(user) for role, user in users.items()}
-    assert_api_matrix(
-        method, url, body, expected, clients=clients, organisation=organisation
-    )
+    assert_api_matrix(method, url, body, expected, clients=clients, organisation=organisation)
 
 
 def test_it_covers_every_api_operation(db):

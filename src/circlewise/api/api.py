@@ -148,7 +148,7 @@ def list_participants(request: HttpRequest, org_slug: str, programme_id: int):
 
 @api.post(
     "/organisations/{org_slug}/programmes/{programme_id}/participants/upsert",
-    response={200: UpsertOut, 422: UpsertRejectedOut, **ERRORS},
+    response={200: UpsertOut, 409: Message, 422: UpsertRejectedOut, **ERRORS},
     tags=["participants"],
     summary="Create or update participants by email (HR sync)",
 )
@@ -156,7 +156,8 @@ def upsert_participants(request: HttpRequest, org_slug: str, programme_id: int, 
     """Idempotent by email: sending the same list twice changes nothing the second time.
 
     All or nothing: when any item is invalid, nothing is saved and the 422 answer lists each bad
-    item's index, email and problems.
+    item's index, email and problems. Inviting more people than the organisation may email this
+    hour is refused with 409, and nothing is saved.
     """
     _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
     return programme_services.participants_upsert(

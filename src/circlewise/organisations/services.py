@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from circlewise import policy
 from circlewise.accounts.models import User
-from circlewise.core.errors import ServiceError
+from circlewise.core.errors import SendingLimitReached, ServiceError
 from circlewise.core.mail import absolute_url, send_templated
 from circlewise.organisations import selectors
 from circlewise.organisations.models import (
@@ -58,10 +58,6 @@ class MembershipError(OrganisationError):
 
 
 class InvitationError(OrganisationError):
-    pass
-
-
-class SendingLimitReached(OrganisationError):
     pass
 
 

@@ -5,7 +5,9 @@ Two rules run through every answer, so that nothing leaks between organisations 
 - what they may see but not *change* is forbidden (403).
 
 Organisation-level permissions come from the member's role (``ROLE_PERMISSIONS``); object-level
-answers (a programme, a circle) add who is in it.
+answers (a programme, a circle) add who is in it. Pages and the API reach every object through
+one helper per kind (:func:`programme_for`, :func:`run_for`, :func:`circle_for`), always within
+the membership's organisation.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from circlewise.circles.models import Circle
+from circlewise.formation.models import FormationRun
 from circlewise.organisations.models import Membership, Organisation, Role
+from circlewise.programmes.models import Programme
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
-    from circlewise.circles.models import Circle
-    from circlewise.programmes.models import Participant, Programme
+    from circlewise.programmes.models import Participant
 
 __all__ = [
     "NEW_ORGANISATION_AGE",
@@ -36,12 +40,15 @@ __all__ = [
     "can_see_circle",
     "can_see_member_emails",
     "can_see_programme",
+    "circle_for",
     "enter_organisation",
     "mail_allowance",
     "may_claim",
     "membership_or_404",
     "permissions_of",
+    "programme_for",
     "require",
+    "run_for",
     "verified_emails",
 ]
 
@@ -191,3 +198,54 @@ def mail_allowance(organisation: Organisation) -> int:
     if timezone.now() - organisation.created_at < NEW_ORGANISATION_AGE:
         return settings.MAIL_LIMIT_NEW_ORGANISATION
     return settings.MAIL_LIMIT_PER_HOUR
+
+
+# Reaching objects: one helper per kind, the organisation filter always applied --------------
+
+
+def programme_for(
+    membership: Membership, programme_id: int, *, perm: Perm | None = None
+) -> Programme:
+    """A programme of the membership's organisation that they may see (else 404), and that
+    their role lets them act on with ``perm`` (else 403)."""
+    programme = (
+        Programme.objects.select_related("organisation")
+        .filter(pk=programme_id, organisation_id=membership.organisation_id)
+        .first()
+    )
+    if programme is None or not can_see_programme(membership, programme):
+        raise Http404("No such programme.")
+    if perm is not None:
+        require(membership, perm)
+    return programme
+
+
+def run_for(
+    membership: Membership,
+    programme_id: int,
+    run_id: int,
+    *,
+    perm: Perm = Perm.MANAGE_PROGRAMMES,
+) -> FormationRun:
+    """A formation run of a programme reached through :func:`programme_for`; 404 otherwise."""
+    programme = programme_for(membership, programme_id, perm=perm)
+    run = FormationRun.objects.filter(pk=run_id, programme=programme).first()
+    if run is None:
+        raise Http404("No such formation run.")
+    run.programme = programme
+    return run
+
+
+def circle_for(membership: Membership, circle_id: int, *, manage: bool = False) -> Circle:
+    """A circle of the membership's organisation that they may see (else 404); with
+    ``manage``, one they may also change (else 403)."""
+    circle = (
+        Circle.objects.select_related("organisation", "programme", "host", "coach")
+        .filter(pk=circle_id, organisation_id=membership.organisation_id)
+        .first()
+    )
+    if circle is None or not can_see_circle(membership, circle):
+        raise Http404("No such circle.")
+    if manage and not can_manage_circle(membership, circle):
+        raise PermissionDenied("Only the circle's host, coach or programme admins can do this.")
+    return circle

@@ -29,12 +29,15 @@ from typing import Any
 
 from tqdm import tqdm
 
+from circlewise.cli._notice import announce_compiling
 from circlewise.matching import (
     Attribute,
     MatchingError,
     Problem,
+    Progress,
     Solution,
     form_circles,
+    kernels_ready,
     reporting_line_pairs,
 )
 
@@ -286,11 +289,12 @@ def _summary(solution: Solution) -> str:
 
 
 def _solve(args: argparse.Namespace, problem: Problem) -> Solution:
+    announce_compiling(kernels_ready)
     with tqdm(total=100, file=sys.stderr, unit="%", disable=None, desc="forming circles") as bar:
 
-        def progress(fraction: float, message: str) -> None:
-            bar.set_postfix_str(message, refresh=False)
-            bar.update(round(100 * fraction) - bar.n)
+        def progress(update: Progress) -> None:
+            bar.set_postfix_str(f"ratio {update.ratio:.4f}", refresh=False)
+            bar.update(round(100 * update.fraction) - bar.n)
 
         solution = form_circles(
             problem,

@@ -36,7 +36,8 @@ def circle_diversity(encoded: Encoded, circles: Sequence[np.ndarray]) -> np.ndar
     Circles may overlap or leave people out: each is scored on its own members.
     """
     n_circles = len(circles)
-    people = np.concatenate([np.asarray(c, dtype=np.int64) for c in circles] or [[]])
+    parts = [np.asarray(c, dtype=np.int64) for c in circles]
+    people = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     people = people.astype(np.int64)
     sizes = np.array([len(c) for c in circles], dtype=np.int64)
     circle_of = np.repeat(np.arange(n_circles), sizes)
@@ -75,7 +76,9 @@ def upper_bound(encoded: Encoded) -> float:
     return total
 
 
-def resolve(encoded: Encoded, circles: Sequence[Sequence[str]]):
+def resolve(
+    encoded: Encoded, circles: Sequence[Sequence[str]]
+) -> tuple[list[np.ndarray], list[Violation]]:
     """Circles as index arrays, plus violations for unknown, repeated and missing people."""
     found: list[Violation] = []
     seen: dict[int, int] = {}
@@ -95,6 +98,7 @@ def resolve(encoded: Encoded, circles: Sequence[Sequence[str]]):
                         g,
                         (str(person),),
                         f"{person} is placed twice (circles {seen[p]} and {g})",
+                        circles=(seen[p], g),
                     )
                 )
             else:
@@ -122,6 +126,9 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                     g,
                     people,
                     f"circle {g} has {members.shape[0]} people, outside {lo}-{hi}",
+                    size=int(members.shape[0]),
+                    min_size=lo,
+                    max_size=hi,
                 )
             )
         for name in problem.same:
@@ -133,6 +140,8 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                         g,
                         people,
                         f"circle {g} mixes {name} values: {', '.join(sorted(seen))}",
+                        attribute=name,
+                        values=tuple(sorted(seen)),
                     )
                 )
         keys = {int(encoded.pin[p]) for p in members if encoded.pin[p] >= 0}
@@ -146,6 +155,7 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                     g,
                     people,
                     f"circle {g} holds the pins {labels}, which must be in different circles",
+                    values=tuple(str(encoded.pin_labels[key]) for key in sorted(keys)),
                 )
             )
         for p in members:
@@ -170,6 +180,8 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                     people,
                     f"pin {encoded.pin_labels[key]!r} is "
                     f"split over circles {', '.join(map(str, sorted(where)))}",
+                    values=(str(encoded.pin_labels[key]),),
+                    circles=tuple(sorted(where)),
                 )
             )
     return found
@@ -183,7 +195,7 @@ def _mix(encoded: Encoded, members: np.ndarray) -> dict[str, dict[str, int | flo
         raw = [column[p] for p in members]
         present = [value for value in raw if value is not None]
         if attribute.kind == "numeric":
-            numbers = [float(value) for value in present]  # type: ignore[arg-type]
+            numbers = [float(value) for value in present]
             summary: dict[str, int | float] = {}
             if numbers:
                 summary = {

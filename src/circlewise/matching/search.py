@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from circlewise.matching import _kernels as kern
 from circlewise.matching.encode import Block, Encoded, encode, gather_values
 from circlewise.matching.exceptions import InfeasibleError
 from circlewise.matching.explain import build_solution
-from circlewise.matching.model import Problem, Solution
+from circlewise.matching.model import Problem, Progress, Solution
 from circlewise.matching.plan import BlockPlan, block_bound, is_close, plan_block, plan_blocks
 
 __all__ = ["form_circles"]
@@ -113,7 +114,7 @@ class _BlockSearch:
         self.done = is_close(self.objective, self.bound)
         self.stale = 0
 
-    def _args(self):
+    def _args(self) -> tuple[Any, ...]:
         return self.assign, self.members, self.pos, self.st, self.data
 
     def _score(self) -> float:
@@ -157,7 +158,11 @@ class _BlockSearch:
                 f"{self.plan.block.label}: found no way to split {self.plan.size} people into "
                 f"{self.plan.n_circles} circles that keeps every separated pair apart "
                 f"({clashes} pairs left together); the separation rules are too dense: lower "
-                "the separation depth, drop some avoid-pairs, or widen the size range"
+                "the separation depth, drop some avoid-pairs, or widen the size range",
+                reason="separation_too_dense",
+                group=self.plan.block.same_values,
+                size=self.plan.size,
+                circles=self.plan.n_circles,
             )
 
     @property
@@ -236,7 +241,7 @@ class _BlockSearch:
         ]
 
 
-def _local_adjacency(encoded: Encoded, people: np.ndarray):
+def _local_adjacency(encoded: Encoded, people: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Separation lists restricted to `people`, in local indices."""
     local = np.full(len(encoded.ids), -1, dtype=np.int64)
     local[people] = np.arange(people.shape[0])
@@ -271,7 +276,9 @@ def _deal_order(encoded: Encoded, people: np.ndarray, rng: np.random.Generator) 
     return shuffled[np.lexsort(keys[::-1])]
 
 
-def _split(encoded: Encoded, plans: list[BlockPlan], workers: int, rng) -> list[BlockPlan]:
+def _split(
+    encoded: Encoded, plans: list[BlockPlan], workers: int, rng: np.random.Generator
+) -> list[BlockPlan]:
     """Split blocks too large for one worker into stratified parts searched independently.
 
     People are sorted as for dealing and handed out in turn, so each part holds every value in
@@ -344,7 +351,7 @@ def form_circles(
     *,
     time_limit: float = 10.0,
     seed: int | None = None,
-    progress: Callable[[float, str], None] | None = None,
+    progress: Callable[[Progress], None] | None = None,
     workers: int = 1,
     target_ratio: float | None = None,
 ) -> Solution:
@@ -361,7 +368,8 @@ def form_circles(
         Seed of every random choice; the same seed repeats the same search (which can still stop
         at a different point when the time limit, not the bound, ends it).
     progress : callable, optional
-        Called as ``progress(fraction, message)`` after each round of search.
+        Called with a :class:`Progress` (stage, fraction of the time used, ratio so far) after
+        each round of search.
     workers : int
         Threads searching independent blocks ("same" groups) at the same time.
     target_ratio : float, optional
@@ -410,7 +418,7 @@ def form_circles(
         history.append((elapsed, ratio))
         if progress is not None:
             fraction = min(1.0, elapsed / time_limit) if time_limit > 0 else 1.0
-            progress(fraction, f"ratio {ratio:.4f}")
+            progress(Progress(stage="search", fraction=fraction, ratio=ratio))
 
     report()
     target = 1.0 if target_ratio is None else min(1.0, float(target_ratio))

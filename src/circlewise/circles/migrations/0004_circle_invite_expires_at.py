@@ -7,7 +7,7 @@ import circlewise.circles.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("circles", "0001_initial"),
+        ("circles", "0003_merge_targets_welcome_meeting_window"),
     ]
 
     operations = [

@@ -74,6 +74,6 @@ def test_it_shows_admins_the_activity_log(new_page):
     page = new_page()
     log_in(page, "ada@acme.test")
     page.goto("/o/acme/")
-    page.get_by_role("link", name="Activity").click()
+    page.get_by_role("button", name="Activity").click()
     expect(page.get_by_text("Invited person2@acme.test.")).to_be_visible()
     _shoot(page, "activity")

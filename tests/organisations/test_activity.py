@@ -34,3 +34,16 @@ def test_it_keeps_self_organised_circles_out_of_the_log(organisation, member, co
     seat = circle.members.get(user=coach)
     circle_services.circle_member_remove(member=seat, by=member)
     assert not Activity.objects.exists()
+
+
+def test_it_records_formation_actions_with_who_started_them(organisation, admin):
+    from circlewise.formation.services import formation_start
+    from tests.programmes.factories import make_participant, make_programme
+
+    programme = make_programme(organisation)
+    for n in range(6):
+        make_participant(programme, f"p{n}@acme.test", ready=True)
+    formation_start(programme=programme, by=admin)
+    entry = Activity.objects.get()
+    assert (entry.actor, entry.action) == (admin, "formation.start")
+    assert programme.name in entry.summary

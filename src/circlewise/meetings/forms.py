@@ -39,9 +39,7 @@ class WhereForm(forms.Form):
 
 
 class _SeriesFields(WhereForm):
-    count = forms.IntegerField(
-        label="Number of sessions", min_value=1, max_value=MAX_SESSIONS
-    )
+    count = forms.IntegerField(label="Number of sessions", min_value=1, max_value=MAX_SESSIONS)
     duration_minutes = forms.IntegerField(
         label="Length of each session (minutes)", min_value=15, max_value=480
     )
@@ -61,12 +59,8 @@ class PickSlotForm(_SeriesFields):
 class SetByHandForm(_SeriesFields):
     """Any first date and time, repeated weekly, fortnightly or monthly."""
 
-    first = forms.DateField(
-        label="First session", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    start_time = forms.TimeField(
-        label="Start time", widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    first = forms.DateField(label="First session", widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
     time_zone = forms.ChoiceField(label="In the time zone", choices=TIME_ZONE_CHOICES)
     frequency = forms.ChoiceField(label="Repeats", choices=Frequency.choices)
 
@@ -75,13 +69,9 @@ class MoveForm(WhereForm):
     """Move one session: a new date and time in the mover's time zone."""
 
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(
-        label="Start time", widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    start_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
     time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
-    duration_minutes = forms.IntegerField(
-        label="Length (minutes)", min_value=15, max_value=480
-    )
+    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
 
 
 class AbsenceForm(forms.Form):

@@ -81,17 +81,13 @@ def _base(series: SessionSeries, *, stamp: datetime) -> Event:
     return event
 
 
-def _people(
-    event: Event, *, organiser: Person | None, attendees: Sequence[Person]
-) -> None:
+def _people(event: Event, *, organiser: Person | None, attendees: Sequence[Person]) -> None:
     if organiser is not None:
         event.add("organizer", _address(organiser))
     for person in attendees:
         event.add(
             "attendee",
-            _address(
-                person, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp="TRUE"
-            ),
+            _address(person, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp="TRUE"),
         )
 
 
@@ -122,7 +118,9 @@ def _length(series: SessionSeries) -> timedelta:
     return timedelta(minutes=series.duration_minutes)
 
 
-def _exception(series: SessionSeries, session: Session, *, description: str, stamp: datetime) -> Event:
+def _exception(
+    series: SessionSeries, session: Session, *, description: str, stamp: datetime
+) -> Event:
     """A session moved (or relocated) on its own: replaces its occurrence in the series."""
     event = _base(series, stamp=stamp)
     event.add("recurrence-id", _local(session.original_start, series))
@@ -224,9 +222,7 @@ def session_cancel(
     return _finish(calendar)
 
 
-def feed(
-    entries: Iterable[tuple[SessionSeries, Sequence[Session], str]], *, name: str
-) -> bytes:
+def feed(entries: Iterable[tuple[SessionSeries, Sequence[Session], str]], *, name: str) -> bytes:
     """One subscribable calendar of several series (``METHOD:PUBLISH``).
 
     ``entries`` are (series, its sessions under the current rule, description). Cancelled series

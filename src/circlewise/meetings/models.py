@@ -114,7 +114,7 @@ class SessionSeries(models.Model):
         )
 
     def describe(self) -> str:
-        """"2nd Tuesday of each month, 16:00–17:30 Europe/London"."""
+        """Like "2nd Tuesday of each month, 16:00-17:30 Europe/London"."""
         return self.recurrence().describe()
 
 

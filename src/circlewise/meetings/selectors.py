@@ -40,11 +40,11 @@ __all__ = [
     "feed_calendar",
     "feed_circles",
     "feed_url",
-    "local_moment",
     "invitation_text",
+    "local_moment",
+    "member_name",
     "next_session",
     "organiser",
-    "member_name",
     "rule_sessions",
     "schedule_defaults",
     "sessions_for",
@@ -111,7 +111,7 @@ def attendees(circle: Circle) -> list[Person]:
 
 
 def invitation_text(series: SessionSeries) -> str:
-    """The DESCRIPTION of the calendar event: what it is, where, and where to say "can't make it"."""
+    """The event's DESCRIPTION: what it is, where, and where to say "can't make it"."""
     circle = series.circle
     schedule = absolute_url(
         reverse(
@@ -163,9 +163,7 @@ def feed_url(*, user: User) -> str | None:
 def feed_calendar(*, user: User) -> bytes:
     """The user's calendar feed: every active series of every circle they are in or coach."""
     series = (
-        SessionSeries.objects.filter(
-            circle__in=feed_circles(user=user), status=SeriesStatus.ACTIVE
-        )
+        SessionSeries.objects.filter(circle__in=feed_circles(user=user), status=SeriesStatus.ACTIVE)
         .select_related("circle__organisation")
         .order_by("circle__name")
     )
@@ -234,9 +232,7 @@ def slot_key(recurrence: scheduling.Recurrence) -> str:
 
 
 def _local_span(attendance: scheduling.Attendance) -> str:
-    return (
-        f"{attendance.start:%a %H:%M}–{attendance.end:%H:%M} {attendance.start.tzname()}"
-    )
+    return f"{attendance.start:%a %H:%M}-{attendance.end:%H:%M} {attendance.start.tzname()}"
 
 
 @dataclass(frozen=True)

@@ -137,9 +137,7 @@ def _validate(schedule: Schedule) -> Schedule:
             field="time_zone",
         )
     if not 1 <= schedule.count <= MAX_SESSIONS:
-        raise MeetingError(
-            f"A series has between 1 and {MAX_SESSIONS} sessions.", field="count"
-        )
+        raise MeetingError(f"A series has between 1 and {MAX_SESSIONS} sessions.", field="count")
     if not 15 <= schedule.duration_minutes <= 480:
         raise MeetingError(
             "A session must last between 15 and 480 minutes.", field="duration_minutes"
@@ -301,9 +299,10 @@ def series_cancel(*, series: SessionSeries, by: User) -> SessionSeries:
 
 def _seat_user(session: Session, user: User) -> None:
     circle = session.circle
-    if user.pk == circle.coach_id or circle.members.filter(
-        user=user, left_at__isnull=True
-    ).exists():
+    if (
+        user.pk == circle.coach_id
+        or circle.members.filter(user=user, left_at__isnull=True).exists()
+    ):
         return
     raise MeetingError("Only the circle's members and coach can say this.")
 
@@ -327,7 +326,7 @@ def absence_declare(*, session: Session, user: User, note: str = "") -> SessionA
 
 @transaction.atomic
 def absence_withdraw(*, session: Session, user: User) -> None:
-    """"I can make it after all": remove the apology."""
+    """ "I can make it after all": remove the apology."""
     SessionAbsence.objects.filter(session=session, user=user).delete()
 
 
@@ -359,9 +358,9 @@ def _recipients(circle: Circle) -> dict[str, list[str]]:
         )
         by_zone[time_zone].add(member.email)
     coach = circle.coach
-    if coach is not None and coach.notify_circle_updates:
-        if not any(coach.email in addresses for addresses in by_zone.values()):
-            by_zone[coach.time_zone].add(coach.email)
+    already = any(coach.email in addresses for addresses in by_zone.values()) if coach else True
+    if coach is not None and coach.notify_circle_updates and not already:
+        by_zone[coach.time_zone].add(coach.email)
     return {zone_name: sorted(addresses) for zone_name, addresses in by_zone.items()}
 
 
@@ -372,9 +371,9 @@ def series_notify(*, series_id: int, sequence: int, session_id: int | None = Non
     sends. What is sent is the series as it stands now (a cancelled session stays cancelled),
     so an older change found after a newer one was sent is moot and skipped.
     """
-    claimed = SessionSeries.objects.filter(
-        pk=series_id, notified_sequence__lt=sequence
-    ).update(notified_sequence=sequence)
+    claimed = SessionSeries.objects.filter(pk=series_id, notified_sequence__lt=sequence).update(
+        notified_sequence=sequence
+    )
     if not claimed:
         return 0
     series = SessionSeries.objects.select_related(

@@ -49,9 +49,7 @@ def _scheduled_circle(membership: Membership, circle_id: int) -> Circle:
 
 
 def _session(circle: Circle, session_id: int) -> Session:
-    return get_object_or_404(
-        Session.objects.select_related("series"), pk=session_id, circle=circle
-    )
+    return get_object_or_404(Session.objects.select_related("series"), pk=session_id, circle=circle)
 
 
 def _where(data: dict) -> dict:
@@ -272,7 +270,7 @@ def cancel_session(
 @login_required
 @require_POST
 def absence(request: HttpRequest, org_slug: str, circle_id: int, session_id: int) -> HttpResponse:
-    """"Can't make this one" (``absent=1``) or "I can make it after all" (``absent=0``)."""
+    """ "Can't make this one" (``absent=1``) or "I can make it after all" (``absent=0``)."""
     membership = policy.enter_organisation(request, org_slug)
     circle = _circle(membership, circle_id)
     session = _session(circle, session_id)
@@ -336,7 +334,9 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
     had_feed = selectors.calendar_feed(user=request.user) is not None
     services.calendar_feed_reset(user=request.user)
     if had_feed:
-        messages.success(request, "Your calendar feed has a new address; the old one no longer works.")
+        messages.success(
+            request, "Your calendar feed has a new address; the old one no longer works."
+        )
     else:
         messages.success(request, "Your calendar feed is ready: subscribe to it in your calendar.")
     return redirect("accounts:settings")

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.test import Client
 
+from circlewise.accounts.models import ApiToken
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.meetings import services
 from circlewise.meetings.models import SessionSeries
@@ -26,6 +28,17 @@ PEOPLE = [
 @pytest.fixture(autouse=True)
 def _immediate_tasks(settings):
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def api_client():
+    """``api_client(user)``: a client that sends a fresh personal access token of ``user``."""
+
+    def _client(user) -> Client:
+        _, raw = ApiToken.issue(user=user, name="test")
+        return Client(headers={"authorization": f"Bearer {raw}"})
+
+    return _client
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ __all__ = [
     "organiser",
     "rule_sessions",
     "schedule_defaults",
+    "scheduling_member",
     "sessions_for",
     "slot_key",
     "slot_proposals",
@@ -219,7 +220,8 @@ def schedule_defaults(circle: Circle, *, viewer: User) -> Defaults:
     )
 
 
-def _scheduling_member(member: CircleMember) -> scheduling.Member:
+def scheduling_member(member: CircleMember) -> scheduling.Member:
+    """A circle member as the slot finder sees them: zone and intake availability."""
     participant = member.participant
     time_zone = (participant and participant.time_zone) or (member.user and member.user.time_zone)
     availability = scheduling.parse_availability(participant.availability) if participant else ()
@@ -266,7 +268,7 @@ def slot_proposals(circle: Circle, *, defaults: Defaults, limit: int = 5) -> lis
     if not members:
         return []
     names = {str(member.pk): member_name(member) for member in members}
-    people = [_scheduling_member(member) for member in members]
+    people = [scheduling_member(member) for member in members]
     zones = {person.key: person.time_zone for person in people}
     sessions = min(defaults.count, PROPOSED_SESSIONS)
     found = scheduling.find_slots(

@@ -46,14 +46,28 @@ class _SeriesFields(WhereForm):
 
 
 class PickSlotForm(_SeriesFields):
-    """Choose one of the proposed recurring slots (``slot`` is its key, see ``slot_key``)."""
+    """Choose a proposed recurring slot: ``slot`` is its key (see ``selectors.slot_key``).
 
-    slot = forms.ChoiceField(label="Proposed times", widget=forms.RadioSelect)
+    Any well-formed key is accepted, not only the ones proposed a moment ago: the coach may set
+    any time by hand anyway, and the search need not run twice for one choice.
+    """
+
+    slot = forms.RegexField(
+        label="Proposed times",
+        regex=r"^[0-6]:(-1|[0-4]):[0-9]{1,4}$",
+        error_messages={
+            "invalid": "Choose one of the proposed times.",
+            "required": "Choose one of the proposed times.",
+        },
+    )
     starts_on = forms.DateField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, slots: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["slot"].choices = slots
+    def clean_slot(self) -> tuple[int, int | None, int]:
+        """(weekday, week of the month or None for weekly, start in minutes after midnight)."""
+        weekday, week, start = (int(part) for part in self.cleaned_data["slot"].split(":"))
+        if start >= 24 * 60:
+            raise forms.ValidationError("Choose one of the proposed times.")
+        return weekday, week or None, start
 
 
 class SetByHandForm(_SeriesFields):

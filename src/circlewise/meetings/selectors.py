@@ -234,7 +234,9 @@ def slot_key(recurrence: scheduling.Recurrence) -> str:
 
 
 def _local_span(attendance: scheduling.Attendance) -> str:
-    return f"{attendance.start:%a %H:%M}\N{EN DASH}{attendance.end:%H:%M} {attendance.start.tzname()}"
+    return (
+        f"{attendance.start:%a %H:%M}\N{EN DASH}{attendance.end:%H:%M} {attendance.start.tzname()}"
+    )
 
 
 def duration_text(minutes: int) -> str:

@@ -73,8 +73,12 @@ class PickSlotForm(_SeriesFields):
 class SetByHandForm(_SeriesFields):
     """Any first date and time, repeated weekly, fortnightly or monthly."""
 
-    first = forms.DateField(label="First session", widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
+    first = forms.DateField(
+        label="First session", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     time_zone = forms.ChoiceField(label="In the time zone", choices=TIME_ZONE_CHOICES)
     frequency = forms.ChoiceField(label="Repeats", choices=Frequency.choices)
 
@@ -82,8 +86,12 @@ class SetByHandForm(_SeriesFields):
 class MoveForm(WhereForm):
     """Move one session: a new date and time in the mover's time zone."""
 
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
     duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
 

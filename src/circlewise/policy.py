@@ -37,10 +37,13 @@ __all__ = [
     "Perm",
     "can",
     "can_manage_circle",
+    "can_schedule_circle",
     "can_see_circle",
     "can_see_member_emails",
     "can_see_programme",
+    "can_see_sessions",
     "circle_for",
+    "circle_sessions_for",
     "enter_organisation",
     "mail_allowance",
     "may_claim",
@@ -200,6 +203,40 @@ def mail_allowance(organisation: Organisation) -> int:
     return settings.MAIL_LIMIT_PER_HOUR
 
 
+def can_see_sessions(membership: Membership, circle: Circle) -> bool:
+    """A circle's sessions, video link and calendar: its members, coach, host and the
+    admins of its programme (never a self-organised circle's).
+
+    Stricter than :func:`can_see_circle`: a listed circle shows colleagues who is in it, not
+    where and when they meet.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return (
+        (circle.programme_id is not None and can(membership, Perm.MANAGE_PROGRAMMES))
+        or user_id in (circle.host_id, circle.coach_id)
+        or _is_in_circle(user_id, circle)
+    )
+
+
+def can_schedule_circle(membership: Membership, circle: Circle) -> bool:
+    """Set, move and cancel a circle's sessions: its coach, else its host.
+
+    A programme circle without a coach or host is scheduled by the programme's admins.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    if membership.user_id in (circle.host_id, circle.coach_id):
+        return True
+    return (
+        circle.programme_id is not None
+        and circle.coach_id is None
+        and circle.host_id is None
+        and can(membership, Perm.MANAGE_PROGRAMMES)
+    )
+
+
 # Reaching objects: one helper per kind, the organisation filter always applied --------------
 
 
@@ -248,4 +285,21 @@ def circle_for(membership: Membership, circle_id: int, *, manage: bool = False) 
         raise Http404("No such circle.")
     if manage and not can_manage_circle(membership, circle):
         raise PermissionDenied("Only the circle's host, coach or programme admins can do this.")
+    return circle
+
+
+def circle_sessions_for(
+    membership: Membership, circle_id: int, *, schedule: bool = False
+) -> Circle:
+    """A circle whose sessions the member may see (else 404: see :func:`can_see_sessions`);
+    with ``schedule``, one whose sessions they may also change (else 403)."""
+    circle = (
+        Circle.objects.select_related("organisation", "programme", "host", "coach")
+        .filter(pk=circle_id, organisation_id=membership.organisation_id)
+        .first()
+    )
+    if circle is None or not can_see_sessions(membership, circle):
+        raise Http404("No such circle.")
+    if schedule and not can_schedule_circle(membership, circle):
+        raise PermissionDenied("Only the circle's coach or host can change its sessions.")
     return circle

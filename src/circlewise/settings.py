@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "circlewise.programmes",
     "circlewise.circles",
     "circlewise.formation",
+    "circlewise.meetings",
     "circlewise.api",
 ]
 

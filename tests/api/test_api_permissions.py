@@ -41,6 +41,17 @@ def _with_run(organisation: Organisation) -> dict:
     return kwargs
 
 
+def _coached_circle(organisation: Organisation) -> dict:
+    """A programme circle coached by the matrix's coach; the member is not in it."""
+    from circlewise.accounts.models import User
+
+    coach = User.objects.get(email="cody@acme.test")
+    circle = Circle.objects.create(
+        organisation=organisation, programme=_programme(organisation), name="Oak", coach=coach
+    )
+    return {"org_slug": organisation.slug, "circle_id": circle.pk}
+
+
 NEW_PROGRAMME = {"name": "API cohort", "goal": "Peer support.", "start_date": "2027-02-01"}
 UPSERT = {"participants": [{"email": "new@acme.test"}], "invite": False}
 
@@ -61,6 +72,7 @@ ENDPOINTS = [
     _api("latest_formation", _with_run, (404, 404, 200, 200)),
     _api("read_formation", _run, (404, 404, 200, 200)),
     _api("list_circles", _in_programme, (404, 404, 200, 200)),
+    _api("circle_sessions", _coached_circle, (404, 404, 200, 200)),
 ]
 
 

@@ -296,3 +296,9 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
         for circle in circles_for_programme(programme=programme)
         if policy.can_see_circle(membership, circle)
     ]
+
+
+# Sessions (the meetings app's endpoints, on this API's authentication and error answers) ---------
+from circlewise.meetings.api import router as meetings_router  # noqa: E402
+
+api.add_router("", meetings_router)

@@ -49,6 +49,7 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         "manages": manages,
         "is_member": is_member,
         "show_emails": policy.can_see_member_emails(membership, circle),
+        "sees_sessions": policy.can_see_sessions(membership, circle),
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
     if manages:

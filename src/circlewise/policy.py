@@ -29,6 +29,7 @@ __all__ = [
     "can",
     "can_manage_circle",
     "can_see_circle",
+    "can_see_circle_private",
     "can_see_programme",
     "enter_organisation",
     "membership_or_404",
@@ -131,3 +132,15 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     if circle.programme_id is not None and membership.role == Role.ADMIN:
         return True
     return membership.user_id in (circle.host_id, circle.coach_id)
+
+
+def can_see_circle_private(membership: Membership, circle: Circle) -> bool:
+    """Who may see what is the circle's alone: members' emails, the contract, the rotation.
+
+    Its members (closing a circle keeps their seats, so its history stays readable to them),
+    host and coach; never programme admins who are not in it.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return user_id in (circle.host_id, circle.coach_id) or _is_in_circle(user_id, circle)

@@ -101,7 +101,12 @@ class Circle(models.Model):
     status = models.CharField(
         max_length=10, choices=CircleStatus.choices, default=CircleStatus.ACTIVE
     )
+    coachees_per_session = models.PositiveSmallIntegerField(
+        "Coachees per session", choices=[(1, "One"), (2, "Two")], default=1
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

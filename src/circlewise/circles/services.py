@@ -31,19 +31,26 @@ from circlewise.circles.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from circlewise.circles.selectors import coach_options, member_name
 from circlewise.core.mail import absolute_url, send_templated
+from circlewise.organisations.models import Membership, Role
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
     from circlewise.organisations.models import Organisation
+    from circlewise.programmes.models import Programme
 
 __all__ = [
+    "circle_close",
+    "circle_coach_assign",
+    "circle_host_hand_over",
     "circle_join_by_link",
     "circle_leave",
     "circle_member_remove",
     "circle_merge",
     "circle_start",
     "circle_update",
+    "coaches_assign_evenly",
     "formation_execute",
     "formation_publish",
     "formation_start",
@@ -176,12 +183,8 @@ def _notify_left(circle: Circle, leaver: CircleMember) -> None:
         for member in circle.members.filter(left_at__isnull=True).select_related("user")
         if member.user is None or member.user.notify_circle_updates
     ]
-    leaver_name = (
-        (leaver.user and leaver.user.name)
-        or (leaver.participant and leaver.participant.name)
-        or leaver.email
-    )
-    context = {"circle": circle, "leaver_name": leaver_name, "url": _circle_url(circle)}
+    # The name only: a leaver's address is not the circle's to keep (see selectors.member_name).
+    context = {"circle": circle, "leaver_name": member_name(leaver), "url": _circle_url(circle)}
     transaction.on_commit(
         lambda: send_templated(template="circle_member_left", to=remaining, context=context)
     )
@@ -200,6 +203,8 @@ def circle_member_remove(*, member: CircleMember, by: User) -> CircleMember:
     )
     if member.left_at is not None:
         raise CircleError("This person has already left the circle.")
+    if member.user_id is not None and member.user_id == member.circle.host_id:
+        raise CircleError("The host cannot leave: hand the host role to another member first.")
     member.left_at = timezone.now()
     member.save(update_fields=["left_at"])
     _notify_left(member.circle, member)
@@ -212,3 +217,104 @@ def circle_leave(*, circle: Circle, user: User) -> CircleMember:
     if member is None:
         raise CircleError("You are not in this circle.")
     return circle_member_remove(member=member, by=user)
+
+
+@transaction.atomic
+def circle_host_hand_over(*, circle: Circle, to: CircleMember, by: User) -> Circle:
+    """The host makes another member the host (and stays a member)."""
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    if circle.host_id != by.pk:
+        raise CircleError("Only the host can hand the host role over.")
+    if to.circle_id != circle.pk or to.left_at is not None or to.user_id is None:
+        raise CircleError("Choose a member of this circle who has logged in.")
+    if to.user_id == by.pk:
+        raise CircleError("You are already the host.")
+    circle.host_id = to.user_id
+    circle.save(update_fields=["host"])
+    return circle
+
+
+@transaction.atomic
+def circle_close(*, circle: Circle, by: User) -> Circle:
+    """Close a circle: it leaves Find, takes nobody new, and members are told by email.
+
+    Members keep their seats, so the circle's history stays readable to them.
+    """
+    from circlewise.circles.tasks import circle_closed_notify_task
+
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    if circle.status == CircleStatus.CLOSED:
+        raise CircleError("This circle is already closed.")
+    circle.status = CircleStatus.CLOSED
+    circle.is_listed = False
+    circle.closed_at = timezone.now()
+    circle.save(update_fields=["status", "is_listed", "closed_at"])
+    circle.join_requests.filter(status=JoinRequestStatus.PENDING).update(
+        status=JoinRequestStatus.DECLINED, decided_at=circle.closed_at, decided_by=by
+    )
+    transaction.on_commit(lambda: circle_closed_notify_task.enqueue(circle.pk))
+    return circle
+
+
+def circle_closed_notify(*, circle_id: int) -> int:
+    """Email the members of a closed circle (who want circle updates); returns how many.
+
+    The announcement is claimed with a conditional UPDATE, so a second run sends nothing.
+    """
+    claimed = Circle.objects.filter(
+        pk=circle_id, status=CircleStatus.CLOSED, closure_announced_at__isnull=True
+    ).update(closure_announced_at=timezone.now())
+    if not claimed:
+        return 0
+    circle = Circle.objects.get(pk=circle_id)
+    to = [
+        member.email
+        for member in circle.members.filter(left_at__isnull=True).select_related("user")
+        if member.user is None or member.user.notify_circle_updates
+    ]
+    context = {"circle": circle, "url": _circle_url(circle)}
+    return send_templated(template="circle_closed", to=to, context=context)
+
+
+def _check_coach(circle: Circle, coach: User) -> None:
+    if circle.programme_id is None or not circle.programme.with_coach:
+        raise CircleError("Only circles of programmes with coaches get a coach.")
+    if not Membership.objects.filter(
+        organisation_id=circle.organisation_id, user=coach, role=Role.COACH
+    ).exists():
+        raise CircleError(f"{coach} is not a coach of {circle.organisation}.")
+    if circle.members.filter(user=coach, left_at__isnull=True).exists():
+        raise CircleError(f"{coach} is a participant of this circle and cannot coach it.")
+
+
+@transaction.atomic
+def circle_coach_assign(*, circle: Circle, coach: User | None, by: User) -> Circle:
+    """Give a programme circle a coach from the organisation's coaches (None: no coach)."""
+    circle = Circle.objects.select_for_update().select_related("programme").get(pk=circle.pk)
+    if coach is not None:
+        _check_coach(circle, coach)
+    circle.coach = coach
+    circle.save(update_fields=["coach"])
+    return circle
+
+
+@transaction.atomic
+def coaches_assign_evenly(*, programme: Programme, by: User) -> list[Circle]:
+    """Give every active circle of the programme without a coach the best-suited coach, one
+    circle at a time, so each choice counts the circles given out before it."""
+    if not programme.with_coach:
+        raise CircleError("This programme's circles do not get a coach; change its settings.")
+    circles = list(
+        Circle.objects.select_for_update()
+        .filter(programme=programme, status=CircleStatus.ACTIVE, coach__isnull=True)
+        .select_related("programme")
+    )
+    assigned = []
+    for circle in circles:
+        options = coach_options(circle)
+        if not options:
+            raise CircleError(f"{programme.organisation} has no coach who can coach these circles.")
+        circle.coach = options[0].coach
+        circle.save(update_fields=["coach"])
+        assigned.append(circle)
+    return assigned

@@ -5,9 +5,16 @@ from __future__ import annotations
 from django.tasks import task
 
 from circlewise.circles.formation import formation_execute
+from circlewise.circles.services import circle_closed_notify
 
 
 @task()
 def form_circles_task(run_id: int) -> None:
     """Run the engine for a formation run (safe to run twice: the second call does nothing)."""
     formation_execute(run_id=run_id)
+
+
+@task()
+def circle_closed_notify_task(circle_id: int) -> None:
+    """Tell a closed circle's members (safe to run twice: the second run sends nothing)."""
+    circle_closed_notify(circle_id=circle_id)

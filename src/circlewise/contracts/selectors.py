@@ -41,9 +41,7 @@ def starting_terms(circle: Circle) -> Terms:
 
 
 def _terms(version: ContractVersion) -> Terms:
-    return Terms(
-        agreements=tuple(version.agreements), goal=version.goal, duration=version.duration
-    )
+    return Terms(agreements=tuple(version.agreements), goal=version.goal, duration=version.duration)
 
 
 def contract_status(circle: Circle) -> ContractStatus:

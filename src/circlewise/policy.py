@@ -27,6 +27,7 @@ __all__ = [
     "ROLE_PERMISSIONS",
     "Perm",
     "can",
+    "can_host_circle",
     "can_manage_circle",
     "can_see_circle",
     "can_see_circle_private",
@@ -144,3 +145,11 @@ def can_see_circle_private(membership: Membership, circle: Circle) -> bool:
         return False
     user_id = membership.user_id
     return user_id in (circle.host_id, circle.coach_id) or _is_in_circle(user_id, circle)
+
+
+def can_host_circle(membership: Membership, circle: Circle) -> bool:
+    """Hand the host role over or close the circle: its host alone."""
+    return (
+        circle.organisation_id == membership.organisation_id
+        and circle.host_id == membership.user_id
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from circlewise.circles import programme_views, views
+from circlewise.circles import coach_views, programme_views, views
 
 app_name = "circles"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path(CIRCLE + "members/<int:member_id>/remove/", views.remove_member, name="remove"),
     path(CIRCLE + "leave/", views.leave, name="leave"),
     path(CIRCLE + "merge/", views.merge, name="merge"),
+    path(CIRCLE + "host/", views.hand_over, name="hand_over"),
+    path(CIRCLE + "close/", views.close, name="close"),
+    path(CIRCLE + "coach/", coach_views.assign, name="coach"),
+    path(PROGRAMME + "coaches/", coach_views.coaches, name="coaches"),
     path(PROGRAMME + "formation/", programme_views.formation, name="formation"),
     path(RUN + "status/", programme_views.run_status, name="run_status"),
     path(RUN + "move/", programme_views.move, name="move"),

@@ -21,7 +21,8 @@ from circlewise.circles import selectors, services
 from circlewise.circles.errors import CircleError
 from circlewise.circles.formation import merge_suggestions
 from circlewise.circles.forms import CircleForm, FindCirclesForm, JoinRequestForm
-from circlewise.circles.models import Circle, CircleMember, JoinRequest
+from circlewise.circles.models import Circle, CircleMember, CircleStatus, JoinRequest
+from circlewise.contracts import selectors as contract_selectors
 from circlewise.core.mail import absolute_url
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
@@ -67,20 +68,33 @@ def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    """The circle home: who is in it, the contract, the rotation; what is the circle's alone
+    (emails, contract, rotation) only for its members, host and coach."""
     membership = policy.enter_organisation(request, org_slug)
     _claim_seats(request)
     circle = _circle(membership, circle_id)
-    members = list(selectors.active_members(circle))
+    seats = selectors.circle_seats(circle)
+    members = [seat.member for seat in seats if seat.member is not None]
     manages = policy.can_manage_circle(membership, circle)
     is_member = any(m.user_id == request.user.pk for m in members)
+    private = policy.can_see_circle_private(membership, circle)
     context = {
         "circle": circle,
         "programme": circle.programme,
+        "seats": seats,
         "members": members,
         "manages": manages,
         "is_member": is_member,
+        "is_host": policy.can_host_circle(membership, circle),
+        "private": private,
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
+    if private:
+        status = contract_selectors.contract_status(circle)
+        context["status"] = status
+        context["i_accepted"] = any(m.user_id == request.user.pk for m, _ in status.accepted)
+        context["rotation"] = selectors.circle_rotation(circle)
+        context["emails"] = ", ".join(seat.email for seat in seats)
     if manages:
         context["requests"] = selectors.pending_requests(circle)
         context["merges"] = merge_suggestions(circle) if context["below_minimum"] else []
@@ -212,7 +226,8 @@ def remove_member(
     except CircleError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{member.email} left {circle.name}; the others were told.")
+        name = selectors.member_name(member)
+        messages.success(request, f"{name} left {circle.name}; the others were told.")
     return redirect("circles:detail", org_slug, circle.pk)
 
 
@@ -250,3 +265,48 @@ def merge(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         return redirect("circles:detail", org_slug, circle.pk)
     messages.success(request, f"{circle.name} joined {target.name}.")
     return redirect("circles:detail", org_slug, target.pk)
+
+
+@login_required
+@require_POST
+def hand_over(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    """The host hands the host role to another member."""
+    membership = policy.enter_organisation(request, org_slug)
+    circle = _circle(membership, circle_id)
+    if not policy.can_host_circle(membership, circle):
+        raise PermissionDenied("Only the host can hand the host role over.")
+    to = CircleMember.objects.filter(
+        pk=request.POST.get("member") or 0, circle=circle, left_at__isnull=True
+    ).first()
+    if to is None:
+        messages.error(request, "Choose a member of this circle.")
+        return redirect("circles:detail", org_slug, circle.pk)
+    try:
+        services.circle_host_hand_over(circle=circle, to=to, by=request.user)
+    except CircleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{selectors.member_name(to)} is now the host.")
+    return redirect("circles:detail", org_slug, circle.pk)
+
+
+@login_required
+def close(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    """Close a self-organised circle, after a confirmation page that says what will happen."""
+    membership = policy.enter_organisation(request, org_slug)
+    circle = _circle(membership, circle_id)
+    if circle.programme_id is not None or not policy.can_host_circle(membership, circle):
+        raise PermissionDenied("Only the host closes a self-organised circle.")
+    if circle.status == CircleStatus.CLOSED:
+        messages.info(request, f"{circle.name} is already closed.")
+        return redirect("circles:detail", org_slug, circle.pk)
+    if request.method == "POST":
+        try:
+            services.circle_close(circle=circle, by=request.user)
+        except CircleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{circle.name} is closed; its members are being told.")
+        return redirect("circles:detail", org_slug, circle.pk)
+    count = len(selectors.active_members(circle))
+    return render(request, "circles/close.html", {"circle": circle, "count": count})

@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('circles', '0001_initial'),
+        ("circles", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='circle',
-            name='closed_at',
+            model_name="circle",
+            name="closed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='circle',
-            name='closure_announced_at',
+            model_name="circle",
+            name="closure_announced_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='circle',
-            name='coachees_per_session',
-            field=models.PositiveSmallIntegerField(choices=[(1, 'One'), (2, 'Two')], default=1, verbose_name='Coachees per session'),
+            model_name="circle",
+            name="coachees_per_session",
+            field=models.PositiveSmallIntegerField(
+                choices=[(1, "One"), (2, "Two")], default=1, verbose_name="Coachees per session"
+            ),
         ),
     ]

@@ -7,59 +7,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('circles', '0002_circle_rotation_and_closing'),
-        ('programmes', '0002_enrolmentupload'),
+        ("circles", "0002_circle_rotation_and_closing"),
+        ("programmes", "0002_enrolmentupload"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContractTemplate',
+            name="ContractTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agreements', models.JSONField(default=list)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('programme', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contract_template', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("agreements", models.JSONField(default=list)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "programme",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contract_template",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ContractVersion',
+            name="ContractVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('agreements', models.JSONField(default=list)),
-                ('goal', models.TextField(blank=True)),
-                ('duration', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('circle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contract_versions', to='circles.circle')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("agreements", models.JSONField(default=list)),
+                ("goal", models.TextField(blank=True)),
+                ("duration", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "circle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contract_versions",
+                        to="circles.circle",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='ContractAcceptance',
+            name="ContractAcceptance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contract_acceptances', to='circles.circlemember')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acceptances', to='contracts.contractversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contract_acceptances",
+                        to="circles.circlemember",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acceptances",
+                        to="contracts.contractversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['accepted_at'],
+                "ordering": ["accepted_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='contractversion',
-            constraint=models.UniqueConstraint(fields=('circle', 'number'), name='one_contract_number'),
+            model_name="contractversion",
+            constraint=models.UniqueConstraint(
+                fields=("circle", "number"), name="one_contract_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contractacceptance',
-            constraint=models.UniqueConstraint(fields=('version', 'member'), name='one_acceptance_per_member'),
+            model_name="contractacceptance",
+            constraint=models.UniqueConstraint(
+                fields=("version", "member"), name="one_acceptance_per_member"
+            ),
         ),
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,8 +16,16 @@ from circlewise.accounts.models import User
 from circlewise.circles import selectors, services
 from circlewise.circles.errors import CircleError
 from circlewise.circles.models import Circle, CircleStatus
+from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes.models import Programme
+
+
+def _require_manager(membership: Membership, programme: Programme) -> None:
+    """404 for those who may not see the programme, 403 for those who may not change it."""
+    if not policy.can_see_programme(membership, programme):
+        raise Http404("No such programme.")
+    policy.require(membership, Perm.MANAGE_PROGRAMMES)
 
 
 @login_required
@@ -54,7 +62,7 @@ def assign(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         organisation=membership.organisation,
         programme__isnull=False,
     )
-    policy.require(membership, Perm.MANAGE_PROGRAMMES)
+    _require_manager(membership, circle.programme)
     raw = request.POST.get("coach", "")
     coach = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     if raw and coach is None:

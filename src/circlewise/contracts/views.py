@@ -60,6 +60,8 @@ def show(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
 def accept(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = _private_circle(membership, circle_id)
+    if not _is_member(circle, request):
+        raise PermissionDenied("Only the circle's members accept its contract.")
     try:
         number = int(request.POST.get("number", ""))
     except ValueError:

@@ -69,4 +69,4 @@ def assert_matrix(row: Row, *, users: Mapping[str, User], organisation: Organisa
         client = client_for(users[role])
         response = getattr(client, row.method)(url, dict(row.data))
         actual[role] = response.status_code
-    assert actual == dict(row.expected), f"{row.method.upper()} {url}"
+    assert actual == dict(row.expected), f"{row.method.upper()} {url}: {actual}"

@@ -33,7 +33,7 @@ def coaches(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRespo
     """Each circle with its coach and the suggested ones; POST assigns coaches evenly."""
     membership = policy.enter_organisation(request, org_slug)
     programme = get_object_or_404(Programme, pk=programme_id, organisation=membership.organisation)
-    policy.require(membership, Perm.MANAGE_PROGRAMMES)
+    _require_manager(membership, programme)
     if request.method == "POST":
         try:
             assigned = services.coaches_assign_evenly(programme=programme, by=request.user)

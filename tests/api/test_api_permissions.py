@@ -41,6 +41,38 @@ def _under(suffix: str):
     return url
 
 
+def _my_circle(suffix: str):
+    """A programme circle the member sits in and the coach coaches; the admin is not in it."""
+
+    def url(organisation: Organisation) -> str:
+        from circlewise.accounts.models import User
+
+        mia, cody = (User.objects.get(email=e) for e in ("mia@acme.test", "cody@acme.test"))
+        circle = Circle.objects.create(
+            organisation=organisation,
+            programme=make_programme(organisation),
+            name="Oak",
+            coach=cody,
+        )
+        CircleMember.objects.create(circle=circle, user=mia, email=mia.email)
+        return f"/api/organisations/acme/circles/{circle.pk}{suffix}"
+
+    url.__name__ = f"my_circle{suffix}"
+    return url
+
+
+def _their_circle(suffix: str):
+    """Our slug with another organisation's circle id."""
+
+    def url(organisation: Organisation) -> str:
+        other = Organisation.objects.create(name="Initech", slug="initech")
+        circle = Circle.objects.create(organisation=other, name="Theirs")
+        return f"/api/organisations/acme/circles/{circle.pk}{suffix}"
+
+    url.__name__ = f"their_circle{suffix}"
+    return url
+
+
 NEW_PROGRAMME = {"name": "API cohort", "goal": "Peer support.", "start_date": "2027-02-01"}
 UPSERT = {"participants": [{"email": "new@acme.test"}], "invite": False}
 
@@ -55,11 +87,19 @@ ENDPOINTS = [
     ("get", _latest_run, None, (404, 404, 200, 200)),
     ("get", _run, None, (404, 404, 200, 200)),
     ("get", _under("/circles"), None, (404, 404, 200, 200)),
+    # A circle's contract and rotation are the circle's alone: not even admins outside it.
+    ("get", _my_circle("/contract"), None, (404, 200, 200, 404)),
+    ("get", _my_circle("/rotation"), None, (404, 200, 200, 404)),
+]
+# Rows for operations already counted above (another organisation's circle with our slug).
+EXTRA = [
+    ("get", _their_circle("/contract"), None, (404, 404, 404, 404)),
+    ("get", _their_circle("/rotation"), None, (404, 404, 404, 404)),
 ]
 
 
 @pytest.mark.parametrize(
-    "endpoint", ENDPOINTS, ids=lambda e: f"{e[0].upper()} {getattr(e[1], '__name__', e[1])}"
+    "endpoint", ENDPOINTS + EXTRA, ids=lambda e: f"{e[0].upper()} {getattr(e[1], '__name__', e[1])}"
 )
 def test_it_enforces_the_permission_matrix(
     endpoint, organisation, outsider, member, coach, admin, api_client

@@ -16,12 +16,14 @@ from circlewise import policy
 from circlewise.api.auth import TokenAuth
 from circlewise.api.schemas import (
     CircleOut,
+    ContractOut,
     FieldErrors,
     FormationRunOut,
     Message,
     ParticipantOut,
     ProgrammeIn,
     ProgrammeOut,
+    RotationOut,
     UpsertIn,
     UpsertOut,
     UpsertRejectedOut,
@@ -250,3 +252,56 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
         for circle in circles_for_programme(programme)
         if policy.can_see_circle(membership, circle)
     ]
+
+
+def _private_circle(request: HttpRequest, org_slug: str, circle_id: int):
+    """A circle whose private side (contract, rotation) the token's user may see, else 404."""
+    from circlewise.circles.models import Circle
+
+    membership = _membership(request, org_slug)
+    circle = (
+        Circle.objects.select_related("programme", "coach")
+        .filter(pk=circle_id, organisation=membership.organisation)
+        .first()
+    )
+    if circle is None or not policy.can_see_circle_private(membership, circle):
+        raise Http404("No such circle.")
+    return circle
+
+
+@api.get(
+    "/organisations/{org_slug}/circles/{circle_id}/contract",
+    response={200: ContractOut, **ERRORS},
+    tags=["circles"],
+    summary="The circle's contract and who has accepted it (members and coach only)",
+)
+def circle_contract(request: HttpRequest, org_slug: str, circle_id: int):
+    from circlewise.circles.selectors import member_name
+    from circlewise.contracts.selectors import contract_status
+
+    status = contract_status(_private_circle(request, org_slug, circle_id))
+    return {
+        "version": status.number,
+        "agreements": list(status.terms.agreements),
+        "goal": status.terms.goal,
+        "duration": status.terms.duration,
+        "accepted_by_all": status.accepted_by_all,
+        "accepted": [{"name": member_name(m), "accepted_at": at} for m, at in status.accepted],
+        "missing": [member_name(m) for m in status.missing],
+    }
+
+
+@api.get(
+    "/organisations/{org_slug}/circles/{circle_id}/rotation",
+    response={200: RotationOut, **ERRORS},
+    tags=["circles"],
+    summary="Who is coachee at the coming sessions (members and coach only)",
+)
+def circle_rotation(request: HttpRequest, org_slug: str, circle_id: int):
+    from circlewise.circles.selectors import circle_rotation as plan
+
+    rotation = plan(_private_circle(request, org_slug, circle_id))
+    return {
+        "coachees_per_session": rotation.per_session,
+        "upcoming": [{"day": day, "coachees": names} for day, names in rotation.upcoming],
+    }

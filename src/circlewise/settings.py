@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "circlewise.programmes",
     "circlewise.circles",
     "circlewise.contracts",
+    "circlewise.meetings",
     "circlewise.api",
 ]
 

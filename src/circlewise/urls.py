@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("circlewise.programmes.urls")),
     path("", include("circlewise.circles.urls")),
     path("", include("circlewise.contracts.urls")),
+    path("", include("circlewise.meetings.urls")),
     path("api/", include("circlewise.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -73,6 +73,15 @@ def _their_circle(suffix: str):
     return url
 
 
+def _coached_circle_sessions(organisation: Organisation) -> str:
+    """A circle coached by the matrix's coach; the member is not in it."""
+    from circlewise.accounts.models import User
+
+    coach = User.objects.get(email="cody@acme.test")
+    circle = Circle.objects.create(organisation=organisation, name="Oak", coach=coach)
+    return f"/api/organisations/acme/circles/{circle.pk}/sessions"
+
+
 NEW_PROGRAMME = {"name": "API cohort", "goal": "Peer support.", "start_date": "2027-02-01"}
 UPSERT = {"participants": [{"email": "new@acme.test"}], "invite": False}
 
@@ -87,6 +96,7 @@ ENDPOINTS = [
     ("get", _latest_run, None, (404, 404, 200, 200)),
     ("get", _run, None, (404, 404, 200, 200)),
     ("get", _under("/circles"), None, (404, 404, 200, 200)),
+    ("get", _coached_circle_sessions, None, (404, 404, 200, 200)),
     # A circle's contract and rotation are the circle's alone: not even admins outside it.
     ("get", _my_circle("/contract"), None, (404, 200, 200, 404)),
     ("get", _my_circle("/rotation"), None, (404, 200, 200, 404)),

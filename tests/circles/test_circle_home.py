@@ -200,12 +200,13 @@ def test_it_plans_the_rotation_over_the_programmes_sessions(organisation, progra
     for name in ("Dev", "Nour"):
         user = make_user(f"{name.lower()}@acme.test", name)
         CircleMember.objects.create(circle=programme_circle, user=user, email=user.email)
-    rotation = selectors.circle_rotation(programme_circle, today=dt.date(2027, 3, 1))
-    assert [day for day, _ in rotation.upcoming] == [
+    now = dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC)
+    rotation = selectors.circle_rotation(programme_circle, now=now)
+    assert [turn.day for turn in rotation.upcoming] == [
         dt.date(2027, 3, 4), dt.date(2027, 4, 4), dt.date(2027, 5, 4), dt.date(2027, 6, 4)
     ]  # fmt: skip
-    assert rotation.next == (dt.date(2027, 3, 4), ["Nour"])
-    assert [names for _, names in rotation.upcoming] == [["Nour"], ["Mia"], ["Dev"], ["Nour"]]
+    assert rotation.next.coachees == ["Nour"]
+    assert [turn.coachees for turn in rotation.upcoming] == [["Nour"], ["Mia"], ["Dev"], ["Nour"]]
 
 
 def test_it_gives_the_session_dates_of_each_cadence(organisation, programme_circle):

@@ -303,5 +303,11 @@ def circle_rotation(request: HttpRequest, org_slug: str, circle_id: int):
     rotation = plan(_private_circle(request, org_slug, circle_id))
     return {
         "coachees_per_session": rotation.per_session,
-        "upcoming": [{"day": day, "coachees": names} for day, names in rotation.upcoming],
+        "upcoming": [{"day": turn.day, "coachees": turn.coachees} for turn in rotation.upcoming],
     }
+
+
+# Sessions (the meetings app's endpoints, on this API's authentication and error answers) ---------
+from circlewise.meetings.api import router as meetings_router  # noqa: E402
+
+api.add_router("", meetings_router)

@@ -24,6 +24,7 @@ from circlewise.circles.models import (
 from circlewise.organisations.models import Membership, Role
 from circlewise.programmes.models import Cadence
 from circlewise.rotation import plan_rotation
+from circlewise.scheduling import time_zone_band
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -34,6 +35,7 @@ __all__ = [
     "CircleRotation",
     "CoachOption",
     "Seat",
+    "Turn",
     "active_members",
     "circle_rotation",
     "circle_seats",
@@ -204,16 +206,52 @@ def programme_session_dates(programme: Programme) -> list[date]:
 
 
 @dataclass(frozen=True)
-class CircleRotation:
-    """Who is coachee when. ``upcoming`` pairs a session day (None for a circle without a
-    programme calendar: turns in order) with its coachees' names, from the next session on."""
+class Turn:
+    """One coming session of the rotation: its key (a meetings session id, a programme session
+    day, or a turn number for a circle without a calendar), its day and its coachees' names."""
 
+    key: object
+    day: date | None
+    coachees: list[str]
+
+
+@dataclass(frozen=True)
+class CircleRotation:
     per_session: int
-    upcoming: list[tuple[date | None, list[str]]]
+    upcoming: list[Turn]
 
     @property
-    def next(self) -> tuple[date | None, list[str]] | None:
+    def next(self) -> Turn | None:
         return self.upcoming[0] if self.upcoming else None
+
+    def coachees(self, key: object) -> list[str]:
+        """The coachees of a coming session (e.g. a meetings session id), else []."""
+        return next((turn.coachees for turn in self.upcoming if turn.key == key), [])
+
+
+def _calendar(circle: Circle, now: datetime) -> tuple[list[tuple[object, date]], set, dict]:
+    """The circle's sessions as (key, day) in order, which are still to come, and who said
+    they cannot come to which: the meetings schedule if one is set, else the programme's
+    cadence (no absences known)."""
+    from circlewise.meetings.models import SessionAbsence, SessionStatus
+
+    sessions = list(
+        circle.sessions.exclude(status=SessionStatus.CANCELLED).order_by("starts_at", "pk")
+    )
+    if sessions:
+        absences: dict[object, set[int]] = {}
+        for session_id, user_id in SessionAbsence.objects.filter(session__in=sessions).values_list(
+            "session_id", "user_id"
+        ):
+            absences.setdefault(session_id, set()).add(user_id)
+        days = [(s.pk, timezone.localtime(s.starts_at).date()) for s in sessions]
+        coming = {s.pk for s in sessions if s.ends_at > now}
+        return days, coming, absences
+    if circle.programme is None:
+        return [], set(), {}
+    today = timezone.localdate(now)
+    days = [(day, day) for day in programme_session_dates(circle.programme)]
+    return days, {key for key, day in days if day >= today}, {}
 
 
 def _first_on_or_after(days: list[date], moment: datetime | None) -> int | None:
@@ -223,43 +261,47 @@ def _first_on_or_after(days: list[date], moment: datetime | None) -> int | None:
     return next((i for i, session in enumerate(days) if session >= day), len(days))
 
 
-def circle_rotation(circle: Circle, *, today: date | None = None) -> CircleRotation:
-    """Plan the circle's coachee rotation from its members' history (see
-    :mod:`circlewise.rotation`): who joined and left when, in joining order."""
-    today = today or timezone.localdate()
+def circle_rotation(circle: Circle, *, now: datetime | None = None) -> CircleRotation:
+    """Plan the circle's coachee rotation (see :mod:`circlewise.rotation`) from its history:
+    who joined and left when, in joining order, and who said they cannot come to a session."""
+    now = now or timezone.now()
+    per = circle.coachees_per_session
     seats = list(circle.members.select_related("user", "participant").order_by("joined_at", "pk"))
-    days: list[date] = programme_session_dates(circle.programme) if circle.programme else []
-    if not days:  # no calendar: one round of turns, in order, for the members now
-        seated = [seat for seat in seats if seat.left_at is None]
-        plan = plan_rotation(
-            [seat.pk for seat in seated],
-            list(range(len(seated))),
-            per_session=circle.coachees_per_session,
-        )
-        names = {seat.pk: member_name(seat) for seat in seated}
-        upcoming = [(None, [names[pk] for pk in slot.coachees]) for slot in plan.slots]
-        return CircleRotation(circle.coachees_per_session, upcoming)
+    names = {seat.pk: member_name(seat) for seat in seats}
+    calendar, coming, away = _calendar(circle, now)
+    if not calendar:  # no calendar yet: one round of turns, in order, for the members now
+        seated = [seat.pk for seat in seats if seat.left_at is None]
+        plan = plan_rotation(seated, list(range(len(seated))), per_session=per)
+        turns = [Turn(s.session, None, [names[pk] for pk in s.coachees]) for s in plan.slots]
+        return CircleRotation(per, turns)
+    keys = [key for key, _ in calendar]
+    days = [day for _, day in calendar]
     members, joined, left = [], {}, {}
     for seat in seats:
         start = _first_on_or_after(days, seat.joined_at) or 0
         end = _first_on_or_after(days, seat.left_at)
-        if start >= len(days) or end == 0 or (end is not None and end <= start):
+        if start >= len(days) or (end is not None and end <= start):
             continue  # never in the circle at any session
         members.append(seat.pk)
         if start:
-            joined[seat.pk] = days[start]
+            joined[seat.pk] = keys[start]
         if end is not None and end < len(days):
-            left[seat.pk] = days[end]
+            left[seat.pk] = keys[end]
+    seat_of_user = {seat.user_id: seat.pk for seat in seats if seat.user_id}
+    absences = {
+        key: {seat_of_user[user] for user in users if user in seat_of_user}
+        for key, users in away.items()
+    }
     plan = plan_rotation(
-        members, days, per_session=circle.coachees_per_session, joined=joined, left=left
+        members, keys, per_session=per, joined=joined, left=left, absences=absences
     )
-    names = {seat.pk: member_name(seat) for seat in seats}
-    upcoming = [
-        (slot.session, [names[pk] for pk in slot.coachees])
+    day_of = dict(calendar)
+    turns = [
+        Turn(slot.session, day_of[slot.session], [names[pk] for pk in slot.coachees])
         for slot in plan.slots
-        if slot.session >= today
+        if slot.session in coming
     ]
-    return CircleRotation(circle.coachees_per_session, upcoming)
+    return CircleRotation(per, turns)
 
 
 # --- Coaches -----------------------------------------------------------------------------------
@@ -280,9 +322,8 @@ class CoachOption:
 
 
 def _band(time_zone: str) -> str:
-    from circlewise.programmes.selectors import time_zone_band
-
-    return time_zone_band(time_zone)
+    """The band today: coaching happens now, whatever the programme's start date."""
+    return time_zone_band(time_zone, on=timezone.localdate())
 
 
 def _circle_band(circle: Circle) -> str:

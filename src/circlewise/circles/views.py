@@ -24,6 +24,7 @@ from circlewise.circles.forms import CircleForm, FindCirclesForm, JoinRequestFor
 from circlewise.circles.models import Circle, CircleMember, CircleStatus, JoinRequest
 from circlewise.contracts import selectors as contract_selectors
 from circlewise.core.mail import absolute_url
+from circlewise.meetings.selectors import next_session
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 
@@ -89,11 +90,16 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         "private": private,
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
+    if policy.can_see_sessions(membership, circle):
+        context["sees_sessions"] = True
+        context["next_session"] = next_session(circle=circle)
     if private:
         status = contract_selectors.contract_status(circle)
         context["status"] = status
         context["i_accepted"] = any(m.user_id == request.user.pk for m, _ in status.accepted)
-        context["rotation"] = selectors.circle_rotation(circle)
+        context["rotation"] = rotation = selectors.circle_rotation(circle)
+        if context.get("next_session"):
+            context["next_coachees"] = rotation.coachees(context["next_session"].pk)
         context["emails"] = ", ".join(seat.email for seat in seats)
     if manages:
         context["requests"] = selectors.pending_requests(circle)

@@ -138,7 +138,7 @@ def _coach(organisation, email: str, *, language="en-gb", time_zone="Europe/Lond
     return user
 
 
-def test_it_suggests_the_coach_with_a_shared_language_and_the_fewest_circles(
+def test_it_suggests_a_coach_by_language_then_fewest_circles_then_time_zones(
     organisation, programme_circle, member
 ):
     member.time_zone = "Europe/Paris"
@@ -149,8 +149,8 @@ def test_it_suggests_the_coach_with_a_shared_language_and_the_fewest_circles(
     free = _coach(organisation, "free@acme.test")
     Circle.objects.create(organisation=organisation, name="Elm", coach=busy)
     ranked = [option.coach for option in selectors.coach_options(programme_circle)]
-    assert ranked.index(free) < ranked.index(busy)  # fewer circles
-    assert ranked.index(busy) < ranked.index(far)  # the circle's time-zone band
+    assert ranked.index(free) < ranked.index(far)  # as free, in the circle's time-zone band
+    assert ranked.index(far) < ranked.index(busy)  # fewer circles
     assert ranked[-1] == german  # no shared language
 
 

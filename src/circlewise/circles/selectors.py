@@ -318,7 +318,9 @@ class CoachOption:
 
     @property
     def rank(self) -> tuple[int, int, int, str]:
-        return (not self.shares_language, not self.shares_band, self.circles, self.coach.email)
+        # Language first (a coach must follow the circle), then load, so that assigning one
+        # circle after another spreads circles evenly; the time-zone band breaks ties.
+        return (not self.shares_language, self.circles, not self.shares_band, self.coach.email)
 
 
 def _band(time_zone: str) -> str:
@@ -347,7 +349,7 @@ def _language_code(text: str) -> str:
 
 def coach_options(circle: Circle) -> list[CoachOption]:
     """The organisation's coaches who are not members of the circle, best suggestion first:
-    a shared language, then the circle's time-zone band, then the fewest active circles."""
+    a shared language, then the fewest active circles, then the circle's time-zone band."""
     seated = circle.members.filter(left_at__isnull=True, user__isnull=False).values("user_id")
     coaches = (
         Membership.objects.filter(organisation_id=circle.organisation_id, role=Role.COACH)

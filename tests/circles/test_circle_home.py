@@ -4,9 +4,11 @@ coaches and the rotation."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from circlewise.circles import selectors, services
 from circlewise.circles.errors import CircleError
@@ -38,7 +40,11 @@ def test_it_shows_members_roles_local_times_and_emails_to_the_circle(circle, mem
     member.save()
     page = client_for(member).get(f"/o/acme/circles/{circle.pk}/").content.decode()
     assert "she/her" in page and ">Host</span>" in page
-    assert "local time" in page
+    # Each member's own local time, not the viewer's: Tokyo is 9 hours ahead of UTC.
+    tokyo = timezone.now().astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+    utc = timezone.now().astimezone(dt.UTC).strftime("%H:%M")
+    assert f"{tokyo} local time <small>(Asia/Tokyo)" in page
+    assert f"{utc} local time <small>(UTC)" in page
     assert "dev@acme.test, nour@acme.test" in page and "Copy all" in page
 
 

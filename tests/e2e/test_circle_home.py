@@ -65,8 +65,8 @@ def test_it_runs_a_circle_home_from_coach_to_contract_and_rotation(new_page):
     log_in(ada, "ada@acme.test")
     ada.goto(f"/o/acme/programmes/{oak.programme_id}/coaches/")
     ada.get_by_role("button", name="Assign coaches evenly").click()
-    expect(ada.get_by_text("Coaches assigned to 1 circles.")).to_be_visible()
-    expect(ada.get_by_role("row", name="Oak")).to_contain_text("Cody Coach")
+    expect(ada.get_by_text("Coaches assigned to 1 circle.")).to_be_visible()
+    expect(ada.get_by_role("listitem").filter(has_text="Oak")).to_contain_text("Coach: Cody Coach")
     _shoot(ada, "coaches")
     ada.goto(home)
     expect(ada.get_by_text("mia@acme.test")).to_have_count(0)  # the admin is not in the circle

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
@@ -40,7 +41,8 @@ def coaches(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRespo
         except CircleError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Coaches assigned to {len(assigned)} circles.")
+            count = len(assigned)
+            messages.success(request, f"Coaches assigned to {count} circle{pluralize(count)}.")
         return redirect("circles:coaches", org_slug, programme.pk)
     circles = programme.circles.filter(status=CircleStatus.ACTIVE).select_related("coach")
     rows = [(circle, selectors.coach_options(circle)) for circle in circles]

@@ -225,3 +225,24 @@ def test_it_gives_the_session_dates_of_each_cadence(organisation, programme_circ
     ]
     programme.cadence = Cadence.FORTNIGHTLY
     assert len(selectors.programme_session_dates(programme)) == 5
+
+
+def test_it_replans_with_two_coachees_when_the_circle_chooses(
+    organisation, programme_circle, member
+):
+    for name in ("Dev", "Nour", "Sam"):
+        user = make_user(f"{name.lower()}@acme.test", name)
+        CircleMember.objects.create(circle=programme_circle, user=user, email=user.email)
+    client_for(member).post(
+        f"/o/acme/circles/{programme_circle.pk}/rotation/", {"coachees_per_session": "2"}
+    )
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    programme_circle.refresh_from_db()
+    rotation = selectors.circle_rotation(programme_circle, now=now)
+    assert rotation.per_session == 2
+    assert rotation.next.coachees == ["Mia", "Dev"]
+    client_for(member).post(
+        f"/o/acme/circles/{programme_circle.pk}/rotation/", {"coachees_per_session": "3"}
+    )
+    programme_circle.refresh_from_db()
+    assert programme_circle.coachees_per_session == 2  # refused: nothing changed

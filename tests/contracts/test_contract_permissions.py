@@ -98,6 +98,14 @@ ROWS = [
     Row("circles:close", _self_organised, {**NOBODY, "member": 200, "admin": 403}),
     Row("circles:close", _self_organised, {**NOBODY, "member": 302, "admin": 403}, "post"),
     Row("circles:close", _elsewhere, NOBODY, "post"),
+    Row(
+        "circles:rotation",
+        _mine,
+        CIRCLE_ALONE | {"member": 302, "coach": 302},
+        "post",
+        {"coachees_per_session": 2},
+    ),
+    Row("circles:rotation", _elsewhere, NOBODY, "post", {"coachees_per_session": 2}),
 ]
 
 
@@ -112,6 +120,7 @@ def test_it_covers_every_contract_and_circle_home_url():
 
     names = {f"contracts:{p.name}" for p in urlpatterns}
     names |= {"circles:coaches", "circles:coach", "circles:hand_over", "circles:close"}
+    names |= {"circles:rotation"}
     assert names <= {row.url_name for row in ROWS}
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "circle_leave",
     "circle_member_remove",
     "circle_merge",
+    "circle_rotation_set",
     "circle_start",
     "circle_update",
     "coaches_assign_evenly",
@@ -318,3 +319,16 @@ def coaches_assign_evenly(*, programme: Programme, by: User) -> list[Circle]:
         circle.save(update_fields=["coach"])
         assigned.append(circle)
     return assigned
+
+
+@transaction.atomic
+def circle_rotation_set(*, circle: Circle, per_session: int, by: User) -> Circle:
+    """The circle chooses one or two coachees per session; the rotation re-plans from it."""
+    if per_session not in (1, 2):
+        raise CircleError("A session has one or two coachees.")
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    if circle.status != CircleStatus.ACTIVE:
+        raise CircleError("This circle is closed.")
+    circle.coachees_per_session = per_session
+    circle.save(update_fields=["coachees_per_session"])
+    return circle

@@ -24,6 +24,7 @@ urlpatterns = [
     path(CIRCLE + "merge/", views.merge, name="merge"),
     path(CIRCLE + "host/", views.hand_over, name="hand_over"),
     path(CIRCLE + "close/", views.close, name="close"),
+    path(CIRCLE + "rotation/", views.rotation, name="rotation"),
     path(CIRCLE + "coach/", coach_views.assign, name="coach"),
     path(PROGRAMME + "coaches/", coach_views.coaches, name="coaches"),
     path(PROGRAMME + "formation/", programme_views.formation, name="formation"),

@@ -316,3 +316,23 @@ def close(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         return redirect("circles:detail", org_slug, circle.pk)
     count = len(selectors.active_members(circle))
     return render(request, "circles/close.html", {"circle": circle, "count": count})
+
+
+@login_required
+@require_POST
+def rotation(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    """One or two coachees per session: the circle's members, host or coach choose."""
+    membership = policy.enter_organisation(request, org_slug)
+    circle = _circle(membership, circle_id)
+    if not policy.can_see_circle_private(membership, circle):
+        raise Http404("No such circle.")
+    raw = request.POST.get("coachees_per_session", "")
+    try:
+        services.circle_rotation_set(
+            circle=circle, per_session=int(raw) if raw.isdigit() else 0, by=request.user
+        )
+    except CircleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The rotation is re-planned.")
+    return redirect("circles:detail", org_slug, circle.pk)

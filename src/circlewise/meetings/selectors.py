@@ -234,7 +234,16 @@ def slot_key(recurrence: scheduling.Recurrence) -> str:
 
 
 def _local_span(attendance: scheduling.Attendance) -> str:
-    return f"{attendance.start:%a %H:%M}-{attendance.end:%H:%M} {attendance.start.tzname()}"
+    return (
+        f"{attendance.start:%a %H:%M}\N{EN DASH}{attendance.end:%H:%M} {attendance.start.tzname()}"
+    )
+
+
+def duration_text(minutes: int) -> str:
+    """90 -> "1 h 30 min", 45 -> "45 min", 1080 -> "18 h"."""
+    hours, rest = divmod(minutes, 60)
+    parts = ([f"{hours} h"] if hours else []) + ([f"{rest} min"] if rest or not hours else [])
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -248,6 +257,10 @@ class Inconvenienced:
     outside_minutes: int
     local_times: list[str]
 
+    @property
+    def outside_text(self) -> str:
+        return duration_text(self.outside_minutes)
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -256,10 +269,15 @@ class Proposal:
     first: datetime
     attendance: int
     possible: int
+    sessions: int
     fewest_attending: int
     members: int
     outside_minutes: int
     inconvenienced: list[Inconvenienced]
+
+    @property
+    def outside_text(self) -> str:
+        return duration_text(self.outside_minutes)
 
 
 def slot_proposals(circle: Circle, *, defaults: Defaults, limit: int = 5) -> list[Proposal]:
@@ -287,6 +305,7 @@ def slot_proposals(circle: Circle, *, defaults: Defaults, limit: int = 5) -> lis
             first=proposal.sessions[0].start,
             attendance=proposal.attendance,
             possible=len(people) * len(proposal.sessions),
+            sessions=len(proposal.sessions),
             fewest_attending=proposal.fewest_attending,
             members=len(people),
             outside_minutes=proposal.outside_minutes,

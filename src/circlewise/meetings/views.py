@@ -97,16 +97,12 @@ def _page(
             "video_url": series.video_url if series else "",
             "place": series.place if series else "",
         }
-        choices = [(proposal.key, proposal.describe) for proposal in proposals]
+        first_key = proposals[0].key if proposals else None
         context |= {
             "defaults": defaults,
             "proposals": proposals,
             "pick": pick
-            or PickSlotForm(
-                slots=choices,
-                initial=initial
-                | {"starts_on": defaults.starts_on, "slot": choices[0][0] if choices else None},
-            ),
+            or PickSlotForm(initial=initial | {"starts_on": defaults.starts_on, "slot": first_key}),
             "by_hand": by_hand
             or SetByHandForm(
                 initial=initial
@@ -147,15 +143,14 @@ def pick_slot(request: HttpRequest, org_slug: str, circle_id: int) -> HttpRespon
     membership = policy.enter_organisation(request, org_slug)
     circle = _scheduled_circle(membership, circle_id)
     defaults = selectors.schedule_defaults(circle, viewer=request.user)
-    keys = [(p.key, p.describe) for p in selectors.slot_proposals(circle, defaults=defaults)]
-    form = PickSlotForm(request.POST, slots=keys)
+    form = PickSlotForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        weekday, week, start = (int(part) for part in data["slot"].split(":"))
+        weekday, week, start = data["slot"]
         schedule = services.Schedule(
             frequency=defaults.cadence,
             weekday=weekday,
-            week_of_month=week or None,
+            week_of_month=week,
             start_time=dt.time(start // 60, start % 60),
             time_zone=defaults.time_zone,
             starts_on=data["starts_on"],

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from circlewise.circles import selectors, services
+from circlewise.circles import notices, selectors, services
 from circlewise.circles.errors import CircleError
 from circlewise.circles.models import Circle, CircleMember, CircleStatus, JoinRequestStatus
 from circlewise.organisations.models import Membership, Role
@@ -115,7 +115,7 @@ def test_it_closes_a_circle_after_confirmation_and_tells_its_members(
         "mia@acme.test",
         "nour@acme.test",
     ]
-    assert services.circle_closed_notify(circle_id=circle.pk) == 0  # a second run sends nothing
+    assert notices.circle_closed_notify(circle_id=circle.pk) == 0  # a second run sends nothing
     assert f"/circles/{circle.pk}/" not in client.get("/o/acme/circles/find/").content.decode()
     page = client.get(f"/o/acme/circles/{circle.pk}/").content.decode()
     assert "Closed" in page and "dev@acme.test" in page  # history stays readable
@@ -154,7 +154,7 @@ def test_it_suggests_a_coach_by_language_then_fewest_circles_then_time_zones(
     german = _coach(organisation, "german@acme.test", language="de")
     free = _coach(organisation, "free@acme.test")
     Circle.objects.create(organisation=organisation, name="Elm", coach=busy)
-    ranked = [option.coach for option in selectors.coach_options(programme_circle)]
+    ranked = [option.coach for option in selectors.coach_options(circle=programme_circle)]
     assert ranked.index(free) < ranked.index(far)  # as free, in the circle's time-zone band
     assert ranked.index(far) < ranked.index(busy)  # fewer circles
     assert ranked[-1] == german  # no shared language
@@ -207,7 +207,7 @@ def test_it_plans_the_rotation_over_the_programmes_sessions(organisation, progra
         user = make_user(f"{name.lower()}@acme.test", name)
         CircleMember.objects.create(circle=programme_circle, user=user, email=user.email)
     now = dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC)
-    rotation = selectors.circle_rotation(programme_circle, now=now)
+    rotation = selectors.circle_rotation(circle=programme_circle, now=now)
     assert [turn.day for turn in rotation.upcoming] == [
         dt.date(2027, 3, 4), dt.date(2027, 4, 4), dt.date(2027, 5, 4), dt.date(2027, 6, 4)
     ]  # fmt: skip
@@ -219,12 +219,12 @@ def test_it_gives_the_session_dates_of_each_cadence(organisation, programme_circ
     programme = programme_circle.programme
     programme.start_date, programme.duration_months = dt.date(2027, 1, 31), 2
     programme.cadence = Cadence.MONTHLY
-    assert selectors.programme_session_dates(programme) == [
+    assert selectors.programme_session_dates(programme=programme) == [
         dt.date(2027, 1, 31),
         dt.date(2027, 2, 28),
     ]
     programme.cadence = Cadence.FORTNIGHTLY
-    assert len(selectors.programme_session_dates(programme)) == 5
+    assert len(selectors.programme_session_dates(programme=programme)) == 5
 
 
 def test_it_replans_with_two_coachees_when_the_circle_chooses(
@@ -238,7 +238,7 @@ def test_it_replans_with_two_coachees_when_the_circle_chooses(
     )
     now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     programme_circle.refresh_from_db()
-    rotation = selectors.circle_rotation(programme_circle, now=now)
+    rotation = selectors.circle_rotation(circle=programme_circle, now=now)
     assert rotation.per_session == 2
     assert rotation.next.coachees == ["Mia", "Dev"]
     client_for(member).post(

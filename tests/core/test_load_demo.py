@@ -106,5 +106,5 @@ def test_it_shows_the_member_a_living_circle(northwind):
     assert len(contract_status(mine).missing) == 1
     assert sum(contract_status(c).accepted_by_all for c in circles) == 4
     assert not any(c.members.filter(user_id=c.coach_id).exists() for c in circles)
-    assert circle_rotation(mine).next is not None
+    assert circle_rotation(circle=mine).next is not None
     assert mine.sessions.exists()  # the meetings demo gave it a schedule

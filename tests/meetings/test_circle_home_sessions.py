@@ -20,10 +20,10 @@ def test_it_shows_the_next_session_in_my_time_zone_with_link_and_coachee(schedul
 def test_it_replans_the_rotation_when_someone_cannot_come(scheduled):
     circle = scheduled.circle
     first, second = circle.sessions.order_by("starts_at")[:2]
-    assert circle_rotation(circle).coachees(first.pk) == ["Dev"]
+    assert circle_rotation(circle=circle).coachees(first.pk) == ["Dev"]
     dev = circle.members.get(user__name="Dev").user
     SessionAbsence.objects.create(session=first, user=dev)
-    rotation = circle_rotation(circle)
+    rotation = circle_rotation(circle=circle)
     assert rotation.coachees(first.pk) == ["Nour"]
     assert rotation.coachees(second.pk) == ["Dev"]  # back first after missing his turn
 

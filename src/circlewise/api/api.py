@@ -94,14 +94,7 @@ def _programme(
 ) -> tuple[Membership, Programme]:
     """A programme the token's user may see (else 404), and that their role allows (else 403)."""
     membership = _membership(request, org_slug)
-    programme = Programme.objects.filter(
-        pk=programme_id, organisation=membership.organisation
-    ).first()
-    if programme is None or not policy.can_see_programme(membership, programme):
-        raise Http404("No such programme.")
-    if perm is not None:
-        policy.require(membership, perm)
-    return membership, programme
+    return membership, policy.programme_for(membership, programme_id, perm=perm)
 
 
 # Programmes --------------------------------------------------------------------------------------
@@ -181,7 +174,7 @@ def start_formation(request: HttpRequest, org_slug: str, programme_id: int):
 
     Starting while a run is queued or running returns that run. Poll the run for its progress.
     """
-    from circlewise.circles.services import formation_start
+    from circlewise.formation.services import formation_start
 
     _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
     return Status(202, formation_start(programme=programme, by=request.auth))
@@ -194,11 +187,8 @@ def start_formation(request: HttpRequest, org_slug: str, programme_id: int):
     summary="A formation run's status and progress",
 )
 def read_formation(request: HttpRequest, org_slug: str, programme_id: int, run_id: int):
-    _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
-    run = programme.formation_runs.filter(pk=run_id).first()
-    if run is None:
-        raise Http404("No such formation run.")
-    return run
+    membership = _membership(request, org_slug)
+    return policy.run_for(membership, programme_id, run_id, perm=Perm.VIEW_PROGRAMMES)
 
 
 @api.get(
@@ -208,8 +198,10 @@ def read_formation(request: HttpRequest, org_slug: str, programme_id: int, run_i
     summary="The latest formation run's status and progress",
 )
 def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
+    from circlewise.formation.selectors import latest_run
+
     _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
-    run = programme.formation_runs.first()
+    run = latest_run(programme=programme)
     if run is None:
         raise Http404("Circles have not been formed for this programme yet.")
     return run
@@ -249,7 +241,7 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
     membership, programme = _programme(request, org_slug, programme_id)
     return [
         _circle_out(circle)
-        for circle in circles_for_programme(programme)
+        for circle in circles_for_programme(programme=programme)
         if policy.can_see_circle(membership, circle)
     ]
 
@@ -300,7 +292,7 @@ def circle_contract(request: HttpRequest, org_slug: str, circle_id: int):
 def circle_rotation(request: HttpRequest, org_slug: str, circle_id: int):
     from circlewise.circles.selectors import circle_rotation as plan
 
-    rotation = plan(_private_circle(request, org_slug, circle_id))
+    rotation = plan(circle=_private_circle(request, org_slug, circle_id))
     return {
         "coachees_per_session": rotation.per_session,
         "upcoming": [{"day": turn.day, "coachees": turn.coachees} for turn in rotation.upcoming],

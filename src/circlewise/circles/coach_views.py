@@ -45,7 +45,7 @@ def coaches(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRespo
             messages.success(request, f"Coaches assigned to {count} circle{pluralize(count)}.")
         return redirect("circles:coaches", org_slug, programme.pk)
     circles = programme.circles.filter(status=CircleStatus.ACTIVE).select_related("coach")
-    rows = [(circle, selectors.coach_options(circle)) for circle in circles]
+    rows = [(circle, selectors.coach_options(circle=circle)) for circle in circles]
     context = {
         "programme": programme,
         "rows": rows,

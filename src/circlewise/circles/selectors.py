@@ -1,4 +1,4 @@
-"""Reads: which circles someone is in, which they may find, and a programme's circles."""
+"""Reads: which circles someone is in, which they may find; a programme's circles."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from circlewise.circles.models import (
     Circle,
     CircleMember,
     CircleStatus,
-    FormationRun,
-    FormationStatus,
     JoinRequest,
     JoinRequestStatus,
 )
@@ -29,7 +27,7 @@ from circlewise.scheduling import time_zone_band
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
     from circlewise.organisations.models import Organisation
-    from circlewise.programmes.models import Participant, Programme
+    from circlewise.programmes.models import Programme
 
 __all__ = [
     "CircleRotation",
@@ -42,16 +40,14 @@ __all__ = [
     "circles_for_programme",
     "circles_for_user",
     "coach_options",
-    "latest_run",
     "listed_circles",
     "member_name",
     "pending_requests",
     "programme_session_dates",
-    "unplaced_participants",
 ]
 
 
-def active_members(circle: Circle) -> QuerySet[CircleMember]:
+def active_members(*, circle: Circle) -> QuerySet[CircleMember]:
     return circle.members.filter(left_at__isnull=True).select_related("user", "participant")
 
 
@@ -64,7 +60,7 @@ def _with_active_members(circles: QuerySet[Circle]) -> QuerySet[Circle]:
     ).prefetch_related(Prefetch("members", queryset=members, to_attr="active"))
 
 
-def circles_for_user(user: User, organisation: Organisation) -> QuerySet[Circle]:
+def circles_for_user(*, user: User, organisation: Organisation) -> QuerySet[Circle]:
     """Active circles in the organisation that the user is in, hosts or coaches."""
     mine = Q(members__user=user, members__left_at__isnull=True) | Q(host=user) | Q(coach=user)
     ids = Circle.objects.filter(mine, organisation=organisation).values("pk")
@@ -73,13 +69,13 @@ def circles_for_user(user: User, organisation: Organisation) -> QuerySet[Circle]
     )
 
 
-def circles_for_programme(programme: Programme) -> QuerySet[Circle]:
+def circles_for_programme(*, programme: Programme) -> QuerySet[Circle]:
     """A programme's circles with ``size`` and the ``active`` members prefetched."""
     return _with_active_members(programme.circles.all())
 
 
 def listed_circles(
-    organisation: Organisation, *, query: str = "", language: str = "", time_zone: str = ""
+    *, organisation: Organisation, query: str = "", language: str = "", time_zone: str = ""
 ) -> QuerySet[Circle]:
     """Active, listed circles colleagues may find; filters are case-insensitive."""
     circles = Circle.objects.filter(
@@ -94,28 +90,8 @@ def listed_circles(
     return _with_active_members(circles.select_related("host"))
 
 
-def pending_requests(circle: Circle) -> QuerySet[JoinRequest]:
+def pending_requests(*, circle: Circle) -> QuerySet[JoinRequest]:
     return circle.join_requests.filter(status=JoinRequestStatus.PENDING).select_related("user")
-
-
-def latest_run(programme: Programme) -> FormationRun | None:
-    return programme.formation_runs.first()
-
-
-def running_run(programme: Programme) -> FormationRun | None:
-    return programme.formation_runs.filter(
-        status__in=[FormationStatus.QUEUED, FormationStatus.RUNNING]
-    ).first()
-
-
-def unplaced_participants(programme: Programme) -> list[Participant]:
-    """Active participants of a published programme who are in none of its circles: the queue."""
-    from circlewise.programmes.selectors import participants_ready
-
-    seated = CircleMember.objects.filter(
-        circle__programme=programme, left_at__isnull=True, participant__isnull=False
-    ).values("participant_id")
-    return list(participants_ready(programme).exclude(pk__in=seated))
 
 
 # --- The circle home ---------------------------------------------------------------------------
@@ -150,7 +126,7 @@ def _local(time_zone: str, now: datetime) -> datetime | None:
         return None
 
 
-def circle_seats(circle: Circle, *, now: datetime | None = None) -> list[Seat]:
+def circle_seats(*, circle: Circle, now: datetime | None = None) -> list[Seat]:
     """The coach first (never counted as a member), then the members in joining order."""
     now = now or timezone.now()
     seats = []
@@ -167,7 +143,7 @@ def circle_seats(circle: Circle, *, now: datetime | None = None) -> list[Seat]:
                 None,
             )
         )
-    for member in active_members(circle):
+    for member in active_members(circle=circle):
         user, participant = member.user, member.participant
         zone = (user and user.time_zone) or (participant and participant.time_zone) or ""
         seats.append(
@@ -190,7 +166,7 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def programme_session_dates(programme: Programme) -> list[date]:
+def programme_session_dates(*, programme: Programme) -> list[date]:
     """The session days the programme's cadence gives, from its start for its duration."""
     end = _add_months(programme.start_date, programme.duration_months)
     dates: list[date] = []
@@ -250,7 +226,7 @@ def _calendar(circle: Circle, now: datetime) -> tuple[list[tuple[object, date]],
     if circle.programme is None:
         return [], set(), {}
     today = timezone.localdate(now)
-    days = [(day, day) for day in programme_session_dates(circle.programme)]
+    days = [(day, day) for day in programme_session_dates(programme=circle.programme)]
     return days, {key for key, day in days if day >= today}, {}
 
 
@@ -261,7 +237,7 @@ def _first_on_or_after(days: list[date], moment: datetime | None) -> int | None:
     return next((i for i, session in enumerate(days) if session >= day), len(days))
 
 
-def circle_rotation(circle: Circle, *, now: datetime | None = None) -> CircleRotation:
+def circle_rotation(*, circle: Circle, now: datetime | None = None) -> CircleRotation:
     """Plan the circle's coachee rotation (see :mod:`circlewise.rotation`) from its history:
     who joined and left when, in joining order, and who said they cannot come to a session."""
     now = now or timezone.now()
@@ -331,7 +307,7 @@ def _band(time_zone: str) -> str:
 def _circle_band(circle: Circle) -> str:
     zones = [
         (m.user and m.user.time_zone) or (m.participant and m.participant.time_zone) or ""
-        for m in active_members(circle)
+        for m in active_members(circle=circle)
     ]
     bands = Counter(band for band in map(_band, zones) if band)
     return bands.most_common(1)[0][0] if bands else ""
@@ -347,7 +323,7 @@ def _language_code(text: str) -> str:
     return codes[0].split("-")[0] if codes else ""
 
 
-def coach_options(circle: Circle) -> list[CoachOption]:
+def coach_options(*, circle: Circle) -> list[CoachOption]:
     """The organisation's coaches who are not members of the circle, best suggestion first:
     a shared language, then the fewest active circles, then the circle's time-zone band."""
     seated = circle.members.filter(left_at__isnull=True, user__isnull=False).values("user_id")

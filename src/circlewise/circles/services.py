@@ -1,8 +1,7 @@
 """Changes to circles: self-organised circles, joining and leaving, join requests.
 
-Programme formation (runs, proposal edits, publishing, late joiners) lives in
-:mod:`circlewise.circles.formation`; its public entry points are re-exported here so callers
-(views, the API) have one place to look.
+Forming a programme's circles (runs, proposals, publishing, late joiners, merges) is the
+:mod:`circlewise.formation` app's.
 """
 
 from __future__ import annotations
@@ -10,20 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from circlewise.circles.errors import CircleError
-from circlewise.circles.formation import (
-    circle_merge,
-    formation_execute,
-    formation_publish,
-    formation_start,
-    late_joiners_place,
-    proposal_move,
-    proposal_swap,
-    queue_form_circles,
-)
 from circlewise.circles.models import (
     Circle,
     CircleMember,
@@ -31,8 +19,11 @@ from circlewise.circles.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from circlewise.circles.notices import circle_url
 from circlewise.circles.selectors import coach_options, member_name
-from circlewise.core.mail import absolute_url, send_templated
+from circlewise.circles.signals import members_changed
+from circlewise.circles.tasks import circle_closed_notify_task
+from circlewise.core.mail import send_templated
 from circlewise.organisations.models import Membership, Role
 
 if TYPE_CHECKING:
@@ -47,20 +38,12 @@ __all__ = [
     "circle_join_by_link",
     "circle_leave",
     "circle_member_remove",
-    "circle_merge",
     "circle_rotation_set",
     "circle_start",
     "circle_update",
     "coaches_assign_evenly",
-    "formation_execute",
-    "formation_publish",
-    "formation_start",
     "join_request_create",
     "join_request_decide",
-    "late_joiners_place",
-    "proposal_move",
-    "proposal_swap",
-    "queue_form_circles",
 ]
 
 SELF_ORGANISED_FIELDS = (
@@ -72,10 +55,6 @@ SELF_ORGANISED_FIELDS = (
     "max_size",
     "is_listed",
 )
-
-
-def _circle_url(circle: Circle) -> str:
-    return absolute_url(reverse("circles:detail", args=[circle.organisation.slug, circle.pk]))
 
 
 @transaction.atomic
@@ -149,7 +128,7 @@ def join_request_create(*, circle: Circle, user: User, message: str = "") -> Joi
     if circle.host is not None:
         host_email = circle.host.email
         context = {"circle": circle, "requester": user, "message": request.message}
-        context["url"] = _circle_url(circle)
+        context["url"] = circle_url(circle)
         transaction.on_commit(
             lambda: send_templated(template="circle_join_request", to=[host_email], context=context)
         )
@@ -169,7 +148,7 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, by: User) -
     join_request.decided_at = timezone.now()
     join_request.decided_by = by
     join_request.save()
-    context = {"circle": circle, "approved": approve, "url": _circle_url(circle)}
+    context = {"circle": circle, "approved": approve, "url": circle_url(circle)}
     to = [join_request.user.email]
     transaction.on_commit(
         lambda: send_templated(template="circle_join_decision", to=to, context=context)
@@ -185,7 +164,7 @@ def _notify_left(circle: Circle, leaver: CircleMember) -> None:
         if member.user is None or member.user.notify_circle_updates
     ]
     # The name only: a leaver's address is not the circle's to keep (see selectors.member_name).
-    context = {"circle": circle, "leaver_name": member_name(leaver), "url": _circle_url(circle)}
+    context = {"circle": circle, "leaver_name": member_name(leaver), "url": circle_url(circle)}
     transaction.on_commit(
         lambda: send_templated(template="circle_member_left", to=remaining, context=context)
     )
@@ -209,6 +188,8 @@ def circle_member_remove(*, member: CircleMember, by: User) -> CircleMember:
     member.left_at = timezone.now()
     member.save(update_fields=["left_at"])
     _notify_left(member.circle, member)
+    circle = member.circle
+    transaction.on_commit(lambda: members_changed.send(sender=Circle, circle=circle))
     return member
 
 
@@ -241,8 +222,6 @@ def circle_close(*, circle: Circle, by: User) -> Circle:
 
     Members keep their seats, so the circle's history stays readable to them.
     """
-    from circlewise.circles.tasks import circle_closed_notify_task
-
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
     if circle.status == CircleStatus.CLOSED:
         raise CircleError("This circle is already closed.")
@@ -255,26 +234,6 @@ def circle_close(*, circle: Circle, by: User) -> Circle:
     )
     transaction.on_commit(lambda: circle_closed_notify_task.enqueue(circle.pk))
     return circle
-
-
-def circle_closed_notify(*, circle_id: int) -> int:
-    """Email the members of a closed circle (who want circle updates); returns how many.
-
-    The announcement is claimed with a conditional UPDATE, so a second run sends nothing.
-    """
-    claimed = Circle.objects.filter(
-        pk=circle_id, status=CircleStatus.CLOSED, closure_announced_at__isnull=True
-    ).update(closure_announced_at=timezone.now())
-    if not claimed:
-        return 0
-    circle = Circle.objects.get(pk=circle_id)
-    to = [
-        member.email
-        for member in circle.members.filter(left_at__isnull=True).select_related("user")
-        if member.user is None or member.user.notify_circle_updates
-    ]
-    context = {"circle": circle, "url": _circle_url(circle)}
-    return send_templated(template="circle_closed", to=to, context=context)
 
 
 def _check_coach(circle: Circle, coach: User) -> None:
@@ -312,7 +271,7 @@ def coaches_assign_evenly(*, programme: Programme, by: User) -> list[Circle]:
     )
     assigned = []
     for circle in circles:
-        options = coach_options(circle)
+        options = coach_options(circle=circle)
         if not options:
             raise CircleError(f"{programme.organisation} has no coach who can coach these circles.")
         circle.coach = options[0].coach

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from circlewise.circles.formation import formation_execute
-from circlewise.circles.services import circle_closed_notify
-
-
-@task()
-def form_circles_task(run_id: int) -> None:
-    """Run the engine for a formation run (safe to run twice: the second call does nothing)."""
-    formation_execute(run_id=run_id)
+from circlewise.circles.notices import circle_closed_notify
 
 
 @task()

@@ -1,8 +1,8 @@
 """Pages about circles: mine, one circle, finding and starting self-organised circles.
 
 Every view resolves the organisation through :func:`policy.enter_organisation` (outsiders get
-404) and the circle through :func:`_circle` (circles the member may not see are 404) or
-:func:`_managed_circle` (visible but not theirs to change: 403).
+404) and the circle through :func:`policy.circle_for` (circles the member may not see are 404;
+with ``manage``, visible but not theirs to change: 403).
 """
 
 from __future__ import annotations
@@ -19,33 +19,12 @@ from django.views.decorators.http import require_POST
 from circlewise import policy
 from circlewise.circles import selectors, services
 from circlewise.circles.errors import CircleError
-from circlewise.circles.formation import merge_suggestions
 from circlewise.circles.forms import CircleForm, FindCirclesForm, JoinRequestForm
 from circlewise.circles.models import Circle, CircleMember, CircleStatus, JoinRequest
 from circlewise.contracts import selectors as contract_selectors
 from circlewise.core.mail import absolute_url
 from circlewise.meetings.selectors import next_session
-from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
-
-
-def _circle(membership: Membership, circle_id: int) -> Circle:
-    """A circle of the member's organisation that they may see, or 404."""
-    circle = get_object_or_404(
-        Circle.objects.select_related("programme", "host", "coach"),
-        pk=circle_id,
-        organisation=membership.organisation,
-    )
-    if not policy.can_see_circle(membership, circle):
-        raise Http404("No such circle.")
-    return circle
-
-
-def _managed_circle(membership: Membership, circle_id: int) -> Circle:
-    circle = _circle(membership, circle_id)
-    if not policy.can_manage_circle(membership, circle):
-        raise PermissionDenied("Only the circle's host, coach or programme admins can do this.")
-    return circle
 
 
 def _claim_seats(request: HttpRequest) -> None:
@@ -59,7 +38,7 @@ def _claim_seats(request: HttpRequest) -> None:
 def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     _claim_seats(request)
-    circles = selectors.circles_for_user(request.user, membership.organisation)
+    circles = selectors.circles_for_user(user=request.user, organisation=membership.organisation)
     return render(
         request,
         "circles/mine.html",
@@ -69,12 +48,12 @@ def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
-    """The circle home: who is in it, the contract, the rotation; what is the circle's alone
-    (emails, contract, rotation) only for its members, host and coach."""
+    """The circle home: who is in it, the next session, the contract, the rotation; what is the
+    circle's alone (emails, contract, rotation) only for its members, host and coach."""
     membership = policy.enter_organisation(request, org_slug)
     _claim_seats(request)
-    circle = _circle(membership, circle_id)
-    seats = selectors.circle_seats(circle)
+    circle = policy.circle_for(membership, circle_id)
+    seats = selectors.circle_seats(circle=circle)
     members = [seat.member for seat in seats if seat.member is not None]
     manages = policy.can_manage_circle(membership, circle)
     is_member = any(m.user_id == request.user.pk for m in members)
@@ -88,29 +67,31 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         "is_member": is_member,
         "is_host": policy.can_host_circle(membership, circle),
         "private": private,
+        "sees_sessions": policy.can_see_sessions(membership, circle),
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
-    if policy.can_see_sessions(membership, circle):
-        context["sees_sessions"] = True
+    if context["sees_sessions"]:
         context["next_session"] = next_session(circle=circle)
     if private:
         status = contract_selectors.contract_status(circle)
         context["status"] = status
         context["i_accepted"] = any(m.user_id == request.user.pk for m, _ in status.accepted)
-        context["rotation"] = rotation = selectors.circle_rotation(circle)
+        context["rotation"] = rotation = selectors.circle_rotation(circle=circle)
         if context.get("next_session"):
             context["next_coachees"] = rotation.coachees(context["next_session"].pk)
         context["emails"] = ", ".join(seat.email for seat in seats)
     if manages:
-        context["requests"] = selectors.pending_requests(circle)
-        context["merges"] = merge_suggestions(circle) if context["below_minimum"] else []
+        context["requests"] = selectors.pending_requests(circle=circle)
+        context["merges"] = circle.merge_targets.all() if context["below_minimum"] else []
         if circle.programme_id is None:
             context["invite_url"] = absolute_url(
                 reverse("circles:join", args=[org_slug, circle.pk, circle.invite_token])
             )
     elif circle.is_listed and not is_member and circle.programme_id is None:
         context["request_form"] = JoinRequestForm()
-        context["pending"] = selectors.pending_requests(circle).filter(user=request.user).exists()
+        context["pending"] = (
+            selectors.pending_requests(circle=circle).filter(user=request.user).exists()
+        )
     return render(request, "circles/detail.html", context)
 
 
@@ -121,7 +102,7 @@ def find(request: HttpRequest, org_slug: str) -> HttpResponse:
     form = FindCirclesForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     circles = selectors.listed_circles(
-        membership.organisation,
+        organisation=membership.organisation,
         query=filters.get("q", ""),
         language=filters.get("language", ""),
         time_zone=filters.get("time_zone", ""),
@@ -146,7 +127,7 @@ def start(request: HttpRequest, org_slug: str) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _managed_circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id, manage=True)
     if circle.programme_id is not None:
         raise PermissionDenied("Programme circles are changed from the programme's pages.")
     form = CircleForm(request.POST or None, instance=Circle.objects.get(pk=circle.pk))
@@ -186,7 +167,7 @@ def join(request: HttpRequest, org_slug: str, circle_id: int, token: str) -> Htt
 @require_POST
 def request_to_join(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id)
     form = JoinRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -206,7 +187,7 @@ def decide_request(
     request: HttpRequest, org_slug: str, circle_id: int, request_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _managed_circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id, manage=True)
     join_request = get_object_or_404(JoinRequest, pk=request_id, circle=circle)
     approve = request.POST.get("decision") == "approve"
     try:
@@ -225,7 +206,7 @@ def remove_member(
     request: HttpRequest, org_slug: str, circle_id: int, member_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _managed_circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id, manage=True)
     member = get_object_or_404(CircleMember, pk=member_id, circle=circle)
     try:
         services.circle_member_remove(member=member, by=request.user)
@@ -241,7 +222,7 @@ def remove_member(
 @require_POST
 def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id)
     try:
         services.circle_leave(circle=circle, user=request.user)
     except CircleError as error:
@@ -253,32 +234,10 @@ def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def merge(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
-    membership = policy.enter_organisation(request, org_slug)
-    circle = _managed_circle(membership, circle_id)
-    target = Circle.objects.filter(
-        pk=request.POST.get("target") or 0,
-        programme__isnull=False,
-        programme=circle.programme_id,
-    ).first()
-    if target is None:
-        messages.error(request, "Choose a circle of the same programme to merge into.")
-        return redirect("circles:detail", org_slug, circle.pk)
-    try:
-        services.circle_merge(source=circle, target=target, by=request.user)
-    except CircleError as error:
-        messages.error(request, error.message)
-        return redirect("circles:detail", org_slug, circle.pk)
-    messages.success(request, f"{circle.name} joined {target.name}.")
-    return redirect("circles:detail", org_slug, target.pk)
-
-
-@login_required
-@require_POST
 def hand_over(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """The host hands the host role to another member."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id)
     if not policy.can_host_circle(membership, circle):
         raise PermissionDenied("Only the host can hand the host role over.")
     to = CircleMember.objects.filter(
@@ -300,7 +259,7 @@ def hand_over(request: HttpRequest, org_slug: str, circle_id: int) -> HttpRespon
 def close(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """Close a self-organised circle, after a confirmation page that says what will happen."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id)
     if circle.programme_id is not None or not policy.can_host_circle(membership, circle):
         raise PermissionDenied("Only the host closes a self-organised circle.")
     if circle.status == CircleStatus.CLOSED:
@@ -314,7 +273,7 @@ def close(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{circle.name} is closed; its members are being told.")
         return redirect("circles:detail", org_slug, circle.pk)
-    count = len(selectors.active_members(circle))
+    count = len(selectors.active_members(circle=circle))
     return render(request, "circles/close.html", {"circle": circle, "count": count})
 
 
@@ -323,7 +282,7 @@ def close(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
 def rotation(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """One or two coachees per session: the circle's members, host or coach choose."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id)
     if not policy.can_see_circle_private(membership, circle):
         raise Http404("No such circle.")
     raw = request.POST.get("coachees_per_session", "")

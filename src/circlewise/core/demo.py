@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circlewise.accounts.models import User
-from circlewise.circles.demo import publish_running_programme
+from circlewise.core.running_demo import publish_running_programme
 from circlewise.matching.synthetic import generate_organisation
 from circlewise.meetings.demo import schedule_demo_circles
 from circlewise.organisations.models import Membership, Organisation, Role

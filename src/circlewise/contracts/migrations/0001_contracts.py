@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("circles", "0002_circle_rotation_and_closing"),
+        ("circles", "0004_circle_rotation_and_closing"),
         ("programmes", "0002_enrolmentupload"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -14,11 +14,11 @@ import itertools
 from django.db import transaction
 
 from circlewise.accounts.models import User
-from circlewise.circles.formation import _circle_name
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.circles.services import circle_coach_assign, coaches_assign_evenly
 from circlewise.contracts.models import ContractAcceptance, ContractVersion
 from circlewise.contracts.selectors import starting_terms
+from circlewise.formation.placing import _circle_name
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import Participant, ParticipantStatus, Programme, ProgrammeStatus
 

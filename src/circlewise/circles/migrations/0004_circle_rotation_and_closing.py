@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("circles", "0001_initial"),
+        ("circles", "0003_merge_targets_welcome_meeting_window"),
     ]
 
     operations = [

@@ -250,7 +250,9 @@ def _check_coach(circle: Circle, coach: User) -> None:
 @transaction.atomic
 def circle_coach_assign(*, circle: Circle, coach: User | None, by: User) -> Circle:
     """Give a programme circle a coach from the organisation's coaches (None: no coach)."""
-    circle = Circle.objects.select_for_update().select_related("programme").get(pk=circle.pk)
+    circle = (
+        Circle.objects.select_for_update(of=("self",)).select_related("programme").get(pk=circle.pk)
+    )
     if coach is not None:
         _check_coach(circle, coach)
     circle.coach = coach
@@ -265,7 +267,7 @@ def coaches_assign_evenly(*, programme: Programme, by: User) -> list[Circle]:
     if not programme.with_coach:
         raise CircleError("This programme's circles do not get a coach; change its settings.")
     circles = list(
-        Circle.objects.select_for_update()
+        Circle.objects.select_for_update(of=("self",))
         .filter(programme=programme, status=CircleStatus.ACTIVE, coach__isnull=True)
         .select_related("programme")
     )

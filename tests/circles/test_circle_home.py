@@ -119,6 +119,8 @@ def test_it_closes_a_circle_after_confirmation_and_tells_its_members(
     assert f"/circles/{circle.pk}/" not in client.get("/o/acme/circles/find/").content.decode()
     page = client.get(f"/o/acme/circles/{circle.pk}/").content.decode()
     assert "Closed" in page and "dev@acme.test" in page  # history stays readable
+    mine = client.get("/o/acme/circles/").content.decode()
+    assert "Closed circles" in mine and f"/circles/{circle.pk}/" in mine
 
 
 @pytest.fixture

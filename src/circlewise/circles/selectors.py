@@ -39,6 +39,7 @@ __all__ = [
     "circle_seats",
     "circles_for_programme",
     "circles_for_user",
+    "closed_circles_for_user",
     "coach_options",
     "listed_circles",
     "member_name",
@@ -67,6 +68,16 @@ def circles_for_user(*, user: User, organisation: Organisation) -> QuerySet[Circ
     return _with_active_members(
         Circle.objects.filter(pk__in=ids, status=CircleStatus.ACTIVE).select_related("programme")
     )
+
+
+def closed_circles_for_user(*, user: User, organisation: Organisation) -> QuerySet[Circle]:
+    """Closed circles the user was in when they closed: their history stays readable."""
+    return Circle.objects.filter(
+        organisation=organisation,
+        status=CircleStatus.CLOSED,
+        members__user=user,
+        members__left_at__isnull=True,
+    ).order_by("-closed_at")
 
 
 def circles_for_programme(*, programme: Programme) -> QuerySet[Circle]:

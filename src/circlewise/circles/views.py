@@ -38,12 +38,13 @@ def _claim_seats(request: HttpRequest) -> None:
 def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     _claim_seats(request)
-    circles = selectors.circles_for_user(user=request.user, organisation=membership.organisation)
-    return render(
-        request,
-        "circles/mine.html",
-        {"circles": circles, "can_start": policy.can(membership, Perm.START_CIRCLE)},
-    )
+    organisation = membership.organisation
+    context = {
+        "circles": selectors.circles_for_user(user=request.user, organisation=organisation),
+        "closed": selectors.closed_circles_for_user(user=request.user, organisation=organisation),
+        "can_start": policy.can(membership, Perm.START_CIRCLE),
+    }
+    return render(request, "circles/mine.html", context)
 
 
 @login_required

@@ -36,10 +36,11 @@ __all__ = [
     "ROLE_PERMISSIONS",
     "Perm",
     "can",
+    "can_host_circle",
     "can_manage_circle",
     "can_schedule_circle",
     "can_see_circle",
-    "can_see_member_emails",
+    "can_see_circle_private",
     "can_see_programme",
     "can_see_sessions",
     "circle_for",
@@ -158,14 +159,6 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     return membership.user_id in (circle.host_id, circle.coach_id)
 
 
-def can_see_member_emails(membership: Membership, circle: Circle) -> bool:
-    """Circle-mates and the circle's coach see each other's email addresses; everyone else
-    (admins included) sees names only. Pages and the API both ask this."""
-    if circle.organisation_id != membership.organisation_id:
-        return False
-    return circle.coach_id == membership.user_id or _is_in_circle(membership.user_id, circle)
-
-
 # Claiming a seat --------------------------------------------------------------------------------
 def verified_emails(user: User) -> set[str]:
     """The user's verified addresses, lower-case: the only proof that an invited address is
@@ -201,6 +194,26 @@ def mail_allowance(organisation: Organisation) -> int:
     if timezone.now() - organisation.created_at < NEW_ORGANISATION_AGE:
         return settings.MAIL_LIMIT_NEW_ORGANISATION
     return settings.MAIL_LIMIT_PER_HOUR
+
+
+def can_see_circle_private(membership: Membership, circle: Circle) -> bool:
+    """Who may see what is the circle's alone: members' emails, the contract, the rotation.
+
+    Its members (closing a circle keeps their seats, so its history stays readable to them),
+    host and coach; never programme admins who are not in it.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return user_id in (circle.host_id, circle.coach_id) or _is_in_circle(user_id, circle)
+
+
+def can_host_circle(membership: Membership, circle: Circle) -> bool:
+    """Hand the host role over or close the circle: its host alone."""
+    return (
+        circle.organisation_id == membership.organisation_id
+        and circle.host_id == membership.user_id
+    )
 
 
 def can_see_sessions(membership: Membership, circle: Circle) -> bool:

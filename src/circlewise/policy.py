@@ -21,13 +21,17 @@ from circlewise.organisations.models import Membership, Role
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
     from circlewise.circles.models import Circle
+    from circlewise.journal.models import JournalEntry
     from circlewise.programmes.models import Programme
 
 __all__ = [
     "ROLE_PERMISSIONS",
     "Perm",
     "can",
+    "can_lead_circle",
     "can_manage_circle",
+    "can_see_inside_circle",
+    "can_see_journal_entry",
     "can_see_circle",
     "can_see_programme",
     "enter_organisation",
@@ -131,3 +135,26 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     if circle.programme_id is not None and membership.role == Role.ADMIN:
         return True
     return membership.user_id in (circle.host_id, circle.coach_id)
+
+
+def can_see_inside_circle(membership: Membership, circle: Circle) -> bool:
+    """What is said in a circle stays in it: commitments, reflections and shared resources are for
+    its active members, its host and its coach. Admins see who is in a circle, never inside it."""
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return user_id in (circle.host_id, circle.coach_id) or _is_in_circle(user_id, circle)
+
+
+def can_lead_circle(membership: Membership, circle: Circle) -> bool:
+    """Run the circle's sessions and share resources with it: its coach or host."""
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    return membership.user_id in (circle.host_id, circle.coach_id)
+
+
+def can_see_journal_entry(membership: Membership, entry: JournalEntry) -> bool:
+    """A journal entry is its owner's alone: not the circle's, the coach's, nor an admin's."""
+    return (
+        entry.organisation_id == membership.organisation_id and entry.owner_id == membership.user_id
+    )

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "circlewise.organisations",
     "circlewise.programmes",
     "circlewise.circles",
+    "circlewise.journal",
+    "circlewise.resources",
     "circlewise.api",
 ]
 

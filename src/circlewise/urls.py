@@ -13,6 +13,8 @@ urlpatterns = [
     path("o/", include("circlewise.organisations.urls")),
     path("", include("circlewise.programmes.urls")),
     path("", include("circlewise.circles.urls")),
+    path("", include("circlewise.journal.urls")),
+    path("", include("circlewise.resources.urls")),
     path("api/", include("circlewise.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,15 @@ def _under(suffix: str):
     return url
 
 
+def _members_journal_entry(organisation: Organisation) -> str:
+    from circlewise.accounts.models import User
+    from circlewise.journal.services import journal_entry_create
+
+    mia = User.objects.get(email="mia@acme.test")
+    entry = journal_entry_create(owner=mia, organisation=organisation, body="Mine alone.")
+    return f"/api/organisations/acme/journal/{entry.pk}"
+
+
 NEW_PROGRAMME = {"name": "API cohort", "goal": "Peer support.", "start_date": "2027-02-01"}
 UPSERT = {"participants": [{"email": "new@acme.test"}], "invite": False}
 
@@ -55,6 +64,9 @@ ENDPOINTS = [
     ("get", _latest_run, None, (404, 404, 200, 200)),
     ("get", _run, None, (404, 404, 200, 200)),
     ("get", _under("/circles"), None, (404, 404, 200, 200)),
+    ("get", "/api/organisations/acme/journal", None, (404, 200, 200, 200)),
+    ("post", "/api/organisations/acme/journal", {"body": "A note."}, (404, 201, 201, 201)),
+    ("get", _members_journal_entry, None, (404, 200, 404, 404)),  # the owner alone
 ]
 
 

@@ -18,6 +18,8 @@ from circlewise.api.schemas import (
     CircleOut,
     FieldErrors,
     FormationRunOut,
+    JournalEntryIn,
+    JournalEntryOut,
     Message,
     ParticipantOut,
     ProgrammeIn,
@@ -250,3 +252,47 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
         for circle in circles_for_programme(programme)
         if policy.can_see_circle(membership, circle)
     ]
+
+
+# Journal -----------------------------------------------------------------------------------------
+@api.get(
+    "/organisations/{org_slug}/journal",
+    response={200: list[JournalEntryOut], **ERRORS},
+    tags=["journal"],
+    summary="Your own journal entries (nobody else's, whatever their role)",
+)
+def list_journal(request: HttpRequest, org_slug: str):
+    from circlewise.journal.selectors import entries_of
+
+    membership = _membership(request, org_slug)
+    return entries_of(owner=request.auth, organisation=membership.organisation)
+
+
+@api.post(
+    "/organisations/{org_slug}/journal",
+    response={201: JournalEntryOut, 409: Message, **ERRORS},
+    tags=["journal"],
+)
+def create_journal_entry(request: HttpRequest, org_slug: str, payload: JournalEntryIn):
+    from circlewise.journal.services import journal_entry_create
+
+    membership = _membership(request, org_slug)
+    entry = journal_entry_create(
+        owner=request.auth, organisation=membership.organisation, **payload.model_dump()
+    )
+    return Status(201, entry)
+
+
+@api.get(
+    "/organisations/{org_slug}/journal/{entry_id}",
+    response={200: JournalEntryOut, **ERRORS},
+    tags=["journal"],
+)
+def read_journal_entry(request: HttpRequest, org_slug: str, entry_id: int):
+    from circlewise.journal.models import JournalEntry
+
+    membership = _membership(request, org_slug)
+    entry = JournalEntry.objects.filter(pk=entry_id).first()
+    if entry is None or not policy.can_see_journal_entry(membership, entry):
+        raise Http404("No such journal entry.")
+    return entry

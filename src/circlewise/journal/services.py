@@ -20,17 +20,12 @@ __all__ = ["journal_entry_create", "journal_entry_delete", "journal_entry_update
 
 
 def _clean(title: str, body: str) -> tuple[str, str]:
-    return (
-        clean_line(
-            title,
-            label="The title",
-            max_length=TITLE_MAX,
-            required=False,
-            field="title",
-            error=JournalError,
-        ),  # fmt: skip
-        clean_text(body, label="The note", max_length=BODY_MAX, field="body", error=JournalError),
-    )
+    title = clean_line(
+        title, label="The title", max_length=TITLE_MAX, required=False, field="title",
+        error=JournalError,
+    )  # fmt: skip
+    body = clean_text(body, label="The note", max_length=BODY_MAX, field="body", error=JournalError)
+    return title, body
 
 
 def journal_entry_create(

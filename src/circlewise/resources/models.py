@@ -96,3 +96,6 @@ class Progress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["share", "user"], name="one_progress_per_member")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.share.resource}"

@@ -175,7 +175,7 @@ def test_it_refuses_to_share_another_programmes_resource(organisation, member, c
     response = client_for(coach).post(
         f"/o/acme/circles/{circle.pk}/resources/share/", {"resource": foreign.pk}, follow=True
     )
-    assert "not in this circle's library" in response.text
+    assert "is not in this circle" in response.text
     assert Share.objects.filter(resource=foreign).count() == 0
 
 

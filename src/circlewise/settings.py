@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "circlewise.meetings",
     "circlewise.journal",
     "circlewise.resources",
+    "circlewise.coaching",
     "circlewise.api",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("circlewise.circles.urls")),
     path("", include("circlewise.journal.urls")),
     path("", include("circlewise.resources.urls")),
+    path("", include("circlewise.coaching.urls")),
     path("api/", include("circlewise.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -140,8 +140,6 @@ class Commitment(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
     reflection = models.TextField(max_length=REFLECTION_MAX, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    # When the midway nudge went out: the task claims this before sending, so it goes once.
-    nudged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -150,3 +148,56 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class NoticeKind(models.TextChoices):
+    REMINDER = "reminder", "Reminder 24 hours before a session"
+    STARTING = "starting", "The session is starting"
+    NUDGE = "nudge", "Midway nudge about a commitment"
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Notice(models.Model):
+    """One email the scheduler owes one person. A row per (kind, person, session or commitment),
+    claimed with a conditional UPDATE before sending, so that no run ever sends it twice."""
+
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    commitment = models.ForeignKey(
+        Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped_because = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "user", "session"],
+                condition=models.Q(session__isnull=False),
+                name="one_session_notice_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "commitment"],
+                condition=models.Q(commitment__isnull=False),
+                name="one_nudge_per_commitment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.user} ({self.status})"

@@ -30,10 +30,12 @@ __all__ = [
     "can",
     "can_lead_circle",
     "can_manage_circle",
+    "can_schedule_circle",
     "can_see_circle",
     "can_see_inside_circle",
     "can_see_journal_entry",
     "can_see_programme",
+    "can_see_sessions",
     "enter_organisation",
     "membership_or_404",
     "permissions_of",
@@ -135,6 +137,39 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     if circle.programme_id is not None and membership.role == Role.ADMIN:
         return True
     return membership.user_id in (circle.host_id, circle.coach_id)
+
+
+def can_see_sessions(membership: Membership, circle: Circle) -> bool:
+    """A circle's sessions, video link and calendar: its members, coach, host and admins.
+
+    Stricter than :func:`can_see_circle`: a listed circle shows colleagues who is in it, not
+    where and when they meet.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return (
+        membership.role == Role.ADMIN
+        or user_id in (circle.host_id, circle.coach_id)
+        or _is_in_circle(user_id, circle)
+    )
+
+
+def can_schedule_circle(membership: Membership, circle: Circle) -> bool:
+    """Set, move and cancel a circle's sessions: its coach, else its host.
+
+    A programme circle without a coach or host is scheduled by the programme's admins.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    if membership.user_id in (circle.host_id, circle.coach_id):
+        return True
+    return (
+        circle.programme_id is not None
+        and circle.coach_id is None
+        and circle.host_id is None
+        and membership.role == Role.ADMIN
+    )
 
 
 def can_see_inside_circle(membership: Membership, circle: Circle) -> bool:

@@ -41,6 +41,15 @@ def _under(suffix: str):
     return url
 
 
+def _coached_circle_sessions(organisation: Organisation) -> str:
+    """A circle coached by the matrix's coach; the member is not in it."""
+    from circlewise.accounts.models import User
+
+    coach = User.objects.get(email="cody@acme.test")
+    circle = Circle.objects.create(organisation=organisation, name="Oak", coach=coach)
+    return f"/api/organisations/acme/circles/{circle.pk}/sessions"
+
+
 def _members_journal_entry(organisation: Organisation) -> str:
     from circlewise.accounts.models import User
     from circlewise.journal.services import journal_entry_create
@@ -64,6 +73,7 @@ ENDPOINTS = [
     ("get", _latest_run, None, (404, 404, 200, 200)),
     ("get", _run, None, (404, 404, 200, 200)),
     ("get", _under("/circles"), None, (404, 404, 200, 200)),
+    ("get", _coached_circle_sessions, None, (404, 404, 200, 200)),
     ("get", "/api/organisations/acme/journal", None, (404, 200, 200, 200)),
     ("post", "/api/organisations/acme/journal", {"body": "A note."}, (404, 201, 201, 201)),
     ("get", _members_journal_entry, None, (404, 200, 404, 404)),  # the owner alone

@@ -18,8 +18,6 @@ from circlewise.api.schemas import (
     CircleOut,
     FieldErrors,
     FormationRunOut,
-    JournalEntryIn,
-    JournalEntryOut,
     Message,
     ParticipantOut,
     ProgrammeIn,
@@ -254,45 +252,12 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
     ]
 
 
-# Journal -----------------------------------------------------------------------------------------
-@api.get(
-    "/organisations/{org_slug}/journal",
-    response={200: list[JournalEntryOut], **ERRORS},
-    tags=["journal"],
-    summary="Your own journal entries (nobody else's, whatever their role)",
-)
-def list_journal(request: HttpRequest, org_slug: str):
-    from circlewise.journal.selectors import entries_of
+# Sessions (the meetings app's endpoints, on this API's authentication and error answers) ---------
+from circlewise.meetings.api import router as meetings_router  # noqa: E402
 
-    membership = _membership(request, org_slug)
-    return entries_of(owner=request.auth, organisation=membership.organisation)
+api.add_router("", meetings_router)
 
+# The private journal (the journal app's endpoints): each token reads its own user's entries only.
+from circlewise.journal.api import router as journal_router  # noqa: E402
 
-@api.post(
-    "/organisations/{org_slug}/journal",
-    response={201: JournalEntryOut, 409: Message, **ERRORS},
-    tags=["journal"],
-)
-def create_journal_entry(request: HttpRequest, org_slug: str, payload: JournalEntryIn):
-    from circlewise.journal.services import journal_entry_create
-
-    membership = _membership(request, org_slug)
-    entry = journal_entry_create(
-        owner=request.auth, organisation=membership.organisation, **payload.model_dump()
-    )
-    return Status(201, entry)
-
-
-@api.get(
-    "/organisations/{org_slug}/journal/{entry_id}",
-    response={200: JournalEntryOut, **ERRORS},
-    tags=["journal"],
-)
-def read_journal_entry(request: HttpRequest, org_slug: str, entry_id: int):
-    from circlewise.journal.models import JournalEntry
-
-    membership = _membership(request, org_slug)
-    entry = JournalEntry.objects.filter(pk=entry_id).first()
-    if entry is None or not policy.can_see_journal_entry(membership, entry):
-        raise Http404("No such journal entry.")
-    return entry
+api.add_router("", journal_router)

@@ -122,17 +122,3 @@ class CircleOut(Schema):
     language: str
     time_zone: str
     members: list[CircleMemberOut]
-
-
-class JournalEntryIn(Schema):
-    title: str = ""
-    body: str
-
-
-class JournalEntryOut(Schema):
-    id: int
-    title: str
-    body: str
-    circle_id: int | None
-    created_at: datetime
-    updated_at: datetime

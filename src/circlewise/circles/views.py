@@ -79,6 +79,7 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         "members": members,
         "manages": manages,
         "is_member": is_member,
+        "sees_sessions": policy.can_see_sessions(membership, circle),
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
     if manages:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from circlewise import scheduling
 from circlewise.circles.models import Circle
 
 
@@ -95,6 +96,26 @@ class SessionSeries(models.Model):
 
     def __str__(self) -> str:
         return f"Sessions of {self.circle}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == SeriesStatus.ACTIVE
+
+    def recurrence(self) -> scheduling.Recurrence:
+        """The rule as the scheduling package reads it (expansion, RRULE, description)."""
+        return scheduling.Recurrence.for_cadence(
+            self.frequency,  # type: ignore[arg-type]
+            weekday=self.weekday,
+            start=self.start_time.hour * 60 + self.start_time.minute,
+            minutes=self.duration_minutes,
+            time_zone=self.time_zone,
+            starts_on=self.starts_on,
+            week=self.week_of_month or 1,
+        )
+
+    def describe(self) -> str:
+        """Like "2nd Tuesday of each month, 16:00-17:30 Europe/London"."""
+        return self.recurrence().describe()
 
 
 class Session(models.Model):

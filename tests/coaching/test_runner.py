@@ -186,3 +186,20 @@ def test_it_shows_the_phase_questions_to_coaches(session, coach):
     page = client.get(_url(session)).text
     assert "Powerful questions" in page
     assert "What would you do if you knew you could not fail?" in page
+
+
+def test_an_apology_sent_in_advance_leaves_someone_out_of_the_rounds(session, coach, member):
+    from circlewise.meetings.models import SessionAbsence
+
+    mate = circle_mate(session.circle.organisation)
+    SessionAbsence.objects.create(session=session, user=mate, note="On leave")
+    page = client_for(coach).get(_url(session)).text
+    assert "sent apologies in advance" in page
+    _act(client_for(coach), session, "start")
+    assert SessionRun.objects.get(session=session).speakers == ["Mia"]
+
+
+def test_the_circle_page_links_inside_for_members_not_admins(session, member, admin):
+    url = f"/o/acme/circles/{session.circle_id}/"
+    assert "Commitments and progress" in client_for(member).get(url).text
+    assert "Commitments and progress" not in client_for(admin).get(url).text

@@ -80,6 +80,7 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         "manages": manages,
         "is_member": is_member,
         "sees_sessions": policy.can_see_sessions(membership, circle),
+        "inside": policy.can_see_inside_circle(membership, circle),
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
     if manages:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from circlewise.circles.selectors import active_members
 from circlewise.coaching.agenda import PHASES, split_minutes
 from circlewise.coaching.errors import CoachingError, StaleRun
 from circlewise.coaching.models import (
@@ -26,6 +27,7 @@ from circlewise.coaching.models import (
 )
 from circlewise.core.text import clean_line, clean_text
 from circlewise.meetings.models import Session
+from circlewise.meetings.selectors import absent_user_ids
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -65,14 +67,12 @@ def run_for_session(*, session: Session) -> SessionRun:
 
 
 def _speakers(session: Session) -> list[str]:
-    """First names of those present (everyone in the circle until attendance is taken)."""
-    from circlewise.circles.selectors import active_members
-
-    absent = set(
-        Attendance.objects.filter(session=session)
-        .exclude(status=AttendanceStatus.PRESENT)
-        .values_list("user_id", flat=True)
-    )
+    """First names of those present: everyone in the circle except those recorded absent or,
+    until attendance is taken, who said in advance that they cannot come."""
+    recorded = dict(Attendance.objects.filter(session=session).values_list("user_id", "status"))
+    # Attendance taken in the runner wins over an apology sent in advance on the schedule.
+    absent = {user_id for user_id, status in recorded.items() if status != AttendanceStatus.PRESENT}
+    absent |= {user_id for user_id in absent_user_ids(session) if user_id not in recorded}
     names = []
     for member in active_members(session.circle):
         if member.user_id in absent:
@@ -152,8 +152,6 @@ def attendance_record(*, session: Session, user: User, status: str) -> Attendanc
     """Present, absent with apology, or absent; only for people in the session's circle."""
     if status not in AttendanceStatus.values:
         raise CoachingError("Choose present, absent with apology or absent.")
-    from circlewise.circles.selectors import active_members
-
     if not active_members(session.circle).filter(user=user).exists():
         raise CoachingError(f"{user} is not a member of {session.circle}.")
     attendance, _ = Attendance.objects.update_or_create(

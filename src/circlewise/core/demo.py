@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circlewise.accounts.models import User
+from circlewise.coaching.demo import load_circle_life
 from circlewise.matching.synthetic import generate_organisation
 from circlewise.meetings.demo import schedule_demo_circles
 from circlewise.organisations.models import Membership, Organisation, Role
@@ -234,6 +235,7 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
     if existing is not None:
         # Circles published since the last load get a schedule; scheduled ones are left alone.
         schedule_demo_circles(organisation_slug=DEMO_SLUG)
+        load_circle_life(organisation_slug=DEMO_SLUG)
         return DemoResult(existing, created=False, people=0, participants=0)
     generated = generate_organisation(people, seed=seed)
     emails = _emails(generated)
@@ -244,4 +246,5 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
         _create_memberships(organisation, generated, emails, users)
         enrolled = _create_programme(organisation, generated, emails, users, rng)
         schedule_demo_circles(organisation_slug=DEMO_SLUG)
+        load_circle_life(organisation_slug=DEMO_SLUG)
     return DemoResult(organisation, created=True, people=len(generated), participants=enrolled)

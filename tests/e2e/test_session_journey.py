@@ -142,3 +142,48 @@ def test_the_coach_runs_a_session_and_the_circle_checks_in_next_time(new_page):
     mia.goto(f"/o/acme/circles/{circle.pk}/commitments/")
     expect(mia.get_by_test_id("commitment")).to_have_count(2)
     _shoot(mia, "commitments")
+
+
+def test_a_member_reflects_on_a_resource_and_keeps_a_private_note(new_page):
+    from circlewise.resources.services import resource_add, resource_share
+
+    circle, _, _ = _oak()
+    coach = circle.coach
+    circle.host = coach
+    circle.save()
+    book = resource_add(
+        by=coach, circle=circle, kind="book", title="Transitions", tags="change, endings",
+        url="https://example.org/transitions", note="Endings come before beginnings.",
+    )  # fmt: skip
+    resource_share(circle=circle, resource=book, by=coach)
+    mia = new_page()
+    log_in(mia, "mia@acme.test")
+    mia.goto(f"/o/acme/circles/{circle.pk}/")
+    mia.get_by_role("link", name="Shared resources").click()
+    mia.get_by_label("I have read, watched or listened to it").check()
+    mia.get_by_label("Reflection for the circle (optional)").fill("Naming the ending helped.")
+    mia.get_by_role("button", name="Save").click()
+    expect(mia.locator("ul.marks")).to_contain_text("Mia Member ✓ done: Naming the ending helped.")
+    _shoot(mia, "resources")
+
+    mia.goto(f"/o/acme/circles/{circle.pk}/")
+    mia.get_by_role("link", name="My journal").click()
+    expect(mia.get_by_role("heading", name="New note about Oak")).to_be_visible()
+    mia.get_by_role("textbox", name="Note:").fill(
+        "I avoid endings. Say goodbye to the old rota properly."
+    )
+    mia.get_by_role("button", name="Save note").click()
+    expect(mia.get_by_text("Saved in your journal. Only you can read it.")).to_be_visible()
+    _shoot(mia, "journal")
+
+    coach_page = new_page()
+    log_in(coach_page, "cody@acme.test")
+    coach_page.goto("/o/acme/questions/")
+    coach_page.get_by_label("Phase").select_option("options")
+    coach_page.get_by_role("textbox", name="Question:").fill(
+        "What would you try if nobody was watching?"
+    )
+    coach_page.get_by_role("button", name="Add").click()
+    expect(coach_page.get_by_text("Question added.")).to_be_visible()
+    _shoot(coach_page, "questions")
+    assert "I avoid endings" not in coach_page.content()

@@ -99,6 +99,9 @@ ROWS = [
         "post",
         {"outcome": "done"},
     ),
+    Row("coaching:goals", ORG, expect(member=200, coach=200)),
+    # Only one's own participation can be changed: any other id is 404 (tested below with one).
+    Row("coaching:goals", ORG, INSIDE | {"member": 404, "coach": 404}, "post", {"participant": 0}),
     Row("coaching:questions", ORG, expect(member=200, coach=200)),
     Row(
         "coaching:questions",
@@ -234,3 +237,28 @@ def test_it_refuses_a_question_with_a_line_break(organisation, coach):
     response = client_for(coach).post("/o/acme/questions/", {"category": "goal", "text": "A\nB"})
     assert "one line" in response.text and Question.objects.count() == before
     assert SessionRun.objects.count() == 0
+
+
+def test_a_participant_edits_their_own_goals_only(organisation, member, coach):
+    from tests.programmes.factories import make_participant, make_programme
+
+    programme = make_programme(organisation)
+    mine = make_participant(programme, member.email, user=member, goals="Delegate more.")
+    theirs = make_participant(programme, coach.email, user=coach, goals="Listen.")
+    client = client_for(member)
+    assert "Delegate more." in client.get("/o/acme/goals/").text
+    client.post(
+        "/o/acme/goals/", {"participant": mine.pk, "goals": "Delegate one decision a week."}
+    )
+    mine.refresh_from_db()
+    assert mine.goals == "Delegate one decision a week."
+    refused = client.post("/o/acme/goals/", {"participant": theirs.pk, "goals": "Hijacked."})
+    assert refused.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.goals == "Listen."
+    too_long = client.post(
+        "/o/acme/goals/", {"participant": mine.pk, "goals": "x" * 2001}, follow=True
+    )
+    assert "at most 2000 characters" in too_long.text
+    mine.refresh_from_db()
+    assert mine.goals == "Delegate one decision a week."

@@ -37,3 +37,12 @@ class ReviewForm(forms.Form):
 class QuestionForm(forms.Form):
     category = forms.ChoiceField(label="Phase", choices=Category.choices)
     text = forms.CharField(label="Question", max_length=QUESTION_MAX)
+
+
+class GoalsForm(forms.Form):
+    goals = forms.CharField(
+        label="My goals for the programme",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -33,13 +33,14 @@ if TYPE_CHECKING:
     from circlewise.accounts.models import User
     from circlewise.circles.models import Circle
     from circlewise.organisations.models import Organisation
-    from circlewise.programmes.models import Programme
+    from circlewise.programmes.models import Participant, Programme
 
 __all__ = [
     "EXTEND_MINUTES",
     "attendance_record",
     "commitment_create",
     "commitment_review",
+    "goals_update",
     "question_add",
     "run_control",
     "run_for_session",
@@ -213,3 +214,16 @@ def question_add(
         category=category, text=text, organisation=organisation, programme=programme,
         added_by=None if programme is not None else by,
     )  # fmt: skip
+
+
+GOALS_MAX = 2000
+
+
+def goals_update(*, participant: Participant, by: User, goals: str) -> Participant:
+    """A participant's personal goals for the programme (first given at the intake)."""
+    if participant.user_id != by.pk:
+        raise CoachingError("Only the participant can change their goals.")
+    participant.goals = clean_text(goals, label="Your goals", max_length=GOALS_MAX,
+                                   required=False, field="goals", error=CoachingError)  # fmt: skip
+    participant.save(update_fields=["goals"])
+    return participant

@@ -18,4 +18,5 @@ urlpatterns = [
     path(CIRCLE + "commitments/", views.commitments, name="commitments"),
     path(CIRCLE + "commitments/<int:commitment_id>/review/", views.review, name="review"),
     path("o/<slug:org_slug>/questions/", views.questions, name="questions"),
+    path("o/<slug:org_slug>/goals/", views.goals, name="goals"),
 ]

@@ -26,12 +26,12 @@ from circlewise.circles.selectors import active_members
 from circlewise.coaching import selectors, services
 from circlewise.coaching.agenda import PHASES, split_minutes
 from circlewise.coaching.errors import CoachingError
-from circlewise.coaching.forms import CommitmentForm, QuestionForm, ReviewForm
+from circlewise.coaching.forms import CommitmentForm, GoalsForm, QuestionForm, ReviewForm
 from circlewise.coaching.models import AttendanceStatus, Commitment, RunState, SessionRun
 from circlewise.meetings.models import Session
 from circlewise.meetings.selectors import absent_user_ids
 from circlewise.policy import Perm
-from circlewise.programmes.models import Programme
+from circlewise.programmes.models import Participant, ParticipantStatus, Programme
 
 CLOCK_SALT = "coaching.clock"
 CLOCK_TICKET_AGE = 12 * 3600  # a ticket outlives any session, not a working day
@@ -302,3 +302,35 @@ def questions(request: HttpRequest, org_slug: str) -> HttpResponse:
         "programmes": programmes,
     }
     return render(request, "coaching/questions.html", context)
+
+
+@login_required
+def goals(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """My personal goals for each programme I am in here: first given at the intake, mine alone
+    to read and change."""
+    membership = policy.enter_organisation(request, org_slug)
+    participations = list(
+        Participant.objects.filter(
+            user=request.user, programme__organisation=membership.organisation
+        )
+        .exclude(status=ParticipantStatus.LEFT)
+        .select_related("programme")
+    )
+    if request.method == "POST":
+        chosen = next(
+            (p for p in participations if str(p.pk) == request.POST.get("participant")), None
+        )
+        if chosen is None:
+            raise Http404("No such programme.")
+        form = GoalsForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+        else:
+            try:
+                services.goals_update(participant=chosen, by=request.user, **form.cleaned_data)
+            except CoachingError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"Your goals for {chosen.programme.name} are saved.")
+                return redirect("coaching:goals", org_slug)
+    return render(request, "coaching/goals.html", {"participations": participations})

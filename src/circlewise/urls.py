@@ -13,6 +13,7 @@ urlpatterns = [
     path("o/", include("circlewise.organisations.urls")),
     path("", include("circlewise.programmes.urls")),
     path("", include("circlewise.circles.urls")),
+    path("", include("circlewise.formation.urls")),
     path("", include("circlewise.meetings.urls")),
     path("", include("circlewise.journal.urls")),
     path("", include("circlewise.resources.urls")),

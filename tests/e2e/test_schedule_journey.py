@@ -90,6 +90,23 @@ def test_the_coach_picks_a_slot_and_a_member_subscribes(new_page, settings):
     assert series.describe() == chosen
     assert {m.to[0] for m in mail.outbox} >= {"mia@acme.test", "cody@acme.test"}
 
+    # He moves the third session to a place, and cancels the fourth (after confirming).
+    third = cody.get_by_test_id("session").nth(2)
+    third.get_by_role("link", name="Move session 3").click()
+    expect(cody.get_by_role("heading", name="Move session 3")).to_be_visible()
+    cody.get_by_label("Start time").fill("13:00")
+    cody.get_by_role("radio", name="In person").check()
+    cody.get_by_label("Place").fill("Leeds office, room 4")
+    _shoot(cody, "move")
+    cody.get_by_role("button", name="Move this session").click()
+    expect(cody.get_by_test_id("session").nth(2)).to_contain_text("Moved")
+    expect(cody.get_by_test_id("session").nth(2)).to_contain_text("Leeds office, room 4")
+    cody.get_by_test_id("session").nth(3).get_by_role("link", name="Cancel session 4").click()
+    cody.get_by_role("button", name="Cancel this session").click()
+    expect(cody.get_by_test_id("session").nth(3)).to_contain_text("Cancelled")
+    series.refresh_from_db()
+    assert series.sequence == 2
+
     # Mia, in New York, sees the sessions in her own time and downloads the invitation.
     mia = new_page()
     log_in(mia, "mia@acme.test")
@@ -102,8 +119,9 @@ def test_the_coach_picks_a_slot_and_a_member_subscribes(new_page, settings):
         mia.get_by_role("button", name="Add to my calendar (.ics)").click()
     download = download_info.value
     invitation = Calendar.from_ical(Path(download.path()).read_bytes())
-    (event,) = invitation.walk("VEVENT")
-    assert str(event["UID"]) == series.uid and "RRULE" in event
+    master, moved = invitation.walk("VEVENT")
+    assert str(master["UID"]) == str(moved["UID"]) == series.uid and "RRULE" in master
+    assert "RECURRENCE-ID" in moved and "EXDATE" in master
 
     # She says she cannot make the second session.
     second = mia.get_by_test_id("session").nth(1)
@@ -123,4 +141,4 @@ def test_the_coach_picks_a_slot_and_a_member_subscribes(new_page, settings):
     response = stranger.request.get(urlsplit(feed_url).path)
     assert response.ok and response.headers["content-type"].startswith("text/calendar")
     feed = Calendar.from_ical(response.body())
-    assert [str(e["UID"]) for e in feed.walk("VEVENT")] == [series.uid]
+    assert [str(e["UID"]) for e in feed.walk("VEVENT")] == [series.uid, series.uid]

@@ -144,3 +144,23 @@ def test_synthetic_organisation_is_a_seeded_reporting_tree() -> None:
         "tenure_years",
         "interests",
     } <= set(people[0])
+
+
+def test_it_gives_each_violation_structured_fields() -> None:
+    problem = Problem(
+        ids=list("abcdef"),
+        values={"language": list("xxxyyy")},
+        attributes=[],
+        min_size=3,
+        max_size=4,
+        same=["language"],
+        separate=[("a", "b")],
+    )
+    found = {v.rule: v for v in check(problem, [["a", "b", "d", "e", "f"], ["c"]])}
+    size = [v for v in check(problem, [["a", "b", "d", "e", "f"], ["c"]]) if v.rule == "size"]
+    assert {(v.circle, v.size, v.min_size, v.max_size) for v in size} == {
+        (0, 5, 3, 4),
+        (1, 1, 3, 4),
+    }
+    assert (found["same"].attribute, found["same"].values) == ("language", ("x", "y"))
+    assert (found["separate"].circle, found["separate"].people) == (0, ("a", "b"))

@@ -179,3 +179,15 @@ def test_it_hides_sessions_from_the_api_for_outsiders_and_other_circles(
         api_client(stranger).get(f"/api/organisations/acme/circles/{other.pk}/sessions").status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("slot", ["", "9:1:600", "1:5:600", "1:2:1440", "1:2:x"])
+def test_it_refuses_a_malformed_slot(circle, coach, slot):
+    response = client_for(coach).post(
+        f"/o/acme/circles/{circle.pk}/schedule/pick/",
+        {"slot": slot, "starts_on": "2027-01-04", "count": 6, "duration_minutes": 90,
+         "format": "video", "video_url": "https://meet.example.org/oak"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Choose one of the proposed times." in response.content.decode()
+    assert not SessionSeries.objects.exists()

@@ -1,7 +1,7 @@
 """The session runner, commitments and the questions library.
 
 Everything here is inside a circle: only its members, its coach and its host get past
-:func:`circle_inside_or_404` (admins get 404); only the coach or host control a session (403).
+:func:`policy.circle_inside_for` (admins get 404); only the coach or host control a session (403).
 The clock is polled by every device every two seconds, so :func:`clock` costs two queries: the
 login session and the run (the page hands out a signed ticket instead of re-checking the policy).
 """
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
-from circlewise.circles.access import circle_inside_or_404, circle_led_or_403
 from circlewise.circles.models import Circle
 from circlewise.circles.selectors import active_members
 from circlewise.coaching import selectors, services
@@ -76,7 +75,7 @@ def _ticket_url(request: HttpRequest, org_slug: str, circle_id: int, session_id:
 @login_required
 def runner(request: HttpRequest, org_slug: str, circle_id: int, session_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = circle_inside_or_404(membership, circle_id)
+    circle = policy.circle_inside_for(membership, circle_id)
     session = _session(circle, session_id)
     run = SessionRun.objects.filter(session=session).first()
     clock = _clock_context(run, session)
@@ -158,7 +157,7 @@ def _back(org_slug: str, circle: Circle, session: Session) -> HttpResponse:
 def control(request: HttpRequest, org_slug: str, circle_id: int, session_id: int) -> HttpResponse:
     """Start, pause, resume, extend, advance, next turn, finish: the coach or host only (403)."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = circle_inside_or_404(membership, circle_id)
+    circle = policy.circle_inside_for(membership, circle_id)
     if not policy.can_lead_circle(membership, circle):
         raise PermissionDenied("Only the circle's coach or host can run the session.")
     session = _session(circle, session_id)
@@ -182,7 +181,7 @@ def attendance(
     request: HttpRequest, org_slug: str, circle_id: int, session_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = circle_led_or_403(membership, circle_id)
+    circle = policy.circle_inside_for(membership, circle_id, lead=True)
     session = _session(circle, session_id)
     member = active_members(circle).filter(user_id=request.POST.get("user") or 0).first()
     if member is None:
@@ -203,7 +202,7 @@ def commit(request: HttpRequest, org_slug: str, circle_id: int, session_id: int)
     """Record my commitment. The session is looked up in the whole organisation so that one of
     another circle gets a clear refusal from the service rather than a bare 404."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = circle_inside_or_404(membership, circle_id)
+    circle = policy.circle_inside_for(membership, circle_id)
     session = get_object_or_404(
         Session, pk=session_id, circle__organisation=membership.organisation
     )
@@ -236,7 +235,7 @@ def _form_errors(form) -> str:
 def commitments(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """Everyone's commitments in the circle (the circle and its coach only); mark mine."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = circle_inside_or_404(membership, circle_id)
+    circle = policy.circle_inside_for(membership, circle_id)
     context = {
         "circle": circle,
         "commitments": selectors.circle_commitments(circle=circle),
@@ -249,7 +248,7 @@ def commitments(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResp
 @require_POST
 def review(request: HttpRequest, org_slug: str, circle_id: int, commitment_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = circle_inside_or_404(membership, circle_id)
+    circle = policy.circle_inside_for(membership, circle_id)
     commitment = get_object_or_404(Commitment, pk=commitment_id, circle=circle)
     if commitment.user_id != request.user.pk:
         raise PermissionDenied("Only the person who made a commitment can mark it.")

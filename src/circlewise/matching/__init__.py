@@ -23,6 +23,7 @@ from circlewise.matching.model import (
     CircleResult,
     Placement,
     Problem,
+    Progress,
     Solution,
     Violation,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "MatchingError",
     "Placement",
     "Problem",
+    "Progress",
     "Solution",
     "Violation",
     "check",

@@ -95,6 +95,7 @@ def resolve(encoded: Encoded, circles: Sequence[Sequence[str]]):
                         g,
                         (str(person),),
                         f"{person} is placed twice (circles {seen[p]} and {g})",
+                        circles=(seen[p], g),
                     )
                 )
             else:
@@ -122,6 +123,9 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                     g,
                     people,
                     f"circle {g} has {members.shape[0]} people, outside {lo}-{hi}",
+                    size=int(members.shape[0]),
+                    min_size=lo,
+                    max_size=hi,
                 )
             )
         for name in problem.same:
@@ -133,6 +137,8 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                         g,
                         people,
                         f"circle {g} mixes {name} values: {', '.join(sorted(seen))}",
+                        attribute=name,
+                        values=tuple(sorted(seen)),
                     )
                 )
         keys = {int(encoded.pin[p]) for p in members if encoded.pin[p] >= 0}
@@ -146,6 +152,7 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                     g,
                     people,
                     f"circle {g} holds the pins {labels}, which must be in different circles",
+                    values=tuple(str(encoded.pin_labels[key]) for key in sorted(keys)),
                 )
             )
         for p in members:
@@ -170,6 +177,8 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                     people,
                     f"pin {encoded.pin_labels[key]!r} is "
                     f"split over circles {', '.join(map(str, sorted(where)))}",
+                    values=(str(encoded.pin_labels[key]),),
+                    circles=tuple(sorted(where)),
                 )
             )
     return found

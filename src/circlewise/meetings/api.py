@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from circlewise import policy
-from circlewise.circles.models import Circle
 from circlewise.meetings import selectors
 
 router = Router(tags=["sessions"])
@@ -59,9 +58,7 @@ class _Message(Schema):
 def circle_sessions(request: HttpRequest, org_slug: str, circle_id: int):
     """Members, the coach, the host and the organisation's admins; anyone else gets 404."""
     membership = policy.membership_or_404(request.auth, org_slug)
-    circle = Circle.objects.filter(pk=circle_id, organisation=membership.organisation).first()
-    if circle is None or not policy.can_see_sessions(membership, circle):
-        raise Http404("No such circle.")
+    circle = policy.circle_sessions_for(membership, circle_id)
     series = selectors.active_series(circle=circle)
     sessions = list(selectors.sessions_for(circle=circle))
     absences = selectors.absences_by_session(sessions)

@@ -46,21 +46,39 @@ class _SeriesFields(WhereForm):
 
 
 class PickSlotForm(_SeriesFields):
-    """Choose one of the proposed recurring slots (``slot`` is its key, see ``slot_key``)."""
+    """Choose a proposed recurring slot: ``slot`` is its key (see ``selectors.slot_key``).
 
-    slot = forms.ChoiceField(label="Proposed times", widget=forms.RadioSelect)
+    Any well-formed key is accepted, not only the ones proposed a moment ago: the coach may set
+    any time by hand anyway, and the search need not run twice for one choice.
+    """
+
+    slot = forms.RegexField(
+        label="Proposed times",
+        regex=r"^[0-6]:(-1|[0-4]):[0-9]{1,4}$",
+        error_messages={
+            "invalid": "Choose one of the proposed times.",
+            "required": "Choose one of the proposed times.",
+        },
+    )
     starts_on = forms.DateField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, slots: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["slot"].choices = slots
+    def clean_slot(self) -> tuple[int, int | None, int]:
+        """(weekday, week of the month or None for weekly, start in minutes after midnight)."""
+        weekday, week, start = (int(part) for part in self.cleaned_data["slot"].split(":"))
+        if start >= 24 * 60:
+            raise forms.ValidationError("Choose one of the proposed times.")
+        return weekday, week or None, start
 
 
 class SetByHandForm(_SeriesFields):
     """Any first date and time, repeated weekly, fortnightly or monthly."""
 
-    first = forms.DateField(label="First session", widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
+    first = forms.DateField(
+        label="First session", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     time_zone = forms.ChoiceField(label="In the time zone", choices=TIME_ZONE_CHOICES)
     frequency = forms.ChoiceField(label="Repeats", choices=Frequency.choices)
 
@@ -68,8 +86,12 @@ class SetByHandForm(_SeriesFields):
 class MoveForm(WhereForm):
     """Move one session: a new date and time in the mover's time zone."""
 
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label="Start time", widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
     duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
 

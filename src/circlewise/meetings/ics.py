@@ -152,8 +152,13 @@ def _series_events(
     return events
 
 
-def _finish(calendar: Calendar) -> bytes:
-    calendar.add_missing_timezones()
+def _finish(calendar: Calendar, sessions: Iterable[Session]) -> bytes:
+    """Add the VTIMEZONEs the events use, with the transitions around the sessions' dates
+    (a year either side), rather than every transition since 1970."""
+    days = [moment.date() for s in sessions for moment in (s.original_start, s.starts_at)]
+    year = timedelta(days=366)
+    if days:
+        calendar.add_missing_timezones(first_date=min(days) - year, last_date=max(days) + year)
     return calendar.to_ical()
 
 
@@ -181,7 +186,7 @@ def series_request(
         stamp=stamp,
     ):
         calendar.add_component(event)
-    return _finish(calendar)
+    return _finish(calendar, sessions)
 
 
 def series_cancel(
@@ -200,7 +205,7 @@ def series_cancel(
     event.add("status", "CANCELLED")
     _people(event, organiser=organiser, attendees=attendees)
     calendar.add_component(event)
-    return _finish(calendar)
+    return _finish(calendar, sessions)
 
 
 def session_cancel(
@@ -219,7 +224,7 @@ def session_cancel(
     event.add("status", "CANCELLED")
     _people(event, organiser=organiser, attendees=attendees)
     calendar.add_component(event)
-    return _finish(calendar)
+    return _finish(calendar, [session])
 
 
 def feed(entries: Iterable[tuple[SessionSeries, Sequence[Session], str]], *, name: str) -> bytes:
@@ -233,9 +238,11 @@ def feed(entries: Iterable[tuple[SessionSeries, Sequence[Session], str]], *, nam
     # The older spelling of the same hint, read by Outlook and Apple Calendar.
     calendar.add("x-published-ttl", "PT6H")
     stamp = timezone.now()
+    used: list[Session] = []
     for series, sessions, description in entries:
         if not sessions:
             continue
+        used += sessions
         for event in _series_events(
             series,
             sessions,
@@ -245,4 +252,4 @@ def feed(entries: Iterable[tuple[SessionSeries, Sequence[Session], str]], *, nam
             stamp=stamp,
         ):
             calendar.add_component(event)
-    return _finish(calendar)
+    return _finish(calendar, used)

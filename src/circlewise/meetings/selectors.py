@@ -269,6 +269,7 @@ class Proposal:
     first: datetime
     attendance: int
     possible: int
+    sessions: int
     fewest_attending: int
     members: int
     outside_minutes: int
@@ -304,6 +305,7 @@ def slot_proposals(circle: Circle, *, defaults: Defaults, limit: int = 5) -> lis
             first=proposal.sessions[0].start,
             attendance=proposal.attendance,
             possible=len(people) * len(proposal.sessions),
+            sessions=len(proposal.sessions),
             fewest_attending=proposal.fewest_attending,
             members=len(people),
             outside_minutes=proposal.outside_minutes,

@@ -13,7 +13,6 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -27,25 +26,6 @@ from circlewise.meetings.models import CalendarFeed, SeriesStatus, Session
 from circlewise.organisations.models import Membership
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
-
-
-def _circle(membership: Membership, circle_id: int) -> Circle:
-    """A circle of the member's organisation whose sessions they may see, or 404."""
-    circle = get_object_or_404(
-        Circle.objects.select_related("programme", "host", "coach", "organisation"),
-        pk=circle_id,
-        organisation=membership.organisation,
-    )
-    if not policy.can_see_sessions(membership, circle):
-        raise Http404("No such circle.")
-    return circle
-
-
-def _scheduled_circle(membership: Membership, circle_id: int) -> Circle:
-    circle = _circle(membership, circle_id)
-    if not policy.can_schedule_circle(membership, circle):
-        raise PermissionDenied("Only the circle's coach or host can change its sessions.")
-    return circle
 
 
 def _session(circle: Circle, session_id: int) -> Session:
@@ -97,16 +77,12 @@ def _page(
             "video_url": series.video_url if series else "",
             "place": series.place if series else "",
         }
-        choices = [(proposal.key, proposal.describe) for proposal in proposals]
+        first_key = proposals[0].key if proposals else None
         context |= {
             "defaults": defaults,
             "proposals": proposals,
             "pick": pick
-            or PickSlotForm(
-                slots=choices,
-                initial=initial
-                | {"starts_on": defaults.starts_on, "slot": choices[0][0] if choices else None},
-            ),
+            or PickSlotForm(initial=initial | {"starts_on": defaults.starts_on, "slot": first_key}),
             "by_hand": by_hand
             or SetByHandForm(
                 initial=initial
@@ -125,7 +101,7 @@ def _page(
 @require_GET
 def schedule(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_sessions_for(membership, circle_id)
     return _page(request, membership, circle)
 
 
@@ -145,17 +121,16 @@ def _apply(request: HttpRequest, circle: Circle, schedule: services.Schedule) ->
 @require_POST
 def pick_slot(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _scheduled_circle(membership, circle_id)
+    circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
     defaults = selectors.schedule_defaults(circle, viewer=request.user)
-    keys = [(p.key, p.describe) for p in selectors.slot_proposals(circle, defaults=defaults)]
-    form = PickSlotForm(request.POST, slots=keys)
+    form = PickSlotForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        weekday, week, start = (int(part) for part in data["slot"].split(":"))
+        weekday, week, start = data["slot"]
         schedule = services.Schedule(
             frequency=defaults.cadence,
             weekday=weekday,
-            week_of_month=week or None,
+            week_of_month=week,
             start_time=dt.time(start // 60, start % 60),
             time_zone=defaults.time_zone,
             starts_on=data["starts_on"],
@@ -174,7 +149,7 @@ def pick_slot(request: HttpRequest, org_slug: str, circle_id: int) -> HttpRespon
 @require_POST
 def set_by_hand(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _scheduled_circle(membership, circle_id)
+    circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
     form = SetByHandForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -198,7 +173,7 @@ def set_by_hand(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResp
 def cancel_series(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """Confirm, then cancel the whole schedule (calendars get METHOD:CANCEL)."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = _scheduled_circle(membership, circle_id)
+    circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
     series = selectors.active_series(circle=circle)
     if series is None:
         raise Http404("This circle has no schedule to cancel.")
@@ -214,7 +189,7 @@ def move_session(
     request: HttpRequest, org_slug: str, circle_id: int, session_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _scheduled_circle(membership, circle_id)
+    circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
     session = _session(circle, session_id)
     viewer_zone = zoneinfo.ZoneInfo(request.user.time_zone or "UTC")
     local_start = session.starts_at.astimezone(viewer_zone)
@@ -254,7 +229,7 @@ def cancel_session(
     request: HttpRequest, org_slug: str, circle_id: int, session_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _scheduled_circle(membership, circle_id)
+    circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
     session = _session(circle, session_id)
     if request.method == "POST":
         try:
@@ -272,7 +247,7 @@ def cancel_session(
 def absence(request: HttpRequest, org_slug: str, circle_id: int, session_id: int) -> HttpResponse:
     """ "Can't make this one" (``absent=1``) or "I can make it after all" (``absent=0``)."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_sessions_for(membership, circle_id)
     session = _session(circle, session_id)
     form = AbsenceForm(request.POST)
     try:
@@ -302,7 +277,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 def invitation(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """The series' invitation (.ics) as it stands, to open in any calendar."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_sessions_for(membership, circle_id)
     series = circle.session_series.order_by("-created_at").first()
     if series is None:
         raise Http404("This circle has no sessions yet.")

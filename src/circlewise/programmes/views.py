@@ -33,18 +33,14 @@ from circlewise.programmes.models import ParticipantStatus, Programme
 def _programme(request: HttpRequest, org_slug: str, pk: int) -> tuple[Membership, Programme]:
     """The membership and a programme the user may see; 404 otherwise."""
     membership = policy.enter_organisation(request, org_slug)
-    programme = Programme.objects.filter(pk=pk, organisation=membership.organisation).first()
-    if programme is None or not policy.can_see_programme(membership, programme):
-        raise Http404("No such programme.")
-    return membership, programme
+    return membership, policy.programme_for(membership, pk)
 
 
 def _managed_programme(
     request: HttpRequest, org_slug: str, pk: int
 ) -> tuple[Membership, Programme]:
-    membership, programme = _programme(request, org_slug, pk)
-    policy.require(membership, Perm.MANAGE_PROGRAMMES)
-    return membership, programme
+    membership = policy.enter_organisation(request, org_slug)
+    return membership, policy.programme_for(membership, pk, perm=Perm.MANAGE_PROGRAMMES)
 
 
 def _detail_url(programme: Programme) -> str:
@@ -115,7 +111,11 @@ def programme_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
 def _my_circle(programme: Programme, user) -> object | None:
     from circlewise.circles.selectors import circles_for_user
 
-    return circles_for_user(user, programme.organisation).filter(programme=programme).first()
+    return (
+        circles_for_user(user=user, organisation=programme.organisation)
+        .filter(programme=programme)
+        .first()
+    )
 
 
 @login_required

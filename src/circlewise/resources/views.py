@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
-from circlewise.circles.access import circle_inside_or_404, circle_led_or_403
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes.models import Programme
@@ -60,11 +59,11 @@ def circle_resources(request: HttpRequest, org_slug: str, circle_id: int) -> Htt
     """What the circle shares; its coach or host shares more, or adds to a self-organised
     circle's own library (POST)."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = circle_inside_or_404(membership, circle_id)
+    circle = policy.circle_inside_for(membership, circle_id)
     leads = policy.can_lead_circle(membership, circle)
     form = ResourceForm(request.POST or None) if leads and circle.programme_id is None else None
     if request.method == "POST":
-        circle = circle_led_or_403(membership, circle_id)
+        circle = policy.circle_inside_for(membership, circle_id, lead=True)
         if form is None:
             raise PermissionDenied("Programme circles share from the programme's library.")
         if form.is_valid() and _add(form, by=request.user, circle=circle):
@@ -95,7 +94,7 @@ def circle_resources(request: HttpRequest, org_slug: str, circle_id: int) -> Htt
 @require_POST
 def share(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = circle_led_or_403(membership, circle_id)
+    circle = policy.circle_inside_for(membership, circle_id, lead=True)
     resource = Resource.objects.filter(
         pk=request.POST.get("resource") or 0, organisation=membership.organisation
     ).first()
@@ -115,7 +114,7 @@ def share(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
 @require_POST
 def progress(request: HttpRequest, org_slug: str, circle_id: int, share_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = circle_inside_or_404(membership, circle_id)
+    circle = policy.circle_inside_for(membership, circle_id)
     shared = get_object_or_404(Share.objects.select_related("resource"), pk=share_id, circle=circle)
     form = ProgressForm(request.POST)
     if not form.is_valid():
@@ -137,7 +136,7 @@ def _removable(membership: Membership, resource: Resource) -> None:
             raise Http404("No such resource.")
         policy.require(membership, Perm.MANAGE_PROGRAMMES)
     else:
-        circle_led_or_403(membership, resource.circle_id)
+        policy.circle_inside_for(membership, resource.circle_id, lead=True)
 
 
 @login_required

@@ -68,12 +68,14 @@ class Composition:
     left_out: list[Participant] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def to_ids(self, groups: Iterable[Iterable[int]]) -> list[list[str]]:
-        """Participant pks (as stored in a proposal) -> problem ids, dropping unknown people."""
+    def problem_ids(self, groups: Iterable[Iterable[int]]) -> list[list[str]]:
+        """Participant pks (as stored in a proposal) -> problem ids (emails), dropping unknown
+        people."""
         by_pk = {participant.pk: key for key, participant in self.people.items()}
         return [[by_pk[pk] for pk in group if pk in by_pk] for group in groups]
 
-    def to_pks(self, groups: Iterable[Iterable[str]]) -> list[list[int]]:
+    def participant_ids(self, groups: Iterable[Iterable[str]]) -> list[list[int]]:
+        """Problem ids (emails) -> participant pks."""
         return [[self.people[key].pk for key in group] for group in groups]
 
 
@@ -156,7 +158,7 @@ def _previous_pairs(
 ) -> set[tuple[str, str]]:
     """Pairs of participants who shared a circle of one of the organisation's other programmes."""
     ids = {_key(p) for p in participants}
-    seats = (
+    members = (
         CircleMember.objects.filter(
             circle__organisation=programme.organisation_id, circle__programme__isnull=False
         )
@@ -164,7 +166,7 @@ def _previous_pairs(
         .values_list("circle_id", "email")
     )
     circles: dict[int, set[str]] = defaultdict(set)
-    for circle_id, email in seats:
+    for circle_id, email in members:
         if email.lower() in ids:
             circles[circle_id].add(email.lower())
     pairs: set[tuple[str, str]] = set()

@@ -197,3 +197,18 @@ def test_it_refuses_a_bad_schedule_and_changes_nothing(circle, coach, changes, m
         services.series_set(circle=circle, by=coach, schedule=london_schedule(**changes))
     assert not SessionSeries.objects.exists()
     assert not mail.outbox
+
+
+def test_it_writes_plain_text_emails_and_only_the_time_zone_rules_it_needs(
+    circle, coach, django_capture_on_commit_callbacks
+):
+    circle.name = "Dev's <circle>"
+    circle.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.series_set(circle=circle, by=coach, schedule=london_schedule())
+    message = mail.outbox[0]
+    assert "Dev's <circle>" in message.subject and "Dev's <circle>" in message.body
+    assert "Can't make a session?" in message.body
+    (timezone,) = _attachment(message).walk("VTIMEZONE")
+    years = {component.decoded("DTSTART").year for component in timezone.subcomponents}
+    assert min(years) >= 2025 and max(years) <= 2029

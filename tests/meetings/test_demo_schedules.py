@@ -29,4 +29,4 @@ def test_it_gives_demo_circles_a_schedule_once(db):
     before = list(Session.objects.values_list("pk", "starts_at"))
     call_command("load_demo")
     assert list(Session.objects.values_list("pk", "starts_at")) == before
-    assert SessionSeries.objects.get().sequence == 0
+    assert SessionSeries.objects.get(circle=circle).sequence == 0

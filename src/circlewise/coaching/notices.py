@@ -56,7 +56,7 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 def _people(session: Session) -> list:
     """Everyone a session concerns: its members with a login, its coach and its host."""
     circle = session.circle
-    users = {m.user.pk: m.user for m in active_members(circle) if m.user is not None}
+    users = {m.user.pk: m.user for m in active_members(circle=circle) if m.user is not None}
     for leader in (circle.coach, circle.host):
         if leader is not None:
             users.setdefault(leader.pk, leader)

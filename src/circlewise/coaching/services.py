@@ -75,7 +75,7 @@ def _speakers(session: Session) -> list[str]:
     absent = {user_id for user_id, status in recorded.items() if status != AttendanceStatus.PRESENT}
     absent |= {user_id for user_id in absent_user_ids(session) if user_id not in recorded}
     names = []
-    for member in active_members(session.circle):
+    for member in active_members(circle=session.circle):
         if member.user_id in absent:
             continue
         person = member.user or member.participant
@@ -153,7 +153,7 @@ def attendance_record(*, session: Session, user: User, status: str) -> Attendanc
     """Present, absent with apology, or absent; only for people in the session's circle."""
     if status not in AttendanceStatus.values:
         raise CoachingError("Choose present, absent with apology or absent.")
-    if not active_members(session.circle).filter(user=user).exists():
+    if not active_members(circle=session.circle).filter(user=user).exists():
         raise CoachingError(f"{user} is not a member of {session.circle}.")
     attendance, _ = Attendance.objects.update_or_create(
         session=session, user=user, defaults={"status": status, "recorded_at": timezone.now()}

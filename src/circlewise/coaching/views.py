@@ -80,7 +80,7 @@ def runner(request: HttpRequest, org_slug: str, circle_id: int, session_id: int)
     run = SessionRun.objects.filter(session=session).first()
     clock = _clock_context(run, session)
     phase = clock["phase"]
-    members = list(active_members(circle))
+    members = list(active_members(circle=circle))
     attendance = selectors.attendance_of(session=session)
     apologised = absent_user_ids(session)
     for member in members:
@@ -183,7 +183,7 @@ def attendance(
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_inside_for(membership, circle_id, lead=True)
     session = _session(circle, session_id)
-    member = active_members(circle).filter(user_id=request.POST.get("user") or 0).first()
+    member = active_members(circle=circle).filter(user_id=request.POST.get("user") or 0).first()
     if member is None:
         messages.error(request, "Choose a member of the circle.")
         return _back(org_slug, circle, session)

@@ -33,7 +33,7 @@ def _anchor_zone(circle: Circle, zones: list[str]) -> str:
 
 
 def _best(circle: Circle, *, minutes: int, starts_on: dt.date) -> scheduling.Recurrence | None:
-    members = [selectors.scheduling_member(member) for member in active_members(circle)]
+    members = [selectors.scheduling_member(member) for member in active_members(circle=circle)]
     if not members:
         return None
     zone_name = _anchor_zone(circle, [member.time_zone for member in members])

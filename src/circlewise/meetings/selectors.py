@@ -104,7 +104,7 @@ def organiser(circle: Circle) -> Person | None:
 def attendees(circle: Circle) -> list[Person]:
     """Everyone the invitation is for: the circle's members and its coach, once each."""
     people: dict[str, Person] = {}
-    for member in active_members(circle):
+    for member in active_members(circle=circle):
         people.setdefault(member.email.lower(), Person(member.email, member_name(member)))
     if circle.coach is not None:
         people.setdefault(circle.coach.email.lower(), Person(circle.coach.email, circle.coach.name))
@@ -282,7 +282,7 @@ class Proposal:
 
 def slot_proposals(circle: Circle, *, defaults: Defaults, limit: int = 5) -> list[Proposal]:
     """The best recurring slots for the circle's members, best first (see ``find_slots``)."""
-    members = list(active_members(circle))
+    members = list(active_members(circle=circle))
     if not members:
         return []
     names = {str(member.pk): member_name(member) for member in members}

@@ -353,7 +353,7 @@ def _recipients(circle: Circle) -> dict[str, list[str]]:
     People who turned off circle updates are left out: their calendar feed still has it all.
     """
     by_zone: dict[str, set[str]] = defaultdict(set)
-    for member in active_members(circle):
+    for member in active_members(circle=circle):
         if member.user is not None and not member.user.notify_circle_updates:
             continue
         time_zone = (

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from circlewise import policy
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
-from circlewise.programmes.models import Programme
 from circlewise.resources import selectors, services
 from circlewise.resources.errors import ResourceError
 from circlewise.resources.forms import ProgressForm, ResourceForm
@@ -36,9 +35,7 @@ def _add(form: ResourceForm, **library: object) -> bool:
 @login_required
 def programme_library(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    programme = get_object_or_404(Programme, pk=programme_id, organisation=membership.organisation)
-    if not policy.can_see_programme(membership, programme):
-        raise Http404("No such programme.")
+    programme = policy.programme_for(membership, programme_id)
     curates = policy.can(membership, Perm.MANAGE_PROGRAMMES)
     form = ResourceForm(request.POST or None)
     if request.method == "POST":

@@ -29,7 +29,11 @@ def _context_circle(request: HttpRequest, membership: Membership):
     circle_id = request.POST.get("circle") or request.GET.get("circle")
     if not circle_id or not str(circle_id).isdigit():
         return None
-    return circles_for_user(user=request.user, organisation=membership.organisation).filter(pk=circle_id).first()
+    return (
+        circles_for_user(user=request.user, organisation=membership.organisation)
+        .filter(pk=circle_id)
+        .first()
+    )
 
 
 @login_required

@@ -50,9 +50,19 @@ def _clock_context(run: SessionRun | None, session: Session | None = None) -> di
     turn it is. A session not yet started (no run) shows its first phase at full length."""
     if run is None:
         assert session is not None
-        return {"state": RunState.READY, "phase": PHASES[0], "index": 0, "version": 0,
-                "remaining": _plan(session)[0] * 60, "abs_remaining": _plan(session)[0] * 60,
-                "timed": session.format != "place", "speaker": ""}  # fmt: skip
+        first = _plan(session)[0] * 60
+        return {
+            "state": RunState.READY,
+            "phase": PHASES[0],
+            "index": 0,
+            "phases": len(PHASES),
+            "last": len(PHASES) - 1,
+            "version": 0,
+            "remaining": first,
+            "abs_remaining": first,
+            "timed": session.format != "place",
+            "speaker": "",
+        }
     remaining = run.remaining_seconds(timezone.now())
     phase = PHASES[run.phase]
     return {
@@ -64,6 +74,8 @@ def _clock_context(run: SessionRun | None, session: Session | None = None) -> di
         "timed": run.timed,
         "speaker": run.speakers[run.turn] if phase.is_round and run.speakers else "",
         "version": run.version,
+        "phases": len(PHASES),
+        "last": len(PHASES) - 1,
     }
 
 

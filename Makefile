@@ -55,6 +55,7 @@ run: demo
 # The web server and the background task worker together; Ctrl-C stops both.
 serve: $(STAMP)
 	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py start_notices; \
 	$(BIN)/python manage.py db_worker --interval 0.5 --no-reload & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload & \
 	wait

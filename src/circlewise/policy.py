@@ -6,7 +6,8 @@ Two rules run through every answer, so that nothing leaks between organisations 
 
 Organisation-level permissions come from the member's role (``ROLE_PERMISSIONS``); object-level
 answers (a programme, a circle) add who is in it. Pages and the API reach every object through
-one helper per kind (:func:`programme_for`, :func:`run_for`, :func:`circle_for`), always within
+one helper per kind (:func:`programme_for`, :func:`run_for`, :func:`circle_for`,
+:func:`circle_inside_for`), always within
 the membership's organisation.
 """
 
@@ -29,6 +30,7 @@ from circlewise.programmes.models import Programme
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
+    from circlewise.journal.models import JournalEntry
     from circlewise.programmes.models import Participant
 
 __all__ = [
@@ -37,13 +39,16 @@ __all__ = [
     "Perm",
     "can",
     "can_host_circle",
+    "can_lead_circle",
     "can_manage_circle",
     "can_schedule_circle",
     "can_see_circle",
     "can_see_circle_private",
+    "can_see_journal_entry",
     "can_see_programme",
     "can_see_sessions",
     "circle_for",
+    "circle_inside_for",
     "circle_sessions_for",
     "enter_organisation",
     "mail_allowance",
@@ -159,6 +164,20 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     return membership.user_id in (circle.host_id, circle.coach_id)
 
 
+def can_lead_circle(membership: Membership, circle: Circle) -> bool:
+    """Run the circle's sessions and share resources with it: its coach or host."""
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    return membership.user_id in (circle.host_id, circle.coach_id)
+
+
+def can_see_journal_entry(membership: Membership, entry: JournalEntry) -> bool:
+    """A journal entry is its owner's alone: not the circle's, the coach's, nor an admin's."""
+    return (
+        entry.organisation_id == membership.organisation_id and entry.owner_id == membership.user_id
+    )
+
+
 # Claiming a seat --------------------------------------------------------------------------------
 def verified_emails(user: User) -> set[str]:
     """The user's verified addresses, lower-case: the only proof that an invited address is
@@ -197,7 +216,8 @@ def mail_allowance(organisation: Organisation) -> int:
 
 
 def can_see_circle_private(membership: Membership, circle: Circle) -> bool:
-    """Who may see what is the circle's alone: members' emails, the contract, the rotation.
+    """Who may see what is the circle's alone: members' emails, the contract, the rotation,
+    commitments, reflections and the resources shared with it.
 
     Its members (closing a circle keeps their seats, so its history stays readable to them),
     host and coach; never programme admins who are not in it.
@@ -315,4 +335,19 @@ def circle_sessions_for(
         raise Http404("No such circle.")
     if schedule and not can_schedule_circle(membership, circle):
         raise PermissionDenied("Only the circle's coach or host can change its sessions.")
+    return circle
+
+
+def circle_inside_for(membership: Membership, circle_id: int, *, lead: bool = False) -> Circle:
+    """A circle whose inside the member may see (else 404: see :func:`can_see_circle_private`;
+    admins too); with ``lead``, one whose sessions and resources they lead (else 403)."""
+    circle = (
+        Circle.objects.select_related("organisation", "programme", "host", "coach")
+        .filter(pk=circle_id, organisation_id=membership.organisation_id)
+        .first()
+    )
+    if circle is None or not can_see_circle_private(membership, circle):
+        raise Http404("No such circle.")
+    if lead and not can_lead_circle(membership, circle):
+        raise PermissionDenied("Only the circle's coach or host can do this.")
     return circle

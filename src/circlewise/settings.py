@@ -108,6 +108,9 @@ INSTALLED_APPS = [
     "circlewise.formation",
     "circlewise.contracts",
     "circlewise.meetings",
+    "circlewise.journal",
+    "circlewise.resources",
+    "circlewise.coaching",
     "circlewise.api",
 ]
 

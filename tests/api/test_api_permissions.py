@@ -64,6 +64,15 @@ def _coached_circle(organisation: Organisation) -> dict:
     return {"org_slug": organisation.slug, "circle_id": circle.pk}
 
 
+def _members_journal_entry(organisation: Organisation) -> dict:
+    from circlewise.accounts.models import User
+    from circlewise.journal.services import journal_entry_create
+
+    mia = User.objects.get(email="mia@acme.test")
+    entry = journal_entry_create(owner=mia, organisation=organisation, body="Mine alone.")
+    return {"org_slug": organisation.slug, "entry_id": entry.pk}
+
+
 NEW_PROGRAMME = {"name": "API cohort", "goal": "Peer support.", "start_date": "2027-02-01"}
 UPSERT = {"participants": [{"email": "new@acme.test"}], "invite": False}
 
@@ -88,6 +97,9 @@ ENDPOINTS = [
     # A circle's contract and rotation are the circle's alone: not even admins outside it.
     _api("circle_contract", _my_circle, (404, 200, 200, 404)),
     _api("circle_rotation", _my_circle, (404, 200, 200, 404)),
+    _api("list_journal", _org, (404, 200, 200, 200)),
+    _api("create_journal_entry", _org, (404, 201, 201, 201), "post", {"body": "A note."}),
+    _api("read_journal_entry", _members_journal_entry, (404, 200, 404, 404)),  # the owner alone
 ]
 
 

@@ -357,3 +357,8 @@ def circle_rotation(request: HttpRequest, org_slug: str, circle_id: int):
 from circlewise.meetings.api import router as meetings_router  # noqa: E402
 
 api.add_router("", meetings_router)
+
+# The private journal (the journal app's endpoints): each token reads its own user's entries only.
+from circlewise.journal.api import router as journal_router  # noqa: E402
+
+api.add_router("", journal_router)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circlewise.accounts.models import User
+from circlewise.coaching.demo import load_circle_life
 from circlewise.core.running_demo import publish_running_programme
 from circlewise.matching.synthetic import generate_organisation
 from circlewise.meetings.demo import schedule_demo_circles
@@ -238,6 +239,7 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
             organisation=existing, member_email=LOGINS[Role.MEMBER], coach_email=LOGINS[Role.COACH]
         )
         schedule_demo_circles(organisation_slug=DEMO_SLUG)
+        load_circle_life(organisation_slug=DEMO_SLUG)
         return DemoResult(existing, created=False, people=0, participants=0)
     generated = generate_organisation(people, seed=seed)
     emails = _emails(generated)
@@ -253,4 +255,5 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
             coach_email=LOGINS[Role.COACH],
         )
         schedule_demo_circles(organisation_slug=DEMO_SLUG)
+        load_circle_life(organisation_slug=DEMO_SLUG)
     return DemoResult(organisation, created=True, people=len(generated), participants=enrolled)

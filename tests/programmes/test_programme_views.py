@@ -118,3 +118,40 @@ def test_participants_find_their_circle_once_published(member, organisation, pro
     )
     page = client_for(member).get(url)
     assert f'href="/o/acme/circles/{circle.pk}/"' in page.text
+
+
+def test_it_fills_the_edit_form_with_an_iso_start_date(admin, programme, settings):
+    settings.LANGUAGE_CODE = "en-us"  # a locale whose date format is 01/04/2027
+    response = client_for(admin).get(reverse("programmes:edit", args=["acme", programme.pk]))
+    assert 'type="date"' in response.text
+    assert 'value="2027-01-04"' in response.text
+
+
+def test_it_starts_a_new_programme_with_attributes_to_diversify(admin):
+    response = client_for(admin).get(reverse("programmes:create", args=["acme"]))
+    assert 'value="department, level, location"' in response.text
+
+
+def test_it_saves_weights_per_attribute(admin):
+    _create(client_for(admin), weights="department 2, Level: 0.5")
+    programme = Programme.objects.get()
+    assert programme.weights == {"department": 2.0, "level": 0.5}
+    assert programme.diversify_summary == "department ×2, level ×0.5, job_family"
+
+
+def test_it_refuses_a_weight_for_an_attribute_not_diversified(admin):
+    response = _create(client_for(admin), weights="background 3")
+    assert "only attributes to diversify can have a weight" in response.text
+    assert not Programme.objects.exists()
+
+
+def test_it_refuses_a_weight_that_is_not_a_number(admin):
+    response = _create(client_for(admin), weights="department twice")
+    assert "write an attribute and a number" in response.text
+    assert not Programme.objects.exists()
+
+
+def test_it_refuses_a_weight_out_of_range(admin):
+    response = _create(client_for(admin), weights="department 11")
+    assert "at most 10" in response.text
+    assert not Programme.objects.exists()

@@ -8,7 +8,7 @@ attributes the squared difference scaled by twice the population variance (so a 
 about 1). Aligned attributes count negatively. Per-circle value counts make a move or a swap cost
 O(attributes), so memory and time per step do not grow with the number of people.
 
-Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`place_late_joiners`,
+Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`describe`, :func:`place_late_joiners`,
 :func:`reporting_line_pairs`, the data types of :mod:`circlewise.matching.model` and the
 exceptions of :mod:`circlewise.matching.exceptions`.
 """
@@ -16,7 +16,14 @@ exceptions of :mod:`circlewise.matching.exceptions`.
 from __future__ import annotations
 
 from circlewise.matching.exceptions import InfeasibleError, InvalidProblemError, MatchingError
-from circlewise.matching.explain import check, evaluate
+from circlewise.matching.explain import (
+    AttributeMix,
+    Description,
+    MixSummary,
+    check,
+    describe,
+    evaluate,
+)
 from circlewise.matching.late import place_late_joiners
 from circlewise.matching.model import (
     Attribute,
@@ -31,15 +38,19 @@ from circlewise.matching.search import form_circles
 
 __all__ = [
     "Attribute",
+    "AttributeMix",
     "CircleResult",
+    "Description",
     "InfeasibleError",
     "InvalidProblemError",
     "MatchingError",
+    "MixSummary",
     "Placement",
     "Problem",
     "Solution",
     "Violation",
     "check",
+    "describe",
     "evaluate",
     "form_circles",
     "place_late_joiners",

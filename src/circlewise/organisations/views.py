@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -83,6 +85,7 @@ def member_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "membership": membership,
             "page": page,
             "query": query,
+            "filters": urlencode({"q": query}) if query else "",
             "can_manage": policy.can(membership, Perm.MANAGE_MEMBERS),
             "role_form": RoleForm(),
         },

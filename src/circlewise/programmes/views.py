@@ -7,9 +7,12 @@ coaches read; a participant sees only their own programme page and intake.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +30,9 @@ from circlewise.programmes.forms import (
     UploadForm,
     intake_initial,
 )
-from circlewise.programmes.models import ParticipantStatus, Programme
+from circlewise.programmes.models import Programme
+
+PARTICIPANTS_PER_PAGE = 50
 
 
 def _programme(request: HttpRequest, org_slug: str, pk: int) -> tuple[Membership, Programme]:
@@ -292,18 +297,25 @@ def participants(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     membership, programme = _programme(request, org_slug, pk)
     policy.require(membership, Perm.VIEW_PROGRAMMES)
     show = request.GET.get("show", "all")
-    people = programme.participants.exclude(status=ParticipantStatus.LEFT)
-    if show == "pending":
-        people = people.filter(intake_completed_at__isnull=True)
-    elif show == "completed":
-        people = people.filter(intake_completed_at__isnull=False)
+    # NUL characters are refused by PostgreSQL; nobody types them on purpose.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    department = request.GET.get("department", "").replace("\x00", "").strip()[:120]
+    people = selectors.participants_filtered(
+        programme, query=query, intake=show, department=department
+    )
+    page = Paginator(people, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = {"q": query, "show": "" if show == "all" else show, "department": department}
     return render(
         request,
         "programmes/participants.html",
         {
             "programme": programme,
-            "people": people,
+            "page": page,
             "show": show,
+            "query": query,
+            "department": department,
+            "departments": selectors.participant_departments(programme),
+            "filters": urlencode({key: value for key, value in filters.items() if value}),
             "counts": selectors.intake_counts(programme),
             "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
         },

@@ -136,7 +136,7 @@ def test_it_saves_weights_per_attribute(admin):
     _create(client_for(admin), weights="department 2, Level: 0.5")
     programme = Programme.objects.get()
     assert programme.weights == {"department": 2.0, "level": 0.5}
-    assert programme.diversify_summary == "department ×2, level ×0.5, job_family"
+    assert programme.diversify_summary == ("department (weight 2), level (weight 0.5), job_family")
 
 
 def test_it_refuses_a_weight_for_an_attribute_not_diversified(admin):

@@ -8,9 +8,9 @@ attributes the squared difference scaled by twice the population variance (so a 
 about 1). Aligned attributes count negatively. Per-circle value counts make a move or a swap cost
 O(attributes), so memory and time per step do not grow with the number of people.
 
-Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`describe`, :func:`place_late_joiners`,
-:func:`reporting_line_pairs`, the data types of :mod:`circlewise.matching.model` and the
-exceptions of :mod:`circlewise.matching.exceptions`.
+Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`describe`,
+:func:`place_late_joiners`, :func:`reporting_line_pairs`, the data types of
+:mod:`circlewise.matching.model` and the exceptions of :mod:`circlewise.matching.exceptions`.
 """
 
 from __future__ import annotations

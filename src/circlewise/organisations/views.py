@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator

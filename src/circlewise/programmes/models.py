@@ -147,9 +147,9 @@ class Programme(models.Model):
 
     @property
     def diversify_summary(self) -> str:
-        """“department ×2, level, location”: what is diversified, with the weights that are not 1."""
+        """“department (weight 2), level”: what is diversified, with the weights that are not 1."""
         return ", ".join(
-            f"{name} ×{self.weights[name]:g}" if self.weights.get(name, 1) != 1 else name
+            f"{name} (weight {self.weights[name]:g})" if self.weights.get(name, 1) != 1 else name
             for name in self.diversify
         )
 

@@ -120,6 +120,50 @@ def test_participants_find_their_circle_once_published(member, organisation, pro
     assert f'href="/o/acme/circles/{circle.pk}/"' in page.text
 
 
+def _publish(programme, organisation, *participants):
+    from circlewise.circles.models import Circle, CircleMember
+
+    programme.status = ProgrammeStatus.PUBLISHED
+    programme.save()
+    circle = Circle.objects.create(organisation=organisation, programme=programme, name="Circle 1")
+    for participant in participants:
+        CircleMember.objects.create(
+            circle=circle, participant=participant, user=participant.user, email=participant.email
+        )
+    return circle
+
+
+def test_it_shows_the_published_state_and_what_comes_next_instead_of_form_circles(
+    admin, organisation, programme
+):
+    from tests.programmes.factories import make_participant
+
+    seated = make_participant(programme, "seated@acme.test", ready=True)
+    make_participant(programme, "late@acme.test", ready=True)
+    url = reverse("programmes:detail", args=["acme", programme.pk])
+    assert "Form circles" in client_for(admin).get(url).text
+    _publish(programme, organisation, seated)
+    page = client_for(admin).get(url).text
+    assert "Form circles" not in page
+    assert "1 circle</span>" in page
+    assert "1 person is waiting for a circle" in page
+    assert "Manage the circles" in page
+
+
+def test_it_tells_a_late_joiner_what_happens_next(member, organisation, programme):
+    from tests.programmes.factories import make_participant
+
+    participant = make_participant(programme, member.email, user=member, ready=True)
+    _publish(programme, organisation)
+    url = reverse("programmes:detail", args=["acme", programme.pk])
+    page = client_for(member).get(url).text
+    assert "not published yet" not in page
+    assert "Circles formed before you joined" in page
+    participant.intake_completed_at = None
+    participant.save()
+    assert "Complete your intake so the programme" in client_for(member).get(url).text
+
+
 def test_it_fills_the_edit_form_with_an_iso_start_date(admin, programme, settings):
     settings.LANGUAGE_CODE = "en-us"  # a locale whose date format is 01/04/2027
     response = client_for(admin).get(reverse("programmes:edit", args=["acme", programme.pk]))

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
+from circlewise.circles.models import CircleStatus
+from circlewise.circles.selectors import circles_for_user, unplaced_participants
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes import selectors, services
@@ -30,7 +32,7 @@ from circlewise.programmes.forms import (
     UploadForm,
     intake_initial,
 )
-from circlewise.programmes.models import Programme
+from circlewise.programmes.models import Programme, ProgrammeStatus
 
 PARTICIPANTS_PER_PAGE = 50
 
@@ -118,8 +120,6 @@ def programme_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
 
 
 def _my_circle(programme: Programme, user) -> object | None:
-    from circlewise.circles.selectors import circles_for_user
-
     return circles_for_user(user, programme.organisation).filter(programme=programme).first()
 
 
@@ -134,8 +134,13 @@ def programme_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
         "sees_programme": policy.can(membership, Perm.VIEW_PROGRAMMES),
         "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
     }
+    published = programme.status == ProgrammeStatus.PUBLISHED
+    context["published"] = published
     if context["sees_programme"]:
         context["counts"] = selectors.intake_counts(programme)
+        if published:
+            context["circle_count"] = programme.circles.filter(status=CircleStatus.ACTIVE).count()
+            context["waiting_count"] = len(unplaced_participants(programme))
         context["signup_url"] = request.build_absolute_uri(
             reverse("programmes:join", args=[programme.organisation.slug, programme.signup_token])
         )
@@ -264,6 +269,18 @@ def accept(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
 
 
 # Intake ------------------------------------------------------------------------------------------
+def _intake_thanks(programme: Programme, participant) -> str:
+    """What happens next, which depends on whether circles have formed yet."""
+    if programme.status != ProgrammeStatus.PUBLISHED:
+        return "Thank you: your intake is complete. You can change it until circles form."
+    if _my_circle(programme, participant.user) is not None:
+        return "Thank you: your answers are saved."
+    return (
+        "Thank you: your intake is complete. Circles have already formed, so the programme's "
+        "admins will place you in one with room; we will email you when they do."
+    )
+
+
 @login_required
 def intake(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     membership, programme = _programme(request, org_slug, pk)
@@ -280,9 +297,7 @@ def intake(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
         except ProgrammeError as error:
             _show_errors(form, error)
         else:
-            messages.success(
-                request, "Thank you: your intake is complete. You can change it until circles form."
-            )
+            messages.success(request, _intake_thanks(programme, participant))
             return redirect(_detail_url(programme))
     return render(
         request,

@@ -9,7 +9,7 @@ about 1). Aligned attributes count negatively. Per-circle value counts make a mo
 O(attributes), so memory and time per step do not grow with the number of people.
 
 Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`describe`,
-:func:`place_late_joiners`, :func:`reporting_line_pairs`, the data types of
+:func:`place_late_joiners`, :func:`joiner_obstacle`, :func:`reporting_line_pairs`, the data types of
 :mod:`circlewise.matching.model` and the exceptions of :mod:`circlewise.matching.exceptions`.
 """
 
@@ -24,7 +24,7 @@ from circlewise.matching.explain import (
     describe,
     evaluate,
 )
-from circlewise.matching.late import place_late_joiners
+from circlewise.matching.late import joiner_obstacle, place_late_joiners
 from circlewise.matching.model import (
     Attribute,
     CircleResult,
@@ -53,6 +53,7 @@ __all__ = [
     "describe",
     "evaluate",
     "form_circles",
+    "joiner_obstacle",
     "place_late_joiners",
     "reporting_line_pairs",
 ]

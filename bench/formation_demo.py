@@ -35,9 +35,9 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from circlewise.circles import services
-    from circlewise.circles.formation import proposal_view
     from circlewise.core.demo import load_demo
+    from circlewise.formation import services
+    from circlewise.formation.services import proposal_view
     from circlewise.programmes.models import Programme
 
     call_command("migrate", verbosity=0)

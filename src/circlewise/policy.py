@@ -5,7 +5,9 @@ Two rules run through every answer, so that nothing leaks between organisations 
 - what they may see but not *change* is forbidden (403).
 
 Organisation-level permissions come from the member's role (``ROLE_PERMISSIONS``); object-level
-answers (a programme, a circle) add who is in it.
+answers (a programme, a circle) add who is in it. Pages and the API reach every object through
+one helper per kind (:func:`programme_for`, :func:`run_for`, :func:`circle_for`), always within
+the membership's organisation.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from circlewise.circles.models import Circle
+from circlewise.formation.models import FormationRun
 from circlewise.organisations.models import Membership, Role
+from circlewise.programmes.models import Programme
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
-    from circlewise.circles.models import Circle
-    from circlewise.programmes.models import Programme
 
 __all__ = [
     "ROLE_PERMISSIONS",
@@ -30,10 +33,13 @@ __all__ = [
     "can_manage_circle",
     "can_see_circle",
     "can_see_programme",
+    "circle_for",
     "enter_organisation",
     "membership_or_404",
     "permissions_of",
+    "programme_for",
     "require",
+    "run_for",
 ]
 
 
@@ -116,7 +122,7 @@ def can_see_circle(membership: Membership, circle: Circle) -> bool:
         return False
     user_id = membership.user_id
     return (
-        membership.role == Role.ADMIN
+        can(membership, Perm.MANAGE_PROGRAMMES)
         or circle.is_listed
         or circle.host_id == user_id
         or circle.coach_id == user_id
@@ -128,6 +134,57 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     """Change a circle (approve join requests, edit details, remove members)."""
     if circle.organisation_id != membership.organisation_id:
         return False
-    if circle.programme_id is not None and membership.role == Role.ADMIN:
+    if circle.programme_id is not None and can(membership, Perm.MANAGE_PROGRAMMES):
         return True
     return membership.user_id in (circle.host_id, circle.coach_id)
+
+
+# Reaching objects: one helper per kind, the organisation filter always applied --------------
+
+
+def programme_for(
+    membership: Membership, programme_id: int, *, perm: Perm | None = None
+) -> Programme:
+    """A programme of the membership's organisation that they may see (else 404), and that
+    their role lets them act on with ``perm`` (else 403)."""
+    programme = (
+        Programme.objects.select_related("organisation")
+        .filter(pk=programme_id, organisation_id=membership.organisation_id)
+        .first()
+    )
+    if programme is None or not can_see_programme(membership, programme):
+        raise Http404("No such programme.")
+    if perm is not None:
+        require(membership, perm)
+    return programme
+
+
+def run_for(
+    membership: Membership,
+    programme_id: int,
+    run_id: int,
+    *,
+    perm: Perm = Perm.MANAGE_PROGRAMMES,
+) -> FormationRun:
+    """A formation run of a programme reached through :func:`programme_for`; 404 otherwise."""
+    programme = programme_for(membership, programme_id, perm=perm)
+    run = FormationRun.objects.filter(pk=run_id, programme=programme).first()
+    if run is None:
+        raise Http404("No such formation run.")
+    run.programme = programme
+    return run
+
+
+def circle_for(membership: Membership, circle_id: int, *, manage: bool = False) -> Circle:
+    """A circle of the membership's organisation that they may see (else 404); with
+    ``manage``, one they may also change (else 403)."""
+    circle = (
+        Circle.objects.select_related("organisation", "programme", "host", "coach")
+        .filter(pk=circle_id, organisation_id=membership.organisation_id)
+        .first()
+    )
+    if circle is None or not can_see_circle(membership, circle):
+        raise Http404("No such circle.")
+    if manage and not can_manage_circle(membership, circle):
+        raise PermissionDenied("Only the circle's host, coach or programme admins can do this.")
+    return circle

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "circlewise.organisations",
     "circlewise.programmes",
     "circlewise.circles",
+    "circlewise.formation",
     "circlewise.api",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("o/", include("circlewise.organisations.urls")),
     path("", include("circlewise.programmes.urls")),
     path("", include("circlewise.circles.urls")),
+    path("", include("circlewise.formation.urls")),
     path("api/", include("circlewise.api.urls")),
     path("admin/", admin.site.urls),
 ]

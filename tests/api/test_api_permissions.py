@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from circlewise.circles.models import Circle, CircleMember, FormationRun
+from circlewise.circles.models import Circle, CircleMember
+from circlewise.formation.models import FormationRun
 from circlewise.organisations.models import Organisation
 from tests.programmes.factories import make_participant, make_programme
 

@@ -6,7 +6,7 @@ import json
 
 from django.core import mail
 
-from circlewise.circles.models import FormationRun, FormationStatus
+from circlewise.formation.models import FormationRun, FormationStatus
 from circlewise.programmes.models import Programme, Source
 from tests.programmes.factories import make_participant
 

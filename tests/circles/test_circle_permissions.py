@@ -3,8 +3,7 @@
 - another organisation's admin: 404 everywhere;
 - a member who is not in an unlisted circle: 404 (its members are confidential);
 - a listed circle is visible to every member, but only its host (or coach) manages it: 403;
-- programme circles and formation pages: admins manage them; coaches see programmes but may not
-  change them (403); members outside the programme cannot see it (404).
+- programme circles: admins manage them (formation's pages: tests/formation).
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from circlewise.circles.models import Circle, CircleMember, FormationRun, FormationStatus
+from circlewise.circles.models import Circle, CircleMember
+from circlewise.formation.models import FormationRun, FormationStatus
 from circlewise.organisations.models import Organisation
 from circlewise.programmes.models import Participant, ParticipantStatus, Programme
 from tests.conftest import make_user
@@ -111,18 +111,7 @@ def _request_kwargs(organisation: Organisation) -> dict:
     return {"org_slug": organisation.slug, "circle_id": circle.pk, "request_id": join_request.pk}
 
 
-def _programme_kwargs(organisation: Organisation) -> dict:
-    return {"org_slug": organisation.slug, "programme_id": _programme(organisation).pk}
-
-
-def _run_kwargs(organisation: Organisation) -> dict:
-    programme = _programme(organisation)
-    run = programme.formation_runs.first()
-    return {"org_slug": organisation.slug, "programme_id": programme.pk, "run_id": run.pk}
-
-
 EVERY_MEMBER = expect(member=200, coach=200)
-PROGRAMME_ADMIN = expect(member=404, coach=403)  # coaches see programmes, members do not
 UNSEEN = {"outsider": 404, "member": 404, "coach": 404}
 
 ROWS = [
@@ -166,15 +155,6 @@ ROWS = [
     # Programme circles: managed by the organisation's admins.
     Row("circles:detail", _programme_circle_kwargs, UNSEEN | {"admin": 200}),
     Row("circles:remove", _member_kwargs, UNSEEN | {"admin": 302}, method="post"),
-    Row("circles:merge", _programme_circle_kwargs, UNSEEN | {"admin": 302}, method="post"),
-    Row("circles:formation", _programme_kwargs, PROGRAMME_ADMIN),
-    Row("circles:run_status", _run_kwargs, PROGRAMME_ADMIN),
-    Row("circles:move", _run_kwargs, PROGRAMME_ADMIN | {"admin": 302}, method="post"),
-    Row("circles:swap", _run_kwargs, PROGRAMME_ADMIN | {"admin": 302}, method="post"),
-    Row("circles:publish", _run_kwargs, PROGRAMME_ADMIN | {"admin": 302}, method="post"),
-    Row("circles:programme_circles", _programme_kwargs, PROGRAMME_ADMIN),
-    Row("circles:place_joiners", _programme_kwargs, PROGRAMME_ADMIN | {"admin": 302}, "post"),
-    Row("circles:form_from_queue", _programme_kwargs, PROGRAMME_ADMIN | {"admin": 302}, "post"),
 ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from circlewise.circles.models import FormationRun
+from circlewise.formation.models import FormationRun
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import ParticipantStatus, Programme
 from tests.conftest import PASSWORD, make_user

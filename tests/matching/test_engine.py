@@ -15,6 +15,7 @@ from circlewise.matching import (
     Attribute,
     InfeasibleError,
     Problem,
+    Progress,
     check,
     evaluate,
     form_circles,
@@ -171,16 +172,15 @@ def test_it_keeps_same_values_separations_and_pins() -> None:
 
 
 def test_it_reports_progress_and_explains_the_mix() -> None:
-    calls: list[tuple[float, str]] = []
+    calls: list[Progress] = []
     problem = Problem(
         ids=[f"p{i}" for i in range(12)],
         values={"team": list("aabbccddeeff"), "age": [20, 30, 40, None] * 3},
         attributes=[Attribute("team"), Attribute("age", kind="numeric")],
     )
-    solution = form_circles(
-        problem, time_limit=0.1, seed=1, progress=lambda f, m: calls.append((f, m))
-    )
-    assert calls and all(0 <= fraction <= 1 for fraction, _ in calls)
+    solution = form_circles(problem, time_limit=0.1, seed=1, progress=calls.append)
+    assert calls and all(0 <= call.fraction <= 1 and call.stage == "search" for call in calls)
+    assert all(0 <= call.ratio <= 1 for call in calls)
     mix = solution.circles[0].mix
     assert sum(mix["team"].values()) == len(solution.circles[0].members)
     assert set(mix["age"]) <= {"min", "mean", "max", "(missing)"}

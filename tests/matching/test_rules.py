@@ -168,3 +168,23 @@ def test_it_says_which_rule_keeps_a_late_joiner_out_of_each_circle() -> None:
     assert wrong_language.rule == "same"
     assert wrong_language.message == "circle 1 has lang de, x has en"
     assert joiner_obstacle(problem(3), circles, "x", 0) is None
+
+
+def test_it_gives_each_violation_structured_fields() -> None:
+    problem = Problem(
+        ids=list("abcdef"),
+        values={"language": list("xxxyyy")},
+        attributes=[],
+        min_size=3,
+        max_size=4,
+        same=["language"],
+        separate=[("a", "b")],
+    )
+    found = {v.rule: v for v in check(problem, [["a", "b", "d", "e", "f"], ["c"]])}
+    size = [v for v in check(problem, [["a", "b", "d", "e", "f"], ["c"]]) if v.rule == "size"]
+    assert {(v.circle, v.size, v.min_size, v.max_size) for v in size} == {
+        (0, 5, 3, 4),
+        (1, 1, 3, 4),
+    }
+    assert (found["same"].attribute, found["same"].values) == ("language", ("x", "y"))
+    assert (found["separate"].circle, found["separate"].people) == (0, ("a", "b"))

@@ -92,14 +92,7 @@ def _programme(
 ) -> tuple[Membership, Programme]:
     """A programme the token's user may see (else 404), and that their role allows (else 403)."""
     membership = _membership(request, org_slug)
-    programme = Programme.objects.filter(
-        pk=programme_id, organisation=membership.organisation
-    ).first()
-    if programme is None or not policy.can_see_programme(membership, programme):
-        raise Http404("No such programme.")
-    if perm is not None:
-        policy.require(membership, perm)
-    return membership, programme
+    return membership, policy.programme_for(membership, programme_id, perm=perm)
 
 
 # Programmes --------------------------------------------------------------------------------------
@@ -179,7 +172,7 @@ def start_formation(request: HttpRequest, org_slug: str, programme_id: int):
 
     Starting while a run is queued or running returns that run. Poll the run for its progress.
     """
-    from circlewise.circles.services import formation_start
+    from circlewise.formation.services import formation_start
 
     _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
     return Status(202, formation_start(programme=programme, by=request.auth))
@@ -192,11 +185,8 @@ def start_formation(request: HttpRequest, org_slug: str, programme_id: int):
     summary="A formation run's status and progress",
 )
 def read_formation(request: HttpRequest, org_slug: str, programme_id: int, run_id: int):
-    _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
-    run = programme.formation_runs.filter(pk=run_id).first()
-    if run is None:
-        raise Http404("No such formation run.")
-    return run
+    membership = _membership(request, org_slug)
+    return policy.run_for(membership, programme_id, run_id, perm=Perm.VIEW_PROGRAMMES)
 
 
 @api.get(
@@ -206,8 +196,10 @@ def read_formation(request: HttpRequest, org_slug: str, programme_id: int, run_i
     summary="The latest formation run's status and progress",
 )
 def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
+    from circlewise.formation.selectors import latest_run
+
     _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
-    run = programme.formation_runs.first()
+    run = latest_run(programme=programme)
     if run is None:
         raise Http404("Circles have not been formed for this programme yet.")
     return run
@@ -247,6 +239,6 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
     membership, programme = _programme(request, org_slug, programme_id)
     return [
         _circle_out(circle)
-        for circle in circles_for_programme(programme)
+        for circle in circles_for_programme(programme=programme)
         if policy.can_see_circle(membership, circle)
     ]

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from circlewise.core.errors import ServiceError
 
-__all__ = ["CircleError", "EditRefused", "FormationError"]
+__all__ = ["CircleError"]
 
 
 class CircleError(ServiceError):
     """A change to circles that cannot be made; ``str(error)`` says why, for the user."""
-
-
-class FormationError(CircleError):
-    """Circles cannot be formed (yet) for a programme."""
-
-
-class EditRefused(CircleError):
-    """A manual edit of a proposal would break a hard rule; nothing was changed."""

@@ -1,4 +1,4 @@
-"""Circles, their members, formation runs (proposals) and join requests."""
+"""Circles, their members and join requests (programme circles and self-organised ones)."""
 
 from __future__ import annotations
 
@@ -14,52 +14,6 @@ from circlewise.programmes.models import Format, Participant, Programme
 
 def _invite_token() -> str:
     return secrets.token_urlsafe(16)
-
-
-class FormationStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    PROPOSED = "proposed", "Proposal ready"
-    FAILED = "failed", "Failed"
-    PUBLISHED = "published", "Published"
-
-
-class FormationRun(models.Model):
-    """One run of the circle-formation engine for a programme, and the proposal it produced.
-
-    The proposal is edited in place (moves and swaps) until it is published.
-    """
-
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="formation_runs"
-    )
-    status = models.CharField(
-        max_length=10, choices=FormationStatus.choices, default=FormationStatus.QUEUED
-    )
-    progress = models.FloatField(default=0.0)  # 0..1
-    message = models.CharField(max_length=300, blank=True)
-    error = models.TextField(blank=True)
-    seed = models.IntegerField(default=0)
-    time_limit = models.FloatField(default=10.0)
-    # [[participant_id, ...], ...]: one list per proposed circle.
-    proposal = models.JSONField(default=list, blank=True)
-    # {participant_id: circle_key}: people the admin placed by hand; kept on re-runs.
-    pins = models.JSONField(default=dict, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
-    objective = models.FloatField(null=True, blank=True)
-    upper_bound = models.FloatField(null=True, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"Formation of {self.programme} ({self.status})"
 
 
 class CircleStatus(models.TextChoices):
@@ -102,6 +56,12 @@ class Circle(models.Model):
         max_length=10, choices=CircleStatus.choices, default=CircleStatus.ACTIVE
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # For a programme circle below the minimum size: circles it could join whole. Computed by
+    # formation when the circle's members change, so pages only read it.
+    # The weekly window every member of a programme circle can meet in, when the programme
+    # requires one (shown in the welcome email).
+    meeting_window = models.CharField(max_length=60, blank=True)
+    merge_targets = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="+")
 
     class Meta:
         ordering = ["name"]
@@ -131,6 +91,9 @@ class CircleMember(models.Model):
     email = models.EmailField()  # who this is, even before they have a login
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # When the welcome email to this seat was handed to the mailer: sent once, even if the task
+    # that sends it runs twice.
+    welcomed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["joined_at"]

@@ -1,4 +1,4 @@
-"""Reads: which circles someone is in, which they may find, and a programme's circles."""
+"""Reads: which circles someone is in, which they may find; a programme's circles."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from circlewise.circles.models import (
     Circle,
     CircleMember,
     CircleStatus,
-    FormationRun,
-    FormationStatus,
     JoinRequest,
     JoinRequestStatus,
 )
@@ -19,20 +17,18 @@ from circlewise.circles.models import (
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
     from circlewise.organisations.models import Organisation
-    from circlewise.programmes.models import Participant, Programme
+    from circlewise.programmes.models import Programme
 
 __all__ = [
     "active_members",
     "circles_for_programme",
     "circles_for_user",
-    "latest_run",
     "listed_circles",
     "pending_requests",
-    "unplaced_participants",
 ]
 
 
-def active_members(circle: Circle) -> QuerySet[CircleMember]:
+def active_members(*, circle: Circle) -> QuerySet[CircleMember]:
     return circle.members.filter(left_at__isnull=True).select_related("user", "participant")
 
 
@@ -45,7 +41,7 @@ def _with_active_members(circles: QuerySet[Circle]) -> QuerySet[Circle]:
     ).prefetch_related(Prefetch("members", queryset=members, to_attr="active"))
 
 
-def circles_for_user(user: User, organisation: Organisation) -> QuerySet[Circle]:
+def circles_for_user(*, user: User, organisation: Organisation) -> QuerySet[Circle]:
     """Active circles in the organisation that the user is in, hosts or coaches."""
     mine = Q(members__user=user, members__left_at__isnull=True) | Q(host=user) | Q(coach=user)
     ids = Circle.objects.filter(mine, organisation=organisation).values("pk")
@@ -54,13 +50,13 @@ def circles_for_user(user: User, organisation: Organisation) -> QuerySet[Circle]
     )
 
 
-def circles_for_programme(programme: Programme) -> QuerySet[Circle]:
+def circles_for_programme(*, programme: Programme) -> QuerySet[Circle]:
     """A programme's circles with ``size`` and the ``active`` members prefetched."""
     return _with_active_members(programme.circles.all())
 
 
 def listed_circles(
-    organisation: Organisation, *, query: str = "", language: str = "", time_zone: str = ""
+    *, organisation: Organisation, query: str = "", language: str = "", time_zone: str = ""
 ) -> QuerySet[Circle]:
     """Active, listed circles colleagues may find; filters are case-insensitive."""
     circles = Circle.objects.filter(
@@ -75,25 +71,5 @@ def listed_circles(
     return _with_active_members(circles.select_related("host"))
 
 
-def pending_requests(circle: Circle) -> QuerySet[JoinRequest]:
+def pending_requests(*, circle: Circle) -> QuerySet[JoinRequest]:
     return circle.join_requests.filter(status=JoinRequestStatus.PENDING).select_related("user")
-
-
-def latest_run(programme: Programme) -> FormationRun | None:
-    return programme.formation_runs.first()
-
-
-def running_run(programme: Programme) -> FormationRun | None:
-    return programme.formation_runs.filter(
-        status__in=[FormationStatus.QUEUED, FormationStatus.RUNNING]
-    ).first()
-
-
-def unplaced_participants(programme: Programme) -> list[Participant]:
-    """Active participants of a published programme who are in none of its circles: the queue."""
-    from circlewise.programmes.selectors import participants_ready
-
-    seated = CircleMember.objects.filter(
-        circle__programme=programme, left_at__isnull=True, participant__isnull=False
-    ).values("participant_id")
-    return list(participants_ready(programme).exclude(pk__in=seated))

@@ -1,8 +1,7 @@
 """Changes to circles: self-organised circles, joining and leaving, join requests.
 
-Programme formation (runs, proposal edits, publishing, late joiners) lives in
-:mod:`circlewise.circles.formation`; its public entry points are re-exported here so callers
-(views, the API) have one place to look.
+Forming a programme's circles (runs, proposals, publishing, late joiners, merges) is the
+:mod:`circlewise.formation` app's.
 """
 
 from __future__ import annotations
@@ -14,16 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from circlewise.circles.errors import CircleError
-from circlewise.circles.formation import (
-    circle_merge,
-    formation_execute,
-    formation_publish,
-    formation_start,
-    late_joiners_place,
-    proposal_move,
-    proposal_swap,
-    queue_form_circles,
-)
 from circlewise.circles.models import (
     Circle,
     CircleMember,
@@ -31,6 +20,7 @@ from circlewise.circles.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from circlewise.circles.signals import members_changed
 from circlewise.core.mail import absolute_url, send_templated
 
 if TYPE_CHECKING:
@@ -41,18 +31,10 @@ __all__ = [
     "circle_join_by_link",
     "circle_leave",
     "circle_member_remove",
-    "circle_merge",
     "circle_start",
     "circle_update",
-    "formation_execute",
-    "formation_publish",
-    "formation_start",
     "join_request_create",
     "join_request_decide",
-    "late_joiners_place",
-    "proposal_move",
-    "proposal_swap",
-    "queue_form_circles",
 ]
 
 SELF_ORGANISED_FIELDS = (
@@ -203,6 +185,8 @@ def circle_member_remove(*, member: CircleMember, by: User) -> CircleMember:
     member.left_at = timezone.now()
     member.save(update_fields=["left_at"])
     _notify_left(member.circle, member)
+    circle = member.circle
+    transaction.on_commit(lambda: members_changed.send(sender=Circle, circle=circle))
     return member
 
 

@@ -2,13 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from circlewise.circles import programme_views, views
+from circlewise.circles import views
 
 app_name = "circles"
 
 CIRCLE = "o/<slug:org_slug>/circles/<int:circle_id>/"
-PROGRAMME = "o/<slug:org_slug>/programmes/<int:programme_id>/"
-RUN = PROGRAMME + "formation/<int:run_id>/"
 
 urlpatterns = [
     path("o/<slug:org_slug>/circles/", views.mine, name="mine"),
@@ -21,13 +19,4 @@ urlpatterns = [
     path(CIRCLE + "requests/<int:request_id>/", views.decide_request, name="decide"),
     path(CIRCLE + "members/<int:member_id>/remove/", views.remove_member, name="remove"),
     path(CIRCLE + "leave/", views.leave, name="leave"),
-    path(CIRCLE + "merge/", views.merge, name="merge"),
-    path(PROGRAMME + "formation/", programme_views.formation, name="formation"),
-    path(RUN + "status/", programme_views.run_status, name="run_status"),
-    path(RUN + "move/", programme_views.move, name="move"),
-    path(RUN + "swap/", programme_views.swap, name="swap"),
-    path(RUN + "publish/", programme_views.publish, name="publish"),
-    path(PROGRAMME + "circles/", programme_views.programme_circles, name="programme_circles"),
-    path(PROGRAMME + "circles/place/", programme_views.place_joiners, name="place_joiners"),
-    path(PROGRAMME + "circles/form/", programme_views.form_from_queue, name="form_from_queue"),
 ]

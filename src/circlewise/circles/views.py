@@ -1,8 +1,8 @@
 """Pages about circles: mine, one circle, finding and starting self-organised circles.
 
 Every view resolves the organisation through :func:`policy.enter_organisation` (outsiders get
-404) and the circle through :func:`_circle` (circles the member may not see are 404) or
-:func:`_managed_circle` (visible but not theirs to change: 403).
+404) and the circle through :func:`policy.circle_for` (circles the member may not see are 404;
+with ``manage``, visible but not theirs to change: 403).
 """
 
 from __future__ import annotations
@@ -19,31 +19,10 @@ from django.views.decorators.http import require_POST
 from circlewise import policy
 from circlewise.circles import selectors, services
 from circlewise.circles.errors import CircleError
-from circlewise.circles.formation import merge_suggestions
 from circlewise.circles.forms import CircleForm, FindCirclesForm, JoinRequestForm
 from circlewise.circles.models import Circle, CircleMember, JoinRequest
 from circlewise.core.mail import absolute_url
-from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
-
-
-def _circle(membership: Membership, circle_id: int) -> Circle:
-    """A circle of the member's organisation that they may see, or 404."""
-    circle = get_object_or_404(
-        Circle.objects.select_related("programme", "host", "coach"),
-        pk=circle_id,
-        organisation=membership.organisation,
-    )
-    if not policy.can_see_circle(membership, circle):
-        raise Http404("No such circle.")
-    return circle
-
-
-def _managed_circle(membership: Membership, circle_id: int) -> Circle:
-    circle = _circle(membership, circle_id)
-    if not policy.can_manage_circle(membership, circle):
-        raise PermissionDenied("Only the circle's host, coach or programme admins can do this.")
-    return circle
 
 
 def _claim_seats(request: HttpRequest) -> None:
@@ -57,7 +36,7 @@ def _claim_seats(request: HttpRequest) -> None:
 def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     _claim_seats(request)
-    circles = selectors.circles_for_user(request.user, membership.organisation)
+    circles = selectors.circles_for_user(user=request.user, organisation=membership.organisation)
     return render(
         request,
         "circles/mine.html",
@@ -69,8 +48,8 @@ def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
 def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     _claim_seats(request)
-    circle = _circle(membership, circle_id)
-    members = list(selectors.active_members(circle))
+    circle = policy.circle_for(membership, circle_id)
+    members = list(selectors.active_members(circle=circle))
     manages = policy.can_manage_circle(membership, circle)
     is_member = any(m.user_id == request.user.pk for m in members)
     context = {
@@ -82,15 +61,17 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
     if manages:
-        context["requests"] = selectors.pending_requests(circle)
-        context["merges"] = merge_suggestions(circle) if context["below_minimum"] else []
+        context["requests"] = selectors.pending_requests(circle=circle)
+        context["merges"] = circle.merge_targets.all() if context["below_minimum"] else []
         if circle.programme_id is None:
             context["invite_url"] = absolute_url(
                 reverse("circles:join", args=[org_slug, circle.pk, circle.invite_token])
             )
     elif circle.is_listed and not is_member and circle.programme_id is None:
         context["request_form"] = JoinRequestForm()
-        context["pending"] = selectors.pending_requests(circle).filter(user=request.user).exists()
+        context["pending"] = (
+            selectors.pending_requests(circle=circle).filter(user=request.user).exists()
+        )
     return render(request, "circles/detail.html", context)
 
 
@@ -101,7 +82,7 @@ def find(request: HttpRequest, org_slug: str) -> HttpResponse:
     form = FindCirclesForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     circles = selectors.listed_circles(
-        membership.organisation,
+        organisation=membership.organisation,
         query=filters.get("q", ""),
         language=filters.get("language", ""),
         time_zone=filters.get("time_zone", ""),
@@ -126,7 +107,7 @@ def start(request: HttpRequest, org_slug: str) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _managed_circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id, manage=True)
     if circle.programme_id is not None:
         raise PermissionDenied("Programme circles are changed from the programme's pages.")
     form = CircleForm(request.POST or None, instance=Circle.objects.get(pk=circle.pk))
@@ -166,7 +147,7 @@ def join(request: HttpRequest, org_slug: str, circle_id: int, token: str) -> Htt
 @require_POST
 def request_to_join(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id)
     form = JoinRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -186,7 +167,7 @@ def decide_request(
     request: HttpRequest, org_slug: str, circle_id: int, request_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _managed_circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id, manage=True)
     join_request = get_object_or_404(JoinRequest, pk=request_id, circle=circle)
     approve = request.POST.get("decision") == "approve"
     try:
@@ -205,7 +186,7 @@ def remove_member(
     request: HttpRequest, org_slug: str, circle_id: int, member_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circle = _managed_circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id, manage=True)
     member = get_object_or_404(CircleMember, pk=member_id, circle=circle)
     try:
         services.circle_member_remove(member=member, by=request.user)
@@ -220,9 +201,9 @@ def remove_member(
 def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """GET asks for confirmation (a page, so it works without JavaScript); POST leaves."""
     membership = policy.enter_organisation(request, org_slug)
-    circle = _circle(membership, circle_id)
+    circle = policy.circle_for(membership, circle_id)
     if request.method != "POST":
-        members = list(selectors.active_members(circle).select_related("user", "participant"))
+        members = list(selectors.active_members(circle=circle).select_related("user", "participant"))
         others = [member for member in members if member.user_id != request.user.pk]
         if len(others) == len(members):
             messages.error(request, "You are not in this circle.")
@@ -235,25 +216,3 @@ def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         return redirect("circles:detail", org_slug, circle.pk)
     messages.success(request, f"You left {circle.name}.")
     return redirect("circles:mine", org_slug)
-
-
-@login_required
-@require_POST
-def merge(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
-    membership = policy.enter_organisation(request, org_slug)
-    circle = _managed_circle(membership, circle_id)
-    target = Circle.objects.filter(
-        pk=request.POST.get("target") or 0,
-        programme__isnull=False,
-        programme=circle.programme_id,
-    ).first()
-    if target is None:
-        messages.error(request, "Choose a circle of the same programme to merge into.")
-        return redirect("circles:detail", org_slug, circle.pk)
-    try:
-        services.circle_merge(source=circle, target=target, by=request.user)
-    except CircleError as error:
-        messages.error(request, error.message)
-        return redirect("circles:detail", org_slug, circle.pk)
-    messages.success(request, f"{circle.name} joined {target.name}.")
-    return redirect("circles:detail", org_slug, target.pk)

@@ -33,6 +33,7 @@ from circlewise.matching import (
     Attribute,
     MatchingError,
     Problem,
+    Progress,
     Solution,
     form_circles,
     reporting_line_pairs,
@@ -288,9 +289,9 @@ def _summary(solution: Solution) -> str:
 def _solve(args: argparse.Namespace, problem: Problem) -> Solution:
     with tqdm(total=100, file=sys.stderr, unit="%", disable=None, desc="forming circles") as bar:
 
-        def progress(fraction: float, message: str) -> None:
-            bar.set_postfix_str(message, refresh=False)
-            bar.update(round(100 * fraction) - bar.n)
+        def progress(update: Progress) -> None:
+            bar.set_postfix_str(f"ratio {update.ratio:.4f}", refresh=False)
+            bar.update(round(100 * update.fraction) - bar.n)
 
         solution = form_circles(
             problem,

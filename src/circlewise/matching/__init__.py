@@ -30,6 +30,7 @@ from circlewise.matching.model import (
     CircleResult,
     Placement,
     Problem,
+    Progress,
     Solution,
     Violation,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "MixSummary",
     "Placement",
     "Problem",
+    "Progress",
     "Solution",
     "Violation",
     "check",

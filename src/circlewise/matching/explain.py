@@ -104,6 +104,7 @@ def resolve(encoded: Encoded, circles: Sequence[Sequence[str]]):
                         g,
                         (str(person),),
                         f"{person} is placed twice (circles {seen[p]} and {g})",
+                        circles=(seen[p], g),
                     )
                 )
             else:
@@ -131,6 +132,9 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                     g,
                     people,
                     f"circle {g} has {members.shape[0]} people, outside {lo}-{hi}",
+                    size=int(members.shape[0]),
+                    min_size=lo,
+                    max_size=hi,
                 )
             )
         for name in problem.same:
@@ -142,6 +146,8 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                         g,
                         people,
                         f"circle {g} mixes {name} values: {', '.join(sorted(seen))}",
+                        attribute=name,
+                        values=tuple(sorted(seen)),
                     )
                 )
         keys = {int(encoded.pin[p]) for p in members if encoded.pin[p] >= 0}
@@ -155,6 +161,7 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                     g,
                     people,
                     f"circle {g} holds the pins {labels}, which must be in different circles",
+                    values=tuple(str(encoded.pin_labels[key]) for key in sorted(keys)),
                 )
             )
         for p in members:
@@ -179,6 +186,8 @@ def rule_violations(encoded: Encoded, circles: Sequence[np.ndarray]) -> list[Vio
                     people,
                     f"pin {encoded.pin_labels[key]!r} is "
                     f"split over circles {', '.join(map(str, sorted(where)))}",
+                    values=(str(encoded.pin_labels[key]),),
+                    circles=tuple(sorted(where)),
                 )
             )
     return found

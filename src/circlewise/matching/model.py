@@ -84,13 +84,37 @@ class Violation:
     """One broken hard rule in a grouping.
 
     ``circle`` is the index of the circle concerned, or -1 for rules about the grouping as a whole
-    (a person left out or placed twice).
+    (a person left out or placed twice). ``rule`` is one of ``unknown``, ``placement``, ``size``,
+    ``same``, ``pinned``, ``separate``. The structured fields say what broke, so callers can word
+    it themselves; ``message`` is the engine's own English sentence (used by the CLI):
+
+    - ``size``: ``size`` people, outside ``min_size``-``max_size``;
+    - ``same``: the circle mixes ``values`` of ``attribute``;
+    - ``pinned``: the pins ``values`` share a circle, or one pin is split over ``circles``;
+    - ``placement``: a person placed in ``circles`` (twice) or in none;
+    - ``separate``: the two ``people`` must be kept apart.
     """
 
     rule: str
     circle: int
     people: tuple[str, ...]
     message: str
+    attribute: str = ""
+    values: tuple[str, ...] = ()
+    size: int | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+    circles: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a search is: ``stage`` (``"search"``), ``fraction`` of the time limit used (0..1)
+    and ``ratio``, the best objective so far over the upper bound."""
+
+    stage: str
+    fraction: float
+    ratio: float
 
 
 @dataclass

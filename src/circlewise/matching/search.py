@@ -31,7 +31,7 @@ from circlewise.matching import _kernels as kern
 from circlewise.matching.encode import Block, Encoded, encode, gather_values
 from circlewise.matching.exceptions import InfeasibleError
 from circlewise.matching.explain import build_solution
-from circlewise.matching.model import Problem, Solution
+from circlewise.matching.model import Problem, Progress, Solution
 from circlewise.matching.plan import BlockPlan, block_bound, is_close, plan_block, plan_blocks
 
 __all__ = ["form_circles"]
@@ -344,7 +344,7 @@ def form_circles(
     *,
     time_limit: float = 10.0,
     seed: int | None = None,
-    progress: Callable[[float, str], None] | None = None,
+    progress: Callable[[Progress], None] | None = None,
     workers: int = 1,
     target_ratio: float | None = None,
 ) -> Solution:
@@ -361,7 +361,8 @@ def form_circles(
         Seed of every random choice; the same seed repeats the same search (which can still stop
         at a different point when the time limit, not the bound, ends it).
     progress : callable, optional
-        Called as ``progress(fraction, message)`` after each round of search.
+        Called with a :class:`Progress` (stage, fraction of the time used, ratio so far) after
+        each round of search.
     workers : int
         Threads searching independent blocks ("same" groups) at the same time.
     target_ratio : float, optional
@@ -410,7 +411,7 @@ def form_circles(
         history.append((elapsed, ratio))
         if progress is not None:
             fraction = min(1.0, elapsed / time_limit) if time_limit > 0 else 1.0
-            progress(fraction, f"ratio {ratio:.4f}")
+            progress(Progress(stage="search", fraction=fraction, ratio=ratio))
 
     report()
     target = 1.0 if target_ratio is None else min(1.0, float(target_ratio))

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from circlewise import policy
 from circlewise.circles.models import CircleStatus
-from circlewise.circles.selectors import circles_for_user, unplaced_participants
+from circlewise.circles.selectors import circles_for_user
+from circlewise.formation.selectors import unplaced_participants
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes import selectors, services
@@ -40,18 +41,14 @@ PARTICIPANTS_PER_PAGE = 50
 def _programme(request: HttpRequest, org_slug: str, pk: int) -> tuple[Membership, Programme]:
     """The membership and a programme the user may see; 404 otherwise."""
     membership = policy.enter_organisation(request, org_slug)
-    programme = Programme.objects.filter(pk=pk, organisation=membership.organisation).first()
-    if programme is None or not policy.can_see_programme(membership, programme):
-        raise Http404("No such programme.")
-    return membership, programme
+    return membership, policy.programme_for(membership, pk)
 
 
 def _managed_programme(
     request: HttpRequest, org_slug: str, pk: int
 ) -> tuple[Membership, Programme]:
-    membership, programme = _programme(request, org_slug, pk)
-    policy.require(membership, Perm.MANAGE_PROGRAMMES)
-    return membership, programme
+    membership = policy.enter_organisation(request, org_slug)
+    return membership, policy.programme_for(membership, pk, perm=Perm.MANAGE_PROGRAMMES)
 
 
 def _detail_url(programme: Programme) -> str:
@@ -120,7 +117,11 @@ def programme_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
 
 
 def _my_circle(programme: Programme, user) -> object | None:
-    return circles_for_user(user, programme.organisation).filter(programme=programme).first()
+    return (
+        circles_for_user(user=user, organisation=programme.organisation)
+        .filter(programme=programme)
+        .first()
+    )
 
 
 @login_required
@@ -140,7 +141,7 @@ def programme_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
         context["counts"] = selectors.intake_counts(programme)
         if published:
             context["circle_count"] = programme.circles.filter(status=CircleStatus.ACTIVE).count()
-            context["waiting_count"] = len(unplaced_participants(programme))
+            context["waiting_count"] = len(unplaced_participants(programme=programme))
         context["signup_url"] = request.build_absolute_uri(
             reverse("programmes:join", args=[programme.organisation.slug, programme.signup_token])
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from circlewise.circles.composition import (
+from circlewise.formation.composition import (
     MEETING_WINDOW,
     SLOTS_PER_WEEK,
     available_slots,

@@ -12,31 +12,29 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
-from circlewise.circles import selectors, services
-from circlewise.circles.errors import CircleError
-from circlewise.circles.formation import merge_suggestions, proposal_view
-from circlewise.circles.forms import MoveForm, SwapForm
-from circlewise.circles.models import FormationRun, FormationStatus
+from circlewise.circles.selectors import circles_for_programme
+from circlewise.formation import selectors, services
+from circlewise.formation.errors import FormationError
+from circlewise.formation.forms import MoveForm, SwapForm
+from circlewise.formation.models import FormationRun, FormationStatus
+from circlewise.formation.services import proposal_view
 from circlewise.policy import Perm
 from circlewise.programmes.models import Participant, Programme
 
 
 def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Programme:
     membership = policy.enter_organisation(request, org_slug)
-    programme = get_object_or_404(Programme, pk=programme_id, organisation=membership.organisation)
-    if not policy.can_see_programme(membership, programme):
-        raise Http404("No such programme.")
-    policy.require(membership, Perm.MANAGE_PROGRAMMES)
-    return programme
+    return policy.programme_for(membership, programme_id, perm=Perm.MANAGE_PROGRAMMES)
 
 
-def _run(programme: Programme, run_id: int) -> FormationRun:
-    return get_object_or_404(FormationRun, pk=run_id, programme=programme)
+def _run(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> FormationRun:
+    membership = policy.enter_organisation(request, org_slug)
+    return policy.run_for(membership, programme_id, run_id)
 
 
 def _proposal_people(run: FormationRun) -> list[Participant]:
@@ -68,6 +66,7 @@ def _proposal_context(run: FormationRun, **extra: object) -> dict[str, object]:
     )
     return {
         "run": run,
+        "proposal_run": run,
         "proposal": view,
         "move_form": MoveForm(participants=people, circles=len(view.circles)),
         "swap_form": SwapForm(participants=people),
@@ -82,23 +81,26 @@ def formation(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRes
     if request.method == "POST":
         try:
             services.formation_start(programme=programme, by=request.user)
-        except CircleError as error:
+        except FormationError as error:
             messages.error(request, error.message)
-        return redirect("circles:formation", org_slug, programme.pk)
-    run = selectors.latest_run(programme)
+        return redirect("formation:formation", org_slug, programme.pk)
+    run = selectors.latest_run(programme=programme)
     context: dict[str, object] = {"programme": programme, "run": run}
-    if run is not None and run.status == FormationStatus.PROPOSED:
-        context |= _proposal_context(run)
-    return render(request, "circles/formation.html", context)
+    # While a new run works (or after it failed), the last good proposal stays on the page.
+    shown = selectors.latest_proposal(programme=programme)
+    if shown is not None and run is not None and run.status != FormationStatus.PUBLISHED:
+        context |= _proposal_context(shown)
+        context["run"] = run
+    return render(request, "formation/proposal.html", context)
 
 
 @login_required
 def run_status(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
     """The progress bar, polled by htmx every second; a finished run reloads the page."""
-    programme = _programme(request, org_slug, programme_id)
-    run = _run(programme, run_id)
+    run = _run(request, org_slug, programme_id, run_id)
+    programme = run.programme
     response = render(
-        request, "circles/formation.html#status", {"programme": programme, "run": run}
+        request, "formation/proposal.html#status", {"programme": programme, "run": run}
     )
     if run.status not in (FormationStatus.QUEUED, FormationStatus.RUNNING) and request.htmx:
         response["HX-Refresh"] = "true"
@@ -121,24 +123,24 @@ def _apply_edit(
     if not error:
         try:
             edit(form.cleaned_data)
-        except CircleError as exc:
+        except FormationError as exc:
             error = exc.message
     run.refresh_from_db()
     if request.htmx:
         return render(
             request,
-            "circles/formation.html#proposal",
+            "formation/proposal.html#proposal",
             _proposal_context(run, programme=run.programme, edit_error=error),
         )
     if error:
         messages.error(request, error)
-    return redirect("circles:formation", org_slug, run.programme_id)
+    return redirect("formation:formation", org_slug, run.programme_id)
 
 
 @login_required
 @require_POST
 def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
-    run = _run(_programme(request, org_slug, programme_id), run_id)
+    run = _run(request, org_slug, programme_id, run_id)
     form = MoveForm(request.POST, participants=_proposal_people(run), circles=len(run.proposal))
     return _apply_edit(
         request,
@@ -158,7 +160,7 @@ def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) ->
 @login_required
 @require_POST
 def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
-    run = _run(_programme(request, org_slug, programme_id), run_id)
+    run = _run(request, org_slug, programme_id, run_id)
     form = SwapForm(request.POST, participants=_proposal_people(run))
     return _apply_edit(
         request,
@@ -175,30 +177,35 @@ def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) ->
 @login_required
 @require_POST
 def publish(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
-    programme = _programme(request, org_slug, programme_id)
-    run = _run(programme, run_id)
+    run = _run(request, org_slug, programme_id, run_id)
+    programme = run.programme
     try:
         circles = services.formation_publish(run=run, by=request.user)
-    except CircleError as error:
+    except FormationError as error:
         messages.error(request, error.message)
-        return redirect("circles:formation", org_slug, programme.pk)
-    messages.success(request, f"{len(circles)} circles published; every member has been emailed.")
-    return redirect("circles:programme_circles", org_slug, programme.pk)
+        return redirect("formation:formation", org_slug, programme.pk)
+    messages.success(
+        request, f"{len(circles)} circles published; every member will be emailed in a moment."
+    )
+    return redirect("formation:programme_circles", org_slug, programme.pk)
 
 
 @login_required
 def programme_circles(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
     """A published programme's circles, the people waiting for one, and small circles."""
     programme = _programme(request, org_slug, programme_id)
-    circles = list(selectors.circles_for_programme(programme).filter(status="active"))
+    circles = list(
+        circles_for_programme(programme=programme)
+        .filter(status="active")
+        .prefetch_related("merge_targets")
+    )
     for circle in circles:
         circle.room = max(programme.max_size - circle.size, 0)
         circle.below_minimum = circle.size < programme.min_size
-        circle.merge_targets = merge_suggestions(circle) if circle.below_minimum else []
-    queue = selectors.unplaced_participants(programme)
+    queue = selectors.unplaced_participants(programme=programme)
     return render(
         request,
-        "circles/programme_circles.html",
+        "formation/programme_circles.html",
         {
             "programme": programme,
             "circles": circles,
@@ -214,7 +221,7 @@ def place_joiners(request: HttpRequest, org_slug: str, programme_id: int) -> Htt
     programme = _programme(request, org_slug, programme_id)
     try:
         result = services.late_joiners_place(programme=programme, by=request.user)
-    except CircleError as error:
+    except FormationError as error:
         messages.error(request, error.message)
     else:
         placed = sum(len(people) for people in result.placed.values())
@@ -222,18 +229,38 @@ def place_joiners(request: HttpRequest, org_slug: str, programme_id: int) -> Htt
         if result.queued:
             text += f" {len(result.queued)} waiting for a new circle."
         messages.success(request, text)
-    return redirect("circles:programme_circles", org_slug, programme.pk)
+    return redirect("formation:programme_circles", org_slug, programme.pk)
 
 
 @login_required
 @require_POST
-def form_from_queue(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+def queue_form(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
     programme = _programme(request, org_slug, programme_id)
     try:
-        circles = services.queue_form_circles(programme=programme, by=request.user)
-    except CircleError as error:
+        services.queue_circles_start(programme=programme, by=request.user)
+    except FormationError as error:
         messages.error(request, error.message)
     else:
-        names = ", ".join(circle.name for circle in circles)
-        messages.success(request, f"New circle{'s' if len(circles) > 1 else ''}: {names}.")
-    return redirect("circles:programme_circles", org_slug, programme.pk)
+        messages.success(
+            request, "Forming new circles from the people waiting; they appear here shortly."
+        )
+    return redirect("formation:programme_circles", org_slug, programme.pk)
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest, org_slug: str, programme_id: int, circle_id: int) -> HttpResponse:
+    """Merge a programme circle below the minimum into one of its suggested targets."""
+    programme = _programme(request, org_slug, programme_id)
+    circle = policy.circle_for(request.membership, circle_id, manage=True)
+    target = programme.circles.filter(pk=request.POST.get("target") or 0).first()
+    if circle.programme_id != programme.pk or target is None:
+        messages.error(request, "Choose a circle of the same programme to merge into.")
+        return redirect("circles:detail", org_slug, circle.pk)
+    try:
+        services.circle_merge(source=circle, target=target, by=request.user)
+    except FormationError as error:
+        messages.error(request, error.message)
+        return redirect("circles:detail", org_slug, circle.pk)
+    messages.success(request, f"{circle.name} joined {target.name}.")
+    return redirect("circles:detail", org_slug, target.pk)

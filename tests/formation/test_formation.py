@@ -10,13 +10,16 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
-from circlewise.circles import services
-from circlewise.circles.composition import compose
-from circlewise.circles.errors import CircleError, EditRefused, FormationError
-from circlewise.circles.formation import formation_execute, merge_suggestions
-from circlewise.circles.models import Circle, CircleMember, FormationStatus
-from circlewise.circles.tasks import form_circles_task
+from circlewise.circles import services as circle_services
+from circlewise.circles.models import Circle, CircleMember
+from circlewise.formation import services
+from circlewise.formation.composition import compose
+from circlewise.formation.errors import EditRefused, FormationError
+from circlewise.formation.models import FormationStatus
+from circlewise.formation.runs import formation_execute
+from circlewise.formation.tasks import formation_run_task
 from circlewise.matching import check
 from circlewise.programmes.models import Participant, ParticipantStatus, ProgrammeStatus
 
@@ -25,7 +28,7 @@ def assert_rules_hold(programme, groups) -> None:
     """Every group of participants is within the size range and breaks no hard rule."""
     people = [p for group in groups for p in group]
     composition = compose(programme, people, leave_out=False)
-    ids = composition.to_ids([[p.pk for p in group] for group in groups])
+    ids = composition.problem_ids([[p.pk for p in group] for group in groups])
     assert all(programme.min_size <= len(group) <= programme.max_size for group in ids)
     assert check(composition.problem, ids) == []
 
@@ -58,7 +61,7 @@ def test_it_runs_the_task_once_even_when_enqueued_twice(programme, add_participa
     add_participants(programme, 10)
     run = form(programme, admin)
     proposal = run.proposal
-    form_circles_task.enqueue(run.pk)  # a second delivery of the same task
+    formation_run_task.enqueue(run.pk)  # a second delivery of the same task
     assert formation_execute(run_id=run.pk) is None
     run.refresh_from_db()
     assert run.proposal == proposal and run.status == FormationStatus.PROPOSED
@@ -75,7 +78,7 @@ def test_it_replaces_a_run_whose_worker_died(programme, add_participants, admin)
     add_participants(programme, 10)
     stalled = services.formation_start(programme=programme, by=admin)
     stalled.status = FormationStatus.RUNNING
-    stalled.created_at -= dt.timedelta(minutes=30)
+    stalled.started_at = timezone.now() - dt.timedelta(minutes=30)
     stalled.save()
     fresh = services.formation_start(programme=programme, by=admin)
     stalled.refresh_from_db()
@@ -133,21 +136,23 @@ def test_it_leaves_out_a_language_group_too_small_for_a_circle_with_a_warning(
 
 
 def test_it_writes_progress_at_most_twice_a_second(programme, add_participants, admin):
-    from circlewise.circles import formation
+    from circlewise.formation import runs
+    from circlewise.matching import Progress
 
     add_participants(programme, 10)
     run = services.formation_start(programme=programme, by=admin)
     run.status = FormationStatus.RUNNING
     run.save()
     clock = iter([10.0, 10.2, 10.6])
-    report = formation._Progress(run.pk, clock=lambda: next(clock))
-    report(0.25, "first")
-    report(0.5, "too soon")
+    report = runs._Progress(run.pk, clock=lambda: next(clock))
+    report(Progress(stage="search", fraction=0.25, ratio=0.9))
+    report(Progress(stage="search", fraction=0.5, ratio=0.95))
     run.refresh_from_db()
-    assert (run.progress, run.message) == (0.25, "first")
-    report(0.75, "later")
+    assert (run.progress, run.stage) == (0.25, "searching")
+    assert run.message == "Searching for the most diverse circles: 90% of the best possible so far"
+    report(Progress(stage="search", fraction=0.75, ratio=0.975))
     run.refresh_from_db()
-    assert (run.progress, run.message) == (0.75, "later")
+    assert (run.progress, run.message[-25:]) == (0.75, "98% of the best possible so far"[-25:])
 
 
 # Manual edits -----------------------------------------------------------------------------------
@@ -172,7 +177,7 @@ def test_it_refuses_a_move_that_breaks_the_size_range_and_changes_nothing(
     add_participants(programme, 10)  # two circles of 5
     run = form(programme, admin)
     before = (run.proposal, run.pins)
-    refused = r"^Circle [12] has [46] people, outside 5-6\."
+    refused = r"^Circle [12] would have [46] people; circles have 5 to 6\."
     with pytest.raises(EditRefused, match=refused):
         services.proposal_move(run=run, participant_id=run.proposal[0][0], to_circle=1, by=admin)
     run.refresh_from_db()
@@ -231,7 +236,7 @@ def test_it_publishes_circles_and_emails_each_member_after_commit(
     assert "New managers support each other" in message.body
     assert f"/o/acme/circles/{circles[0].pk}/" in message.body or "/circles/" in message.body
     assert_rules_hold(programme, published_groups(programme))
-    with pytest.raises(CircleError, match="can no longer be changed"):
+    with pytest.raises(FormationError, match="can no longer be changed"):
         services.formation_publish(run=run, by=admin)
 
 
@@ -288,15 +293,27 @@ def test_it_never_places_a_late_joiner_with_their_manager(published, add_partici
     assert_rules_hold(published, published_groups(published))
 
 
-def test_it_forms_a_new_circle_from_the_queue(published, add_participants, admin):
+def test_it_forms_a_new_circle_from_the_queue_in_the_worker(
+    published, add_participants, admin, django_capture_on_commit_callbacks
+):
     add_participants(published, 5, start=10)
     services.late_joiners_place(programme=published, by=admin)  # 2 placed, 3 queued
     with pytest.raises(FormationError, match="3 people are waiting"):
-        services.queue_form_circles(programme=published, by=admin)
+        services.queue_circles_start(programme=published, by=admin)
     add_participants(published, 2, start=15)
-    circles = services.queue_form_circles(programme=published, by=admin)
-    assert len(circles) == 1 and circles[0].members.count() == 5
-    assert circles[0].name == "Cedar circle"
+    run = services.queue_circles_start(programme=published, by=admin)
+    assert run.status == FormationStatus.QUEUED and not published.circles.filter(
+        name="Cedar circle"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        formation_run_task.enqueue(run.pk)
+    run.refresh_from_db()
+    circle = published.circles.get(name="Cedar circle")
+    assert run.status == FormationStatus.PUBLISHED and circle.members.count() == 5
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        circle.members.values_list("email", flat=True)
+    )
     assert_rules_hold(published, published_groups(published))
 
 
@@ -306,7 +323,7 @@ def test_it_removes_a_leaver_and_tells_the_rest_of_the_circle(
     circle = published.circles.first()
     leaver = circle.members.first()
     with django_capture_on_commit_callbacks(execute=True):
-        services.circle_member_remove(member=leaver, by=admin)
+        circle_services.circle_member_remove(member=leaver, by=admin)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         circle.members.filter(left_at__isnull=True).values_list("email", flat=True)
     )
@@ -324,10 +341,12 @@ def test_it_suggests_merges_for_a_circle_below_the_minimum(
     circles = list(programme.circles.all())
     small = circles[-1]
     seats = list(small.members.all())
+    assert not small.merge_targets.exists()
     for seat in seats[: len(seats) - 2]:
-        services.circle_member_remove(member=seat, by=admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            circle_services.circle_member_remove(member=seat, by=admin)
     assert small.members.filter(left_at__isnull=True).count() == 2
-    targets = merge_suggestions(small)
+    targets = list(small.merge_targets.all())  # stored when the members changed
     assert targets and all(t.members.filter(left_at__isnull=True).count() <= 4 for t in targets)
     services.circle_merge(source=small, target=targets[0], by=admin)
     small.refresh_from_db()
@@ -366,6 +385,84 @@ def test_it_leaves_a_participant_queued_when_they_have_left_the_programme(publis
     person = published.participants.first()
     person.status = ParticipantStatus.LEFT
     person.save()
-    from circlewise.circles.selectors import unplaced_participants
+    from circlewise.formation.selectors import unplaced_participants
 
-    assert person not in unplaced_participants(published)
+    assert person not in unplaced_participants(programme=published)
+
+
+# Workers that die ------------------------------------------------------------------------------
+
+
+def _stall(run, **fields):
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save()
+
+
+def test_it_queues_a_run_whose_worker_died_again_then_fails_it_with_a_clear_message(
+    programme, add_participants, form, admin, django_capture_on_commit_callbacks
+):
+    from circlewise.formation.runs import runs_recover_stalled
+    from circlewise.formation.tasks import formation_watch_task
+
+    add_participants(programme, 10)
+    good = form(programme, admin)
+    run = services.formation_start(programme=programme, by=admin)  # a new run, never finished
+    long_ago = timezone.now() - dt.timedelta(minutes=30)
+    _stall(run, status=FormationStatus.RUNNING, started_at=long_ago, created_at=long_ago)
+    assert runs_recover_stalled(now=long_ago + dt.timedelta(seconds=30)) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        formation_watch_task.enqueue()  # what a restarted worker finds due
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (FormationStatus.PROPOSED, 1)  # formed on the retry
+    second = services.formation_start(programme=programme, by=admin)
+    _stall(second, status=FormationStatus.RUNNING, started_at=long_ago, attempts=1)
+    assert runs_recover_stalled() == []
+    second.refresh_from_db()
+    assert second.status == FormationStatus.FAILED and "stopped" in second.error
+    good.refresh_from_db()
+    assert good.status == FormationStatus.PROPOSED  # the last good proposal is kept
+
+
+def test_it_treats_a_run_nobody_picked_up_as_stalled_and_counts_from_its_start(
+    programme, add_participants, admin
+):
+    from circlewise.formation.runs import is_stalled
+
+    add_participants(programme, 10)
+    run = services.formation_start(programme=programme, by=admin)
+    assert not is_stalled(run)
+    assert is_stalled(run, now=run.queued_at + dt.timedelta(minutes=11))
+    # Created long ago but started a moment ago: still within its time.
+    _stall(run, status=FormationStatus.RUNNING, created_at=run.created_at - dt.timedelta(hours=1))
+    _stall(run, started_at=timezone.now())
+    assert not is_stalled(run)
+
+
+def test_it_shows_the_last_good_proposal_while_a_new_run_fails(
+    programme, add_participants, form, admin
+):
+    from tests.conftest import client_for
+
+    add_participants(programme, 10)
+    form(programme, admin)
+    run = services.formation_start(programme=programme, by=admin)
+    _stall(run, status=FormationStatus.FAILED, error="The server stopped")
+    page = client_for(admin).get(f"/o/acme/programmes/{programme.pk}/formation/").content.decode()
+    assert "The server stopped" in page and "Proposal: 2 circles" in page
+
+
+def test_it_welcomes_each_member_once_even_when_the_task_runs_twice(
+    programme, add_participants, form, admin, django_capture_on_commit_callbacks
+):
+    from circlewise.formation.tasks import circle_welcome_task
+
+    add_participants(programme, 10)
+    run = form(programme, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        circles = services.formation_publish(run=run, by=admin)
+    assert len(mail.outbox) == 10
+    with django_capture_on_commit_callbacks(execute=True):
+        circle_welcome_task.enqueue(circles[0].pk)
+    assert len(mail.outbox) == 10
+    assert not CircleMember.objects.filter(welcomed_at__isnull=True).exists()

@@ -66,12 +66,14 @@ class Composition:
     left_out: list[Participant] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def to_ids(self, groups: Iterable[Iterable[int]]) -> list[list[str]]:
-        """Participant pks (as stored in a proposal) -> problem ids, dropping unknown people."""
+    def problem_ids(self, groups: Iterable[Iterable[int]]) -> list[list[str]]:
+        """Participant pks (as stored in a proposal) -> problem ids (emails), dropping unknown
+        people."""
         by_pk = {participant.pk: key for key, participant in self.people.items()}
         return [[by_pk[pk] for pk in group if pk in by_pk] for group in groups]
 
-    def to_pks(self, groups: Iterable[Iterable[str]]) -> list[list[int]]:
+    def participant_ids(self, groups: Iterable[Iterable[str]]) -> list[list[int]]:
+        """Problem ids (emails) -> participant pks."""
         return [[self.people[key].pk for key in group] for group in groups]
 
 

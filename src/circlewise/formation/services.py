@@ -1,0 +1,439 @@
+"""Forming a programme's circles: runs of the engine, the proposal, publishing, later changes.
+
+Steps of a programme's life, each a service:
+
+1. :func:`formation_start` creates a :class:`FormationRun` and queues it for the worker, which
+   runs the engine (:func:`circlewise.formation.runs.formation_execute`) and stores the
+   *proposal*.
+2. :func:`proposal_move` / :func:`proposal_swap` edit the proposal; every edit is checked against
+   the hard rules first and pins the circles it touches, so a re-run keeps them.
+3. :func:`formation_publish` turns the proposal into circles (bulk inserts) and hands each
+   circle's welcome email to the worker.
+4. After launch: :func:`late_joiners_place`, :func:`queue_circles_start` (a run of the engine in
+   the worker that creates new circles from the people waiting) and :func:`circle_merge`.
+   Whenever programme circles change, the worker recomputes their merge targets.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from circlewise.circles.models import Circle, CircleMember, CircleStatus
+from circlewise.formation.composition import Composition, compose
+from circlewise.formation.errors import EditRefused, FormationError
+from circlewise.formation.models import FormationKind, FormationRun, FormationStatus
+from circlewise.formation.runs import (
+    STALLED_AFTER,
+    default_time_limit,
+    is_stalled,
+    ready_participants,
+    run_fail,
+)
+from circlewise.formation.seating import circles_create, members_add, mergeable, seated
+from circlewise.formation.selectors import unplaced_participants
+from circlewise.formation.tasks import (
+    circle_welcome_task,
+    formation_run_task,
+    formation_watch_schedule,
+    merge_targets_task,
+)
+from circlewise.matching import (
+    CircleResult,
+    Violation,
+    check,
+    evaluate,
+    place_late_joiners,
+)
+from circlewise.programmes.models import Participant, Programme, ProgrammeStatus
+
+if TYPE_CHECKING:
+    from circlewise.accounts.models import User
+
+__all__ = [
+    "LateJoinResult",
+    "ProposalView",
+    "circle_merge",
+    "formation_publish",
+    "formation_start",
+    "late_joiners_place",
+    "proposal_move",
+    "proposal_swap",
+    "proposal_view",
+    "queue_circles_start",
+]
+
+
+# --- 1. Runs ----------------------------------------------------------------------------------
+
+
+def _queue(run: FormationRun) -> None:
+    """After commit: hand the run to the worker, and a watch for when it should be long done."""
+    transaction.on_commit(lambda: formation_run_task.enqueue(run.pk))
+    formation_watch_schedule(after=run.time_limit + STALLED_AFTER + 5)
+
+
+def _busy(programme: Programme, kind: str) -> FormationRun | None:
+    """The programme's run of ``kind`` still queued or running; a stalled one is failed."""
+    busy = programme.formation_runs.filter(
+        kind=kind, status__in=[FormationStatus.QUEUED, FormationStatus.RUNNING]
+    ).first()
+    if busy is not None and is_stalled(busy):
+        run_fail(busy.pk, "This run stopped before it finished; a new run was started.")
+        return None
+    return busy
+
+
+def formation_start(
+    *, programme: Programme, by: User | None, time_limit: float | None = None
+) -> FormationRun:
+    """Queue a run of the engine for the programme's ready participants.
+
+    A run already queued or running is returned as is (starting twice does not run twice),
+    unless it has stalled (its worker died), in which case it is marked failed.
+    Manual pins of the latest proposal carry over to the new run.
+    """
+    with transaction.atomic():
+        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        if programme.status in (ProgrammeStatus.PUBLISHED, ProgrammeStatus.CLOSED):
+            raise FormationError(
+                "This programme's circles are already published: use late joiners instead."
+            )
+        busy = _busy(programme, FormationKind.PROPOSAL)
+        if busy is not None:
+            return busy
+        ready = len(ready_participants(programme))
+        if ready < programme.min_size:
+            raise FormationError(
+                f"{ready} participant{'s have' if ready != 1 else ' has'} completed the intake: "
+                f"at least {programme.min_size} are needed to form a circle."
+            )
+        previous = programme.formation_runs.filter(
+            kind=FormationKind.PROPOSAL, status=FormationStatus.PROPOSED
+        ).first()
+        run = FormationRun.objects.create(
+            programme=programme,
+            started_by=by,
+            seed=secrets.randbelow(2**31),
+            time_limit=time_limit or default_time_limit(ready),
+            pins=previous.pins if previous else {},
+            message="Waiting for a worker",
+        )
+        _queue(run)
+    return run
+
+
+# --- 2. The proposal --------------------------------------------------------------------------
+
+
+@dataclass
+class ProposedCircle:
+    index: int
+    members: list[Participant]
+    result: CircleResult
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ProposalView:
+    """A proposal as the admin sees it: circles with their mix, the score, who is not placed."""
+
+    circles: list[ProposedCircle]
+    ratio: float
+    objective: float
+    upper_bound: float
+    unplaced: list[Participant]
+
+
+def _proposal_composition(run: FormationRun, pins: dict[str, str] | None = None) -> Composition:
+    ids = [pk for group in run.proposal for pk in group]
+    participants = Participant.objects.filter(programme=run.programme_id, pk__in=ids)
+    return compose(
+        run.programme, list(participants), pins=run.pins if pins is None else pins, leave_out=False
+    )
+
+
+def proposal_view(run: FormationRun) -> ProposalView:
+    """Score the run's proposal as it stands (after any manual edits)."""
+    composition = _proposal_composition(run)
+    groups = composition.problem_ids(run.proposal)
+    solution = evaluate(composition.problem, groups)
+    problems: dict[int, list[str]] = {}
+    for violation in check(composition.problem, groups):
+        problems.setdefault(violation.circle, []).append(_describe(violation, composition))
+    placed = {pk for group in run.proposal for pk in group}
+    unplaced = [p for p in ready_participants(run.programme) if p.pk not in placed]
+    return ProposalView(
+        circles=[
+            ProposedCircle(
+                index=index,
+                members=[composition.people[key] for key in result.members],
+                result=result,
+                problems=problems.get(index, []),
+            )
+            for index, result in enumerate(solution.circles)
+        ],
+        ratio=solution.ratio,
+        objective=solution.objective,
+        upper_bound=solution.upper_bound,
+        unplaced=unplaced,
+    )
+
+
+ATTRIBUTE_WORDS = {"meeting_window": "weekly meeting times", "language": "languages"}
+
+
+def _describe(violation: Violation, composition: Composition) -> str:
+    """One broken rule in the admin's words: people by name, circles counted from 1."""
+
+    def name(key: str) -> str:
+        person = composition.people.get(key)
+        return (person.name or person.email) if person else key
+
+    circle = f"Circle {violation.circle + 1}"
+    match violation.rule:
+        case "separate":
+            first, second = map(name, violation.people)
+            return (
+                f"{first} and {second} must not share a circle (same reporting line, or in a "
+                "circle together before)."
+            )
+        case "size":
+            return (
+                f"{circle} would have {violation.size} people; circles have "
+                f"{violation.min_size} to {violation.max_size}."
+            )
+        case "same":
+            words = ATTRIBUTE_WORDS.get(violation.attribute, violation.attribute.replace("_", " "))
+            return f"{circle} would mix {words} ({', '.join(violation.values)})."
+        case "pinned" if violation.circles:
+            return "People you kept together by hand would be split over different circles."
+        case "pinned":
+            return f"{circle} would join people you placed in different circles by hand."
+        case "placement" if violation.circles:
+            return f"{name(violation.people[0])} would be in two circles."
+        case "placement":
+            return f"{name(violation.people[0])} would be in no circle."
+        case _:
+            return f"{name(violation.people[0])} is not a participant of this programme."
+
+
+def _explain(violations: Sequence[Violation], composition: Composition) -> str:
+    return " ".join(dict.fromkeys(_describe(v, composition) for v in violations))
+
+
+def _pin(pins: dict[str, str], circle: Sequence[int]) -> None:
+    """Pin everyone in ``circle`` together, under the key one of them already has, if any."""
+    key = next((pins[str(pk)] for pk in circle if str(pk) in pins), None)
+    key = key or f"manual-{secrets.token_hex(4)}"
+    for pk in circle:
+        pins[str(pk)] = key
+
+
+def _apply_edit(run: FormationRun, circles: list[list[int]], touched: Sequence[int]) -> None:
+    """Check an edited grouping against every hard rule; save it with new pins, or refuse."""
+    pins = dict(run.pins)
+    for index in touched:
+        for pk in circles[index]:
+            pins.pop(str(pk), None)
+    for index in touched:
+        _pin(pins, circles[index])
+    composition = _proposal_composition(run, pins)
+    groups = composition.problem_ids(circles)
+    violations = check(composition.problem, groups)
+    if violations:
+        raise EditRefused(_explain(violations, composition))
+    solution = evaluate(composition.problem, groups)
+    run.proposal = circles
+    run.pins = pins
+    run.objective = solution.objective
+    run.upper_bound = solution.upper_bound
+    run.save(update_fields=["proposal", "pins", "objective", "upper_bound"])
+
+
+def _editable(run: FormationRun) -> FormationRun:
+    run = FormationRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
+    if run.status != FormationStatus.PROPOSED:
+        raise EditRefused(f"This proposal can no longer be changed ({run.get_status_display()}).")
+    return run
+
+
+def _circle_of(circles: list[list[int]], participant_id: int) -> int:
+    for index, circle in enumerate(circles):
+        if participant_id in circle:
+            return index
+    raise EditRefused("This person is not in the proposal.")
+
+
+@transaction.atomic
+def proposal_move(
+    *, run: FormationRun, participant_id: int, to_circle: int, by: User
+) -> FormationRun:
+    """Move someone to another proposed circle, if every hard rule still holds."""
+    run = _editable(run)
+    circles = [list(circle) for circle in run.proposal]
+    source = _circle_of(circles, participant_id)
+    if not 0 <= to_circle < len(circles):
+        raise EditRefused("There is no such circle in the proposal.")
+    if to_circle == source:
+        raise EditRefused("This person is already in that circle.")
+    circles[source].remove(participant_id)
+    circles[to_circle].append(participant_id)
+    _apply_edit(run, circles, [to_circle])
+    return run
+
+
+@transaction.atomic
+def proposal_swap(*, run: FormationRun, first_id: int, second_id: int, by: User) -> FormationRun:
+    """Swap two people between proposed circles, if every hard rule still holds."""
+    run = _editable(run)
+    circles = [list(circle) for circle in run.proposal]
+    first, second = _circle_of(circles, first_id), _circle_of(circles, second_id)
+    if first == second:
+        raise EditRefused("These two people are already in the same circle.")
+    circles[first][circles[first].index(first_id)] = second_id
+    circles[second][circles[second].index(second_id)] = first_id
+    _apply_edit(run, circles, [first, second])
+    return run
+
+
+# --- 3. Publishing ----------------------------------------------------------------------------
+
+
+def _after_seating(programme: Programme, circles: Sequence[Circle]) -> None:
+    """After commit, the worker welcomes the new members and recomputes merge targets."""
+    ids = [circle.pk for circle in circles]
+    programme_id = programme.pk
+
+    def queue() -> None:
+        for circle_id in ids:
+            circle_welcome_task.enqueue(circle_id)
+        merge_targets_task.enqueue(programme_id)
+
+    transaction.on_commit(queue)
+
+
+@transaction.atomic
+def formation_publish(*, run: FormationRun, by: User) -> list[Circle]:
+    """Create the proposal's circles, mark the programme published; the worker emails everyone.
+
+    The proposal is checked against the hard rules once more (participants' answers may have
+    changed since it was formed); if any rule breaks, nothing is published. Circles and members
+    are written in bulk, so the request takes the same few queries for 300 or 10,000 people.
+    """
+    run = _editable(run)
+    programme = Programme.objects.select_for_update().get(pk=run.programme_id)
+    if programme.status == ProgrammeStatus.PUBLISHED or programme.circles.exists():
+        raise FormationError("This programme's circles are already published.")
+    composition = _proposal_composition(run)
+    groups = composition.problem_ids(run.proposal)
+    violations = check(composition.problem, groups)
+    if violations:
+        raise FormationError(
+            "The proposal breaks a rule and was not published: " + _explain(violations, composition)
+        )
+    solution = evaluate(composition.problem, groups)
+    circles = circles_create(
+        programme=programme,
+        groups=[[composition.people[key] for key in c.members] for c in solution.circles],
+        results=solution.circles,
+    )
+    programme.status = ProgrammeStatus.PUBLISHED
+    programme.save(update_fields=["status"])
+    run.status = FormationStatus.PUBLISHED
+    run.published_at = timezone.now()
+    run.save(update_fields=["status", "published_at"])
+    _after_seating(programme, circles)
+    return circles
+
+
+# --- 4. After launch --------------------------------------------------------------------------
+
+
+@dataclass
+class LateJoinResult:
+    placed: dict[Circle, list[Participant]]
+    queued: list[Participant]
+
+
+def _published(programme: Programme) -> Programme:
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status != ProgrammeStatus.PUBLISHED:
+        raise FormationError("This programme's circles are not published yet.")
+    return programme
+
+
+@transaction.atomic
+def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
+    """Place everyone waiting in circles with room (best diversity gain, never breaking a hard
+    rule); those who fit nowhere stay queued for a new circle. Each placed person is emailed
+    (by the worker)."""
+    programme = _published(programme)
+    joiners = unplaced_participants(programme=programme)
+    if not joiners:
+        raise FormationError("No one is waiting for a circle.")
+    circles = list(programme.circles.filter(status=CircleStatus.ACTIVE))
+    seats = seated(circles)
+    participants = [seat.participant for group in seats for seat in group] + joiners
+    composition = compose(programme, participants, leave_out=False)
+    existing = composition.problem_ids([[s.participant_id for s in group] for group in seats])
+    joiner_ids = composition.problem_ids([[p.pk for p in joiners]])[0]
+    placement = place_late_joiners(composition.problem, existing, joiner_ids)
+    placed: dict[Circle, list[Participant]] = {}
+    for circle, before, after in zip(circles, existing, placement.circles, strict=True):
+        new = [composition.people[key] for key in after if key not in before]
+        if new:
+            members_add(circle=circle, participants=new)
+            placed[circle] = new
+    _after_seating(programme, list(placed))
+    return LateJoinResult(placed=placed, queued=[composition.people[k] for k in placement.queued])
+
+
+def queue_circles_start(*, programme: Programme, by: User) -> FormationRun:
+    """Queue a run that forms new circles from the people waiting for one (at least the
+    minimum size); the worker runs the engine and creates the circles."""
+    with transaction.atomic():
+        programme = _published(programme)
+        busy = _busy(programme, FormationKind.QUEUE)
+        if busy is not None:
+            return busy
+        queued = unplaced_participants(programme=programme)
+        if len(queued) < programme.min_size:
+            raise FormationError(
+                f"{len(queued)} people are waiting: a new circle needs at least "
+                f"{programme.min_size}."
+            )
+        run = FormationRun.objects.create(
+            programme=programme,
+            kind=FormationKind.QUEUE,
+            started_by=by,
+            seed=secrets.randbelow(2**31),
+            time_limit=default_time_limit(len(queued)),
+            message="Waiting for a worker",
+        )
+        _queue(run)
+    return run
+
+
+@transaction.atomic
+def circle_merge(*, source: Circle, target: Circle, by: User) -> Circle:
+    """Move every member of a small circle into ``target`` and close the small one."""
+    programme = source.programme
+    if programme is None or target.programme_id != programme.pk or source.pk == target.pk:
+        raise FormationError("Only two different circles of the same programme can be merged.")
+    seats, target_seats = seated([source, target])
+    if not mergeable(programme, seats, target_seats):
+        raise FormationError(
+            f"{source.name} cannot join {target.name} without breaking the size range or a rule."
+        )
+    CircleMember.objects.filter(pk__in=[s.pk for s in seats]).update(left_at=timezone.now())
+    members_add(circle=target, participants=[s.participant for s in seats])
+    source.status = CircleStatus.CLOSED
+    source.save(update_fields=["status"])
+    _after_seating(programme, [target])
+    return target

@@ -203,7 +203,9 @@ def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id)
     if request.method != "POST":
-        members = list(selectors.active_members(circle=circle).select_related("user", "participant"))
+        members = list(
+            selectors.active_members(circle=circle).select_related("user", "participant")
+        )
         others = [member for member in members if member.user_id != request.user.pk]
         if len(others) == len(members):
             messages.error(request, "You are not in this circle.")

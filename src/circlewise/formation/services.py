@@ -35,7 +35,13 @@ from circlewise.formation.runs import (
     ready_participants,
     run_fail,
 )
-from circlewise.formation.seating import circles_create, members_add, mergeable, seated
+from circlewise.formation.seating import (
+    circle_name,
+    circles_create,
+    members_add,
+    mergeable,
+    seated,
+)
 from circlewise.formation.selectors import unplaced_participants
 from circlewise.formation.tasks import (
     circle_welcome_task,
@@ -44,10 +50,14 @@ from circlewise.formation.tasks import (
     merge_targets_task,
 )
 from circlewise.matching import (
+    AttributeMix,
     CircleResult,
+    MixSummary,
     Violation,
     check,
+    describe,
     evaluate,
+    joiner_obstacle,
     place_late_joiners,
 )
 from circlewise.programmes.models import Participant, Programme, ProgrammeStatus
@@ -61,6 +71,7 @@ __all__ = [
     "circle_merge",
     "formation_publish",
     "formation_start",
+    "late_joiner_seat",
     "late_joiners_place",
     "proposal_move",
     "proposal_swap",
@@ -133,21 +144,37 @@ def formation_start(
 
 @dataclass
 class ProposedCircle:
+    """One proposed circle: its name (kept when published), members, scores and mix."""
+
     index: int
+    name: str
     members: list[Participant]
     result: CircleResult
+    mixes: list[AttributeMix]
     problems: list[str] = field(default_factory=list)
 
 
 @dataclass
 class ProposalView:
-    """A proposal as the admin sees it: circles with their mix, the score, who is not placed."""
+    """A proposal as the admin sees it: circles with their mix, the score, who is not placed.
+
+    ``diversity_ratio`` counts the diversified attributes alone (see
+    :func:`circlewise.matching.describe`); ``ratio`` is the engine's figure, which an aligned
+    preference lowers. ``violations`` are the hard rules the proposal breaks, if any.
+    """
 
     circles: list[ProposedCircle]
     ratio: float
     objective: float
     upper_bound: float
     unplaced: list[Participant]
+    overall: list[MixSummary]
+    diversity_ratio: float
+    violations: list[Violation]
+
+    @property
+    def people(self) -> int:
+        return sum(len(circle.members) for circle in self.circles)
 
 
 def _proposal_composition(run: FormationRun, pins: dict[str, str] | None = None) -> Composition:
@@ -159,12 +186,14 @@ def _proposal_composition(run: FormationRun, pins: dict[str, str] | None = None)
 
 
 def proposal_view(run: FormationRun) -> ProposalView:
-    """Score the run's proposal as it stands (after any manual edits)."""
+    """Score and describe the run's proposal as it stands (after any manual edits)."""
     composition = _proposal_composition(run)
     groups = composition.problem_ids(run.proposal)
     solution = evaluate(composition.problem, groups)
+    described = describe(composition.problem, groups)
+    violations = check(composition.problem, groups)
     problems: dict[int, list[str]] = {}
-    for violation in check(composition.problem, groups):
+    for violation in violations:
         problems.setdefault(violation.circle, []).append(_describe(violation, composition))
     placed = {pk for group in run.proposal for pk in group}
     unplaced = [p for p in ready_participants(run.programme) if p.pk not in placed]
@@ -172,8 +201,10 @@ def proposal_view(run: FormationRun) -> ProposalView:
         circles=[
             ProposedCircle(
                 index=index,
+                name=circle_name(index),
                 members=[composition.people[key] for key in result.members],
                 result=result,
+                mixes=described.circles[index],
                 problems=problems.get(index, []),
             )
             for index, result in enumerate(solution.circles)
@@ -182,6 +213,9 @@ def proposal_view(run: FormationRun) -> ProposalView:
         objective=solution.objective,
         upper_bound=solution.upper_bound,
         unplaced=unplaced,
+        overall=described.overall,
+        diversity_ratio=described.diversity_ratio,
+        violations=violations,
     )
 
 
@@ -195,7 +229,7 @@ def _describe(violation: Violation, composition: Composition) -> str:
         person = composition.people.get(key)
         return (person.name or person.email) if person else key
 
-    circle = f"Circle {violation.circle + 1}"
+    circle = circle_name(violation.circle)
     match violation.rule:
         case "separate":
             first, second = map(name, violation.people)
@@ -357,8 +391,11 @@ def formation_publish(*, run: FormationRun, by: User) -> list[Circle]:
 
 @dataclass
 class LateJoinResult:
+    """Who went where, who still waits, and for each of those (by participant pk) why."""
+
     placed: dict[Circle, list[Participant]]
     queued: list[Participant]
+    reasons: dict[int, str] = field(default_factory=dict)
 
 
 def _published(programme: Programme) -> Programme:
@@ -368,11 +405,52 @@ def _published(programme: Programme) -> Programme:
     return programme
 
 
+_OTHER_VALUE = {"meeting_window": "another weekly meeting time", "language": "another language"}
+
+
+def _why_not_placed(obstacles: Sequence[Violation]) -> str:
+    """“12 circles full, 5 with another weekly meeting time”: the rules that kept someone out."""
+    counts: dict[str, int] = {}
+    for obstacle in obstacles:
+        if obstacle.rule == "size":
+            words = "full"
+        elif obstacle.rule == "same":
+            attribute = obstacle.attribute.replace("_", " ")
+            words = "with " + _OTHER_VALUE.get(obstacle.attribute, f"another {attribute}")
+        elif obstacle.rule == "separate":
+            words = "with someone from their reporting line or an earlier circle"
+        else:
+            words = "kept for people placed by hand"
+        counts[words] = counts.get(words, 0) + 1
+    return ", ".join(
+        f"{count} circle{'' if count == 1 else 's'} {words}" for words, count in counts.items()
+    )
+
+
+def _seat_refused(obstacle: Violation, circle: Circle, composition: Composition) -> str:
+    """Why one person cannot join one circle, in the admin's words."""
+    person = composition.people[obstacle.people[0]]
+    name = person.name or person.email
+    if obstacle.rule == "size":
+        return f"{circle.name} is full ({obstacle.max_size} people)."
+    if obstacle.rule == "same":
+        words = ATTRIBUTE_WORDS.get(obstacle.attribute, obstacle.attribute.replace("_", " "))
+        theirs, mine = obstacle.values
+        return f"{circle.name} and {name} differ in {words}: {theirs} against {mine}."
+    if obstacle.rule == "separate":
+        other = composition.people[obstacle.people[1]]
+        return (
+            f"{other.name or other.email} is in {circle.name}, and {name} must not share a "
+            "circle with them (same reporting line, or in a circle together before)."
+        )
+    return f"{circle.name} is kept for people placed there by hand."
+
+
 @transaction.atomic
 def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
     """Place everyone waiting in circles with room (best diversity gain, never breaking a hard
-    rule); those who fit nowhere stay queued for a new circle. Each placed person is emailed
-    (by the worker)."""
+    rule); those who fit nowhere stay queued for a new circle, with the rules that kept them
+    out. Each placed person is emailed (by the worker)."""
     programme = _published(programme)
     joiners = unplaced_participants(programme=programme)
     if not joiners:
@@ -391,7 +469,48 @@ def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
             members_add(circle=circle, participants=new)
             placed[circle] = new
     _after_seating(programme, list(placed))
-    return LateJoinResult(placed=placed, queued=[composition.people[k] for k in placement.queued])
+    return LateJoinResult(
+        placed=placed,
+        queued=[composition.people[k] for k in placement.queued],
+        reasons={
+            composition.people[key].pk: _why_not_placed(placement.reasons.get(key, []))
+            for key in placement.queued
+        },
+    )
+
+
+@transaction.atomic
+def late_joiner_seat(
+    *, programme: Programme, participant_id: int, circle_id: int, by: User
+) -> Circle:
+    """Seat one waiting person in a circle the admin chose, if every hard rule still holds
+    (like a proposal move); the newcomer is emailed by the worker."""
+    programme = _published(programme)
+    waiting = {p.pk: p for p in unplaced_participants(programme=programme)}
+    participant = waiting.get(participant_id)
+    if participant is None:
+        raise FormationError("This person is not waiting for a circle.")
+    circle = (
+        Circle.objects.select_for_update()
+        .filter(pk=circle_id, programme=programme, status=CircleStatus.ACTIVE)
+        .first()
+    )
+    if circle is None:
+        raise FormationError("Choose one of this programme's circles.")
+    seats = seated([circle])[0]
+    composition = compose(
+        programme, [seat.participant for seat in seats] + [participant], leave_out=False
+    )
+    if str(participant.email).strip().lower() not in composition.people:
+        raise FormationError("This person's answers cannot be used to compose circles.")
+    members = composition.problem_ids([[seat.participant_id for seat in seats]])
+    joiner = composition.problem_ids([[participant.pk]])[0][0]
+    obstacle = joiner_obstacle(composition.problem, members, joiner, 0)
+    if obstacle is not None:
+        raise EditRefused(_seat_refused(obstacle, circle, composition))
+    members_add(circle=circle, participants=[participant])
+    _after_seating(programme, [circle])
+    return circle
 
 
 def queue_circles_start(*, programme: Programme, by: User) -> FormationRun:

@@ -19,13 +19,26 @@ def _obstacle(encoded: Encoded, g: int, circle: list[int], joiner: int) -> Viola
     problem = encoded.problem
     person = encoded.ids[joiner]
     if len(circle) >= problem.max_size:
-        return Violation("size", g, (person,), f"circle {g} is full ({problem.max_size} people)")
+        return Violation(
+            "size",
+            g,
+            (person,),
+            f"circle {g} is full ({problem.max_size} people)",
+            size=len(circle) + 1,
+            min_size=problem.min_size,
+            max_size=problem.max_size,
+        )
     first = circle[0] if circle else joiner
     for name in problem.same:
         theirs, mine = problem.values[name][first], problem.values[name][joiner]
         if theirs != mine:
             return Violation(
-                "same", g, (person,), f"circle {g} has {name} {theirs}, {person} has {mine}"
+                "same",
+                g,
+                (person,),
+                f"circle {g} has {name} {theirs}, {person} has {mine}",
+                attribute=name,
+                values=(str(theirs), str(mine)),
             )
     members = set(circle)
     partners = encoded.adj[encoded.adj_ptr[joiner] : encoded.adj_ptr[joiner + 1]]

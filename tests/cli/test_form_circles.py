@@ -110,3 +110,12 @@ def test_it_rejects_files_that_are_not_utf8(tmp_path: Path, capsys) -> None:
 def test_it_reports_a_missing_file(tmp_path: Path, capsys) -> None:
     assert _run(tmp_path, tmp_path / "absent.csv") == 2
     assert "No such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("ready", "said"), [(False, True), (True, False)])
+def test_it_says_it_is_preparing_the_engine_only_when_the_kernels_are_cold(
+    tmp_path: Path, capsys, monkeypatch, ready, said
+) -> None:
+    monkeypatch.setattr("circlewise.cli.form_circles.kernels_ready", lambda: ready)
+    assert _run(tmp_path, _people_csv(tmp_path / "people.csv")) == 0
+    assert ("Preparing the engine (first run only)…" in capsys.readouterr().err) is said

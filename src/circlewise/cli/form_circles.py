@@ -29,6 +29,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from circlewise.cli._notice import announce_compiling
 from circlewise.matching import (
     Attribute,
     MatchingError,
@@ -36,6 +37,7 @@ from circlewise.matching import (
     Progress,
     Solution,
     form_circles,
+    kernels_ready,
     reporting_line_pairs,
 )
 
@@ -287,6 +289,7 @@ def _summary(solution: Solution) -> str:
 
 
 def _solve(args: argparse.Namespace, problem: Problem) -> Solution:
+    announce_compiling(kernels_ready)
     with tqdm(total=100, file=sys.stderr, unit="%", disable=None, desc="forming circles") as bar:
 
         def progress(update: Progress) -> None:

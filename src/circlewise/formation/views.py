@@ -310,7 +310,10 @@ def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) ->
     def edit(data: dict) -> tuple[str, int, list[int]]:
         source = _circle_index(run, data["participant"])
         services.proposal_move(
-            run=run, participant_id=data["participant"], to_circle=data["to_circle"], by=request.user
+            run=run,
+            participant_id=data["participant"],
+            to_circle=data["to_circle"],
+            by=request.user,
         )
         headline = f"{_name(run, data['participant'])} moved to {circle_name(data['to_circle'])}."
         return headline, data["participant"], [data["to_circle"], *([source] if source else [])]

@@ -9,7 +9,8 @@ about 1). Aligned attributes count negatively. Per-circle value counts make a mo
 O(attributes), so memory and time per step do not grow with the number of people.
 
 Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`describe`,
-:func:`place_late_joiners`, :func:`joiner_obstacle`, :func:`reporting_line_pairs`, the data types of
+:func:`place_late_joiners`, :func:`joiner_obstacle`, :func:`reporting_line_pairs`,
+:func:`kernels_ready` (whether the first run must compile the kernels first), the data types of
 :mod:`circlewise.matching.model` and the exceptions of :mod:`circlewise.matching.exceptions`.
 """
 
@@ -36,6 +37,7 @@ from circlewise.matching.model import (
 )
 from circlewise.matching.rules import reporting_line_pairs
 from circlewise.matching.search import form_circles
+from circlewise.matching.warmup import kernels_ready
 
 __all__ = [
     "Attribute",
@@ -56,6 +58,7 @@ __all__ = [
     "evaluate",
     "form_circles",
     "joiner_obstacle",
+    "kernels_ready",
     "place_late_joiners",
     "reporting_line_pairs",
 ]

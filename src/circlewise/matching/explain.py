@@ -45,7 +45,8 @@ def circle_diversity(encoded: Encoded, circles: Sequence[np.ndarray]) -> np.ndar
     Circles may overlap or leave people out: each is scored on its own members.
     """
     n_circles = len(circles)
-    people = np.concatenate([np.asarray(c, dtype=np.int64) for c in circles] or [[]])
+    parts = [np.asarray(c, dtype=np.int64) for c in circles]
+    people = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     people = people.astype(np.int64)
     sizes = np.array([len(c) for c in circles], dtype=np.int64)
     circle_of = np.repeat(np.arange(n_circles), sizes)
@@ -84,7 +85,9 @@ def upper_bound(encoded: Encoded) -> float:
     return total
 
 
-def resolve(encoded: Encoded, circles: Sequence[Sequence[str]]):
+def resolve(
+    encoded: Encoded, circles: Sequence[Sequence[str]]
+) -> tuple[list[np.ndarray], list[Violation]]:
     """Circles as index arrays, plus violations for unknown, repeated and missing people."""
     found: list[Violation] = []
     seen: dict[int, int] = {}
@@ -201,7 +204,7 @@ def _mix(encoded: Encoded, members: np.ndarray) -> dict[str, dict[str, int | flo
         raw = [column[p] for p in members]
         present = [value for value in raw if value is not None]
         if attribute.kind == "numeric":
-            numbers = [float(value) for value in present]  # type: ignore[arg-type]
+            numbers = [float(value) for value in present]
             summary: dict[str, int | float] = {}
             if numbers:
                 summary = {
@@ -363,6 +366,10 @@ class Description:
     diversity_ratio: float
 
 
+def _float(value: object) -> float:
+    return float(value)  # type: ignore[arg-type]
+
+
 def _items(value: object, kind: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -371,8 +378,10 @@ def _items(value: object, kind: str) -> tuple[str, ...]:
     return (str(value),)
 
 
-def _circle_mix(problem: Problem, members: Sequence[int], pool: dict[str, int]) -> list:
-    mixes = []
+def _circle_mix(
+    problem: Problem, members: Sequence[int], pool: dict[str, int]
+) -> list[AttributeMix]:
+    mixes: list[AttributeMix] = []
     for attribute in problem.attributes:
         column = problem.values[attribute.name]
         present = [column[p] for p in members if column[p] is not None]
@@ -443,10 +452,10 @@ def describe(problem: Problem, circles: Sequence[Sequence[str]]) -> Description:
             pool[attribute.name] = len(
                 {item for p in block.people for item in _items(column[p], attribute.kind)}
                 if attribute.kind != "numeric"
-                else {float(column[p]) for p in block.people if column[p] is not None}  # type: ignore[arg-type]
+                else {_float(column[p]) for p in block.people if column[p] is not None}
             )
         pools.append(pool)
-    described = [
+    described: list[list[AttributeMix]] = [
         _circle_mix(problem, [int(p) for p in members], pools[int(block_of[members[0]])])
         if members.shape[0]
         else _circle_mix(problem, [], {a.name: 0 for a in problem.attributes})
@@ -454,19 +463,19 @@ def describe(problem: Problem, circles: Sequence[Sequence[str]]) -> Description:
     ]
     overall = []
     for k, attribute in enumerate(problem.attributes):
-        column = [mixes[k] for mixes in described]
-        count = max(1, len(column))
-        spreads = [mix.spread for mix in column if mix.spread is not None]
+        per_circle = [mixes[k] for mixes in described]
+        count = max(1, len(per_circle))
+        spreads = [mix.spread for mix in per_circle if mix.spread is not None]
         overall.append(
             MixSummary(
                 attribute.name,
                 attribute.kind,
                 attribute.direction,
                 values=max((pool[attribute.name] for pool in pools), default=0),
-                circles=len(column),
-                at_best=sum(_at_best(mix) for mix in column),
-                mean_distinct=sum(mix.distinct for mix in column) / count,
-                mean_possible=sum(mix.possible for mix in column) / count,
+                circles=len(per_circle),
+                at_best=sum(_at_best(mix) for mix in per_circle),
+                mean_distinct=sum(mix.distinct for mix in per_circle) / count,
+                mean_possible=sum(mix.possible for mix in per_circle) / count,
                 widest=max(spreads) if spreads else None,
             )
         )

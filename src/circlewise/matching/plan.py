@@ -13,6 +13,7 @@ import numpy as np
 
 from circlewise.matching.encode import Block, Encoded, gather_values
 from circlewise.matching.exceptions import InfeasibleError
+from circlewise.matching.model import Problem
 
 __all__ = ["BlockPlan", "block_bound", "circle_count", "is_close", "plan_block", "plan_blocks"]
 
@@ -32,7 +33,7 @@ class BlockPlan:
         return int(self.block.people.shape[0])
 
 
-def _sizes_hint(problem) -> str:
+def _sizes_hint(problem: Problem) -> str:
     return f"circles of {problem.min_size}-{problem.max_size}"
 
 
@@ -94,7 +95,9 @@ def circle_count(m: int, max_size: int, n_pins: int) -> int:
     return max(-(-m // max_size), n_pins)
 
 
-def _capacity(pin_counts: list[int], n_circles: int, m: int, lo: int, hi: int, label: str):
+def _capacity(
+    pin_counts: list[int], n_circles: int, m: int, lo: int, hi: int, label: str
+) -> np.ndarray:
     """Circle sizes as even as possible, pinned circles (first) at least their pinned count."""
     base = np.full(n_circles, lo, dtype=np.int64)
     base[: len(pin_counts)] = np.maximum(lo, pin_counts)

@@ -10,6 +10,7 @@ from circlewise.accounts.models import TIME_ZONE_CHOICES
 from circlewise.programmes import parsing
 from circlewise.programmes.models import DEFAULT_DIVERSIFY, Participant, Programme
 from circlewise.programmes.services import PROGRAMME_FIELDS
+from circlewise.scheduling import DAYS
 
 _ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -172,7 +173,7 @@ class IntakeForm(forms.Form):
                     label=f"I agree to share my {name.replace('_', ' ')} to compose circles",
                     required=False,
                 )
-        for day, day_name in enumerate(parsing.DAYS):
+        for day, day_name in enumerate(DAYS):
             self.fields[f"day_{day}"] = forms.CharField(
                 label=day_name,
                 required=False,

@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 __all__ = [
-    "DAYS",
     "MAX_UPLOAD_BYTES",
     "ParsedUpload",
     "language_name",
@@ -32,7 +31,6 @@ __all__ = [
     "valid_time_zones",
 ]
 
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_ROWS = 5000
 

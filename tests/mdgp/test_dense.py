@@ -1,4 +1,4 @@
-"""Tests for the dense-matrix MDGP solver (circlewise.matching.dense)."""
+"""Tests for the dense-matrix MDGP solver (circlewise.mdgp.dense)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from circlewise.matching.dense import solve_dense
 from circlewise.matching.exceptions import InfeasibleError
+from circlewise.mdgp.dense import solve_dense
 
 
 def random_distances(n: int, seed: int, integer: bool = False) -> np.ndarray:

@@ -203,3 +203,21 @@ def test_it_asks_before_publishing_and_says_who_will_be_emailed(
     page = client_for(admin).get(url).content.decode()
     assert "Publish 2 circles?" in page and "email 12 people" in page
     assert not Circle.objects.exists()
+
+
+def test_it_shows_progress_in_percent_and_says_when_the_engine_is_compiling(
+    programme, add_participants, admin, monkeypatch
+):
+    add_participants(programme, 12)
+    client = client_for(admin)
+    client.post(_formation_url(programme))  # no commit in this test: the task never starts
+    run = programme.formation_runs.get()
+    run.status, run.progress = FormationStatus.RUNNING, 0.62
+    run.save()
+    url = f"{_formation_url(programme)}{run.pk}/status/"
+    monkeypatch.setattr("circlewise.formation.views.kernels_ready", lambda: True)
+    body = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Forming circles… 62 %" in body and 'value="62"' in body
+    monkeypatch.setattr("circlewise.formation.views.kernels_ready", lambda: False)
+    body = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Preparing the engine (first run only)…" in body

@@ -61,6 +61,7 @@ from circlewise.matching import (
     place_late_joiners,
 )
 from circlewise.programmes.models import Participant, Programme, ProgrammeStatus
+from circlewise.programmes.selectors import participants_ready
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -195,8 +196,12 @@ def proposal_view(run: FormationRun) -> ProposalView:
     problems: dict[int, list[str]] = {}
     for violation in violations:
         problems.setdefault(violation.circle, []).append(_describe(violation, composition))
+    # Only the ids of everyone ready are read, then the few not placed: loading every
+    # participant again would double the cost of a large proposal.
     placed = {pk for group in run.proposal for pk in group}
-    unplaced = [p for p in ready_participants(run.programme) if p.pk not in placed]
+    ready = participants_ready(run.programme).values_list("pk", flat=True)
+    waiting = [pk for pk in ready if pk not in placed]
+    unplaced = list(participants_ready(run.programme).filter(pk__in=waiting))
     return ProposalView(
         circles=[
             ProposedCircle(

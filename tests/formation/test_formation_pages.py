@@ -124,6 +124,9 @@ def test_it_finds_people_by_typing_and_says_which_circle_they_are_in(
     assert f'Person 1 <span class="muted">· p1@acme.test · {circle_name(circle)}' in body
     none = client_for(admin).get(f"{_formation_url(programme)}{run.pk}/people/", {"q": "zz"})
     assert "Nobody in the proposal matches" in none.content.decode()
+    # Without JavaScript the search form lists links to choose the person.
+    page = client_for(admin).get(_formation_url(programme), {"q": "person 1"}).content.decode()
+    assert f'href="?page=1&amp;person={first.pk}#change-heading">Person 1 <span' in page
 
 
 def test_it_moves_a_chosen_person_from_the_circle_cards_and_shows_the_new_mix(

@@ -1,7 +1,9 @@
 // A list-autocomplete combobox (WAI-ARIA pattern): the text input has role="combobox" and
-// aria-controls naming a role="listbox" that htmx fills with role="option" links from the
-// server. Arrow keys move the active option (announced through aria-activedescendant), Enter
-// follows it, Escape closes the list. Without JavaScript the input's form is a plain search.
+// aria-controls naming a role="listbox" that htmx fills with role="option" items from the
+// server, each with the address to open in data-href (options hold no links: their content is
+// presentational). Arrow keys move the active option (announced through
+// aria-activedescendant), Enter or a click opens it, Escape closes the list. Without JavaScript
+// the input's form is a plain search that lists links.
 (function () {
   "use strict";
 
@@ -22,6 +24,16 @@
     items[index].scrollIntoView({ block: "nearest" });
   }
 
+  function open(option) {
+    var href = option.getAttribute("data-href");
+    if (href) window.location.assign(href);
+  }
+
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest('[role="option"][data-href]');
+    if (option) open(option);
+  });
+
   document.addEventListener("keydown", function (event) {
     var input = event.target;
     if (!input.matches || !input.matches('input[role="combobox"]')) return;
@@ -36,8 +48,7 @@
       activate(input, items, (current + step + items.length) % items.length);
     } else if (event.key === "Enter" && current >= 0) {
       event.preventDefault();
-      var link = items[current].querySelector("a") || items[current];
-      link.click();
+      open(items[current]);
     } else if (event.key === "Escape") {
       var list = document.getElementById(input.getAttribute("aria-controls"));
       if (list) list.innerHTML = "";

@@ -25,7 +25,8 @@ def test_it_imports_a_pure_package_without_django(package):
     script = (
         "import importlib, json, pkgutil, sys\n"
         f"package = importlib.import_module({package!r})\n"
-        "for module in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+        "path = getattr(package, '__path__', [])\n"
+        "for module in pkgutil.walk_packages(path, package.__name__ + '.'):\n"
         "    if not module.name.endswith('.__main__'):\n"
         "        importlib.import_module(module.name)\n"
         "django = [name for name in sys.modules if name.split('.')[0] == 'django']\n"

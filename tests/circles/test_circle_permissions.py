@@ -163,6 +163,12 @@ def test_it_enforces_the_matrix(row, matrix_users, organisation):
     assert_matrix(row, users=matrix_users, organisation=organisation)
 
 
+def test_it_covers_every_circles_url():
+    from circlewise.circles.urls import urlpatterns
+
+    assert {f"circles:{p.name}" for p in urlpatterns} == {row.url_name for row in ROWS}
+
+
 def test_it_shows_a_participant_their_circle_and_not_another(organisation, member):
     programme = _programme(organisation)
     mine = Circle.objects.create(organisation=organisation, programme=programme, name="Birch")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from circlewise.formation.models import FormationRun
-from circlewise.formation.seating import circle_name
+from circlewise.formation.placing import circle_name
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import ParticipantStatus, Programme
 from tests.conftest import PASSWORD, make_user

@@ -40,7 +40,7 @@ def proposal_groups(run) -> list[list[Participant]]:
 
 def published_groups(programme) -> list[list[Participant]]:
     return [
-        [seat.participant for seat in circle.members.filter(left_at__isnull=True)]
+        [member.participant for member in circle.members.filter(left_at__isnull=True)]
         for circle in programme.circles.filter(status="active")
     ]
 
@@ -276,7 +276,7 @@ def test_it_places_late_joiners_in_circles_with_room(
     with django_capture_on_commit_callbacks(execute=True):
         result = services.late_joiners_place(programme=published, by=admin)
     placed = [p for people in result.placed.values() for p in people]
-    assert len(placed) == 2 and len(result.queued) == 1  # two circles, one seat each
+    assert len(placed) == 2 and len(result.queued) == 1  # two circles, one member each
     assert {p.pk for p in placed} | {p.pk for p in result.queued} == {p.pk for p in joiners}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in placed)
     assert_rules_hold(published, published_groups(published))
@@ -290,37 +290,37 @@ def test_it_says_why_a_late_joiner_could_not_be_placed(published, add_participan
     assert result.reasons[waiting.pk] == "2 circles full"
 
 
-def test_it_seats_a_late_joiner_in_the_circle_the_admin_chose(
+def test_it_places_a_late_joiner_in_the_circle_the_admin_chose(
     published, add_participants, admin, django_capture_on_commit_callbacks
 ):
     joiner = add_participants(published, 1, start=10)[0]
     circle = published.circles.order_by("pk").last()
     with django_capture_on_commit_callbacks(execute=True):
-        seated = services.late_joiner_seat(
+        placed = services.late_joiner_place(
             programme=published, participant_id=joiner.pk, circle_id=circle.pk, by=admin
         )
-    assert seated == circle and circle.members.filter(participant=joiner).exists()
+    assert placed == circle and circle.members.filter(participant=joiner).exists()
     assert [m.to[0] for m in mail.outbox] == [joiner.email]
     assert_rules_hold(published, published_groups(published))
 
 
-def test_it_refuses_to_seat_a_late_joiner_against_a_rule_and_says_which(
+def test_it_refuses_to_place_a_late_joiner_against_a_rule_and_says_which(
     published, add_participants, admin
 ):
     circle = published.circles.order_by("pk").first()
     boss = circle.members.first().participant
     joiner = add_participants(published, 1, start=10, manager_email=boss.email)[0]
     with pytest.raises(EditRefused, match=f"{boss.name} is in {circle.name}, and"):
-        services.late_joiner_seat(
+        services.late_joiner_place(
             programme=published, participant_id=joiner.pk, circle_id=circle.pk, by=admin
         )
     full = published.circles.order_by("pk").last()
-    services.late_joiner_seat(
+    services.late_joiner_place(
         programme=published, participant_id=joiner.pk, circle_id=full.pk, by=admin
     )
     other = add_participants(published, 1, start=11)[0]
     with pytest.raises(EditRefused, match=f"^{full.name} is full \\(6 people\\)"):
-        services.late_joiner_seat(
+        services.late_joiner_place(
             programme=published, participant_id=other.pk, circle_id=full.pk, by=admin
         )
     assert not CircleMember.objects.filter(participant=other).exists()
@@ -332,8 +332,8 @@ def test_it_never_places_a_late_joiner_with_their_manager(published, add_partici
     joiner.manager_email = managers[0].email
     joiner.save()
     services.late_joiners_place(programme=published, by=admin)
-    seat = CircleMember.objects.get(participant=joiner)
-    assert seat.circle == managers[1].circle_memberships.get().circle
+    member = CircleMember.objects.get(participant=joiner)
+    assert member.circle == managers[1].circle_memberships.get().circle
     assert_rules_hold(published, published_groups(published))
 
 
@@ -384,11 +384,11 @@ def test_it_suggests_merges_for_a_circle_below_the_minimum(
         services.formation_publish(run=run, by=admin)
     circles = list(programme.circles.all())
     small = circles[-1]
-    seats = list(small.members.all())
+    members = list(small.members.all())
     assert not small.merge_targets.exists()
-    for seat in seats[: len(seats) - 2]:
+    for member in members[: len(members) - 2]:
         with django_capture_on_commit_callbacks(execute=True):
-            circle_services.circle_member_remove(member=seat, by=admin)
+            circle_services.circle_member_remove(member=member, by=admin)
     assert small.members.filter(left_at__isnull=True).count() == 2
     targets = list(small.merge_targets.all())  # stored when the members changed
     assert targets and all(t.members.filter(left_at__isnull=True).count() <= 4 for t in targets)
@@ -405,7 +405,7 @@ def test_it_keeps_apart_people_who_shared_a_circle_in_an_earlier_programme(
     published, make_programme, add_participants, form, admin
 ):
     first_circles = [
-        {seat.email for seat in circle.members.all()} for circle in published.circles.all()
+        {member.email for member in circle.members.all()} for circle in published.circles.all()
     ]
     second = make_programme(name="Second cohort", avoid_previous_circles=True)
     add_participants(second, 30)  # the same ten people and twenty more
@@ -510,3 +510,29 @@ def test_it_welcomes_each_member_once_even_when_the_task_runs_twice(
         circle_welcome_task.enqueue(circles[0].pk)
     assert len(mail.outbox) == 10
     assert not CircleMember.objects.filter(welcomed_at__isnull=True).exists()
+
+
+def test_it_words_why_the_rules_cannot_hold_from_the_engines_fields():
+    from circlewise.formation.runs import infeasible_words
+    from circlewise.matching import Attribute, InfeasibleError, Problem, form_circles
+
+    problem = Problem(
+        ids=[f"p{i}" for i in range(7)],
+        values={"language": ["German"] * 7, "team": list("abcdefg")},
+        attributes=[Attribute("team")],
+        min_size=5,
+        max_size=5,
+        same=["language"],
+    )
+    with pytest.raises(InfeasibleError) as caught:
+        form_circles(problem, time_limit=0)
+    error = caught.value
+    assert (error.reason, error.group, error.size) == (
+        "group_unsplittable",
+        {"language": "German"},
+        7,
+    )
+    assert infeasible_words(error, {}) == (
+        "7 participants (language German) cannot be split into circles of 5 to 5. Widen the "
+        "size range or drop the rule that keeps them together."
+    )

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.formation.models import FormationStatus
-from circlewise.formation.seating import circle_name
+from circlewise.formation.placing import circle_name
 from tests.conftest import client_for
 
 
@@ -101,8 +101,8 @@ def test_it_publishes_and_the_participant_sees_their_circle(
     circle = CircleMember.objects.get(email=member.email).circle
     page = client_for(member).get(f"/o/acme/circles/{circle.pk}/").content.decode()
     assert circle.name in page and programme.goal in page and "Monthly" in page
-    for seat in circle.members.exclude(email=member.email):
-        assert seat.participant.name in page
+    for mate in circle.members.exclude(email=member.email):
+        assert mate.participant.name in page
     other = Circle.objects.exclude(pk=circle.pk).get()
     assert client_for(member).get(f"/o/acme/circles/{other.pk}/").status_code == 404
     queue = client_for(admin).get(f"/o/acme/programmes/{programme.pk}/circles/")
@@ -224,3 +224,21 @@ def test_it_shows_progress_in_percent_and_says_when_the_engine_is_compiling(
     monkeypatch.setattr("circlewise.formation.views.kernels_ready", lambda: False)
     body = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "Preparing the engine (first run only)…" in body
+
+
+def test_it_shows_why_new_circles_from_the_queue_could_not_be_formed(programme, admin):
+    from circlewise.formation.models import FormationKind, FormationRun
+
+    programme.status = "published"
+    programme.save()
+    FormationRun.objects.create(
+        programme=programme,
+        kind=FormationKind.QUEUE,
+        status=FormationStatus.FAILED,
+        error="No one can be placed under these rules.",
+    )
+    page = client_for(admin).get(f"/o/acme/programmes/{programme.pk}/circles/").content.decode()
+    assert "New circles could not be formed: No one can be placed" in page
+    # The proposal page only ever shows proposal runs.
+    formation = client_for(admin).get(_formation_url(programme)).content.decode()
+    assert "No one can be placed" not in formation

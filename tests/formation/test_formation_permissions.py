@@ -53,7 +53,7 @@ ROWS = [
     Row("formation:publish", _run_kwargs, POSTED, method="post"),
     Row("formation:programme_circles", _programme_kwargs, PROGRAMME_ADMIN),
     Row("formation:place_joiners", _programme_kwargs, POSTED, method="post"),
-    Row("formation:seat_joiner", _programme_kwargs, POSTED, method="post"),
+    Row("formation:place_joiner", _programme_kwargs, POSTED, method="post"),
     Row("formation:queue_form", _programme_kwargs, POSTED, method="post"),
     Row("formation:merge", _circle_kwargs, POSTED, method="post"),
 ]

@@ -59,8 +59,8 @@ def test_it_keeps_every_run_circle_and_member_when_formation_moves_out_of_circle
         {"1": "a"},
     )
     assert new.get_model("circles", "Circle").objects.get(pk=circle.pk).name == "Oak"
-    seat = new.get_model("circles", "CircleMember").objects.get(pk=member.pk)
-    assert (seat.circle_id, seat.participant_id, seat.welcomed_at) == (
+    member = new.get_model("circles", "CircleMember").objects.get(pk=member.pk)
+    assert (member.circle_id, member.participant_id, member.welcomed_at) == (
         circle.pk,
         participant.pk,
         None,

@@ -177,3 +177,18 @@ def test_every_member_sees_every_session_at_its_true_local_time(
             if item.start.utcoffset() == item.end.utcoffset():
                 assert item.available == all(free)
                 assert item.outside_minutes == minutes - sum(working)
+
+
+@settings(max_examples=15, deadline=None)
+@given(members, st.integers(0, 6), st.integers(0, 47).map(lambda half: half * 30), zones)
+def test_no_weekly_slot_on_the_grid_beats_the_first_proposal(people, weekday, start, zone):
+    arguments = {"minutes": 60, "time_zone": zone, "starts_on": WINTER}
+    proposals = find_slots(people, cadence="weekly", sessions=3, **arguments)
+    other = evaluate_slot(
+        Recurrence.weekly(weekday=weekday, start=start, **arguments), people, sessions=3
+    )
+    if not proposals:
+        assert other.attendance == 0
+        return
+    best = proposals[0]
+    assert (-best.attendance, best.outside_minutes) <= (-other.attendance, other.outside_minutes)

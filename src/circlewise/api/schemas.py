@@ -101,7 +101,12 @@ class ParticipantOut(Schema):
 
 class FormationRunOut(Schema):
     id: int
+    kind: str = Field(
+        description='"proposal" (circles to review and publish) or "queue" (new circles from '
+        "the people waiting, created directly)."
+    )
     status: str
+    stage: str = Field(description="waiting, preparing, searching or done.")
     progress: float = Field(description="0 to 1.")
     message: str
     error: str

@@ -158,7 +158,7 @@ def _previous_pairs(
 ) -> set[tuple[str, str]]:
     """Pairs of participants who shared a circle of one of the organisation's other programmes."""
     ids = {_key(p) for p in participants}
-    seats = (
+    members = (
         CircleMember.objects.filter(
             circle__organisation=programme.organisation_id, circle__programme__isnull=False
         )
@@ -166,7 +166,7 @@ def _previous_pairs(
         .values_list("circle_id", "email")
     )
     circles: dict[int, set[str]] = defaultdict(set)
-    for circle_id, email in seats:
+    for circle_id, email in members:
         if email.lower() in ids:
             circles[circle_id].add(email.lower())
     pairs: set[tuple[str, str]] = set()

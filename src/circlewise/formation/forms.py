@@ -1,4 +1,4 @@
-"""Forms of formation: edits of a proposal (move one person, swap two) and seating a late joiner.
+"""Forms of formation: edits of a proposal (move one person, swap two) and placing a late joiner.
 
 People and circles travel as ids and indexes, not as lists of choices, so a form costs the same
 for 300 or 10,000 people; the services check that they belong to the proposal or programme.
@@ -28,8 +28,8 @@ class SwapForm(_Edit):
     second = forms.IntegerField(min_value=1)
 
 
-class SeatForm(forms.Form):
-    """Seat a person waiting for a circle in a circle the admin chose."""
+class PlaceForm(forms.Form):
+    """Place a person waiting for a circle in a circle the admin chose."""
 
     participant = forms.IntegerField(min_value=1)
     circle = forms.IntegerField(min_value=1, label="Place in")

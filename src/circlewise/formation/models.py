@@ -26,7 +26,6 @@ class FormationStage(models.TextChoices):
     WAITING = "waiting", "Waiting for a worker"
     PREPARING = "preparing", "Preparing the participants"
     SEARCHING = "searching", "Searching for the most diverse circles"
-    SAVING = "saving", "Saving the circles"
     DONE = "done", "Done"
 
 

@@ -27,9 +27,9 @@ from django.utils import timezone
 from circlewise.circles.models import Circle
 from circlewise.formation.composition import compose
 from circlewise.formation.models import FormationKind, FormationRun, FormationStage, FormationStatus
-from circlewise.formation.seating import circles_create
+from circlewise.formation.placing import circles_create
 from circlewise.formation.selectors import unplaced_participants
-from circlewise.matching import MatchingError, Progress, form_circles
+from circlewise.matching import InfeasibleError, MatchingError, Progress, form_circles
 from circlewise.programmes.models import Participant, Programme
 from circlewise.programmes.selectors import participants_ready
 
@@ -41,6 +41,7 @@ __all__ = [
     "RunOutcome",
     "default_time_limit",
     "formation_execute",
+    "infeasible_words",
     "is_stalled",
     "run_fail",
     "runs_recover_stalled",
@@ -130,8 +131,10 @@ def formation_execute(*, run_id: int) -> RunOutcome | None:
         return None
     run = FormationRun.objects.select_related("programme__organisation").get(pk=run_id)
     people = _people(run)
+    by_key: dict[str, Participant] = {}
     try:
         composition = compose(run.programme, people, pins=run.pins)
+        by_key = composition.people
         if not composition.people:
             run_fail(run_id, "No one can be placed under these rules.", composition.warnings)
             return RunOutcome(FormationRun.objects.get(pk=run_id), [])
@@ -141,8 +144,12 @@ def formation_execute(*, run_id: int) -> RunOutcome | None:
             seed=run.seed,
             progress=_Progress(run_id),
         )
-    except MatchingError as error:
-        run_fail(run_id, f"The programme's rules cannot all hold: {error}.")
+    except InfeasibleError as error:
+        run_fail(run_id, infeasible_words(error, by_key))
+        return RunOutcome(FormationRun.objects.get(pk=run_id), [])
+    except MatchingError:
+        logger.exception("Formation run %s: the engine refused the problem", run_id)
+        run_fail(run_id, "The participants' answers could not be read; please try again.")
         return RunOutcome(FormationRun.objects.get(pk=run_id), [])
     except Exception:
         logger.exception("Formation run %s failed", run_id)
@@ -180,6 +187,68 @@ def formation_execute(*, run_id: int) -> RunOutcome | None:
     return RunOutcome(FormationRun.objects.get(pk=run_id), circles)
 
 
+GROUP_WORDS = {"meeting_window": "meeting time", "language": "language"}
+
+
+def _group(values: dict[str, object]) -> str:
+    """ " (language German)" for the people a 'same' rule keeps together; "" for everyone."""
+    parts = [f"{GROUP_WORDS.get(k, k.replace('_', ' '))} {v}" for k, v in values.items()]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def infeasible_words(error: InfeasibleError, people: dict[str, Participant]) -> str:
+    """Why the rules cannot all hold, in the admin's words (from the error's fields)."""
+
+    def name(key: str) -> str:
+        person = people.get(key)
+        return (person.name or person.email) if person else key
+
+    group = _group(error.group)
+    apart = "must not share a circle (same reporting line, or in a circle together before)"
+    match error.reason:
+        case "group_too_small":
+            return (
+                f"Only {error.size} participants{group}: fewer than the minimum circle size of "
+                f"{error.min_size}. Add people, drop the rule that keeps them together, or lower "
+                "the minimum size."
+            )
+        case "group_unsplittable":
+            return (
+                f"{error.size} participants{group} cannot be split into circles of "
+                f"{error.min_size} to {error.max_size}. Widen the size range or drop the rule "
+                "that keeps them together."
+            )
+        case "too_many_pinned_circles" | "pins_need_more_people":
+            return (
+                f"The circles you changed by hand{group} need more people than the "
+                f"{error.size} there are. Undo some changes or lower the minimum size."
+            )
+        case "separation_in_single_circle":
+            first, second = map(name, error.people)
+            return (
+                f"The {error.size} participants{group} make a single circle, but {first} and "
+                f"{second} {apart}."
+            )
+        case "separation_too_dense":
+            return (
+                f"No way was found to split the {error.size} participants{group} into "
+                f"{error.circles} circles keeping apart everyone who must be. Lower the "
+                "reporting-line depth or widen the size range."
+            )
+        case "pin_too_large":
+            return (
+                f"You put {error.size} people together by hand, more than the maximum circle "
+                f"size of {error.max_size}."
+            )
+        case "pin_across_groups":
+            return "You put people together by hand whom the programme's rules keep apart."
+        case "pin_separates":
+            first, second = map(name, error.people)
+            return f"You put {first} and {second} together by hand, but they {apart}."
+        case _:
+            return "The programme's rules cannot all hold for these participants."
+
+
 def _people(run: FormationRun) -> list[Participant]:
     if run.kind == FormationKind.QUEUE:
         return unplaced_participants(programme=run.programme)
@@ -190,8 +259,10 @@ def is_stalled(run: FormationRun, now: datetime | None = None) -> bool:
     """A run still running long after its time limit (its worker died), or still queued long
     after it was queued (no worker took it)."""
     now = now or timezone.now()
-    if run.status == FormationStatus.RUNNING and run.started_at is not None:
-        return now > run.started_at + timedelta(seconds=run.time_limit + STALLED_AFTER)
+    if run.status == FormationStatus.RUNNING:
+        # Runs started before started_at existed count from their creation.
+        started = run.started_at or run.created_at
+        return now > started + timedelta(seconds=run.time_limit + STALLED_AFTER)
     if run.status == FormationStatus.QUEUED:
         return now > run.queued_at + timedelta(seconds=QUEUED_STALLED_AFTER)
     return False

@@ -29,7 +29,7 @@ def latest_queue_run(*, programme: Programme) -> FormationRun | None:
 
 def unplaced_participants(*, programme: Programme) -> list[Participant]:
     """Active participants of a published programme who are in none of its circles: the queue."""
-    seated = CircleMember.objects.filter(
+    placed = CircleMember.objects.filter(
         circle__programme=programme, left_at__isnull=True, participant__isnull=False
     ).values("participant_id")
-    return list(participants_ready(programme).exclude(pk__in=seated))
+    return list(participants_ready(programme).exclude(pk__in=placed))

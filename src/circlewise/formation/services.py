@@ -28,19 +28,19 @@ from circlewise.circles.models import Circle, CircleMember, CircleStatus
 from circlewise.formation.composition import Composition, compose
 from circlewise.formation.errors import EditRefused, FormationError
 from circlewise.formation.models import FormationKind, FormationRun, FormationStatus
+from circlewise.formation.placing import (
+    circle_members,
+    circle_name,
+    circles_create,
+    members_add,
+    mergeable,
+)
 from circlewise.formation.runs import (
     STALLED_AFTER,
     default_time_limit,
     is_stalled,
     ready_participants,
     run_fail,
-)
-from circlewise.formation.seating import (
-    circle_name,
-    circles_create,
-    members_add,
-    mergeable,
-    seated,
 )
 from circlewise.formation.selectors import unplaced_participants
 from circlewise.formation.tasks import (
@@ -72,7 +72,7 @@ __all__ = [
     "circle_merge",
     "formation_publish",
     "formation_start",
-    "late_joiner_seat",
+    "late_joiner_place",
     "late_joiners_place",
     "proposal_move",
     "proposal_swap",
@@ -344,7 +344,7 @@ def proposal_swap(*, run: FormationRun, first_id: int, second_id: int, by: User)
 # --- 3. Publishing ----------------------------------------------------------------------------
 
 
-def _after_seating(programme: Programme, circles: Sequence[Circle]) -> None:
+def _after_placing(programme: Programme, circles: Sequence[Circle]) -> None:
     """After commit, the worker welcomes the new members and recomputes merge targets."""
     ids = [circle.pk for circle in circles]
     programme_id = programme.pk
@@ -387,7 +387,7 @@ def formation_publish(*, run: FormationRun, by: User) -> list[Circle]:
     run.status = FormationStatus.PUBLISHED
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
-    _after_seating(programme, circles)
+    _after_placing(programme, circles)
     return circles
 
 
@@ -432,7 +432,7 @@ def _why_not_placed(obstacles: Sequence[Violation]) -> str:
     )
 
 
-def _seat_refused(obstacle: Violation, circle: Circle, composition: Composition) -> str:
+def _place_refused(obstacle: Violation, circle: Circle, composition: Composition) -> str:
     """Why one person cannot join one circle, in the admin's words."""
     person = composition.people[obstacle.people[0]]
     name = person.name or person.email
@@ -461,10 +461,10 @@ def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
     if not joiners:
         raise FormationError("No one is waiting for a circle.")
     circles = list(programme.circles.filter(status=CircleStatus.ACTIVE))
-    seats = seated(circles)
-    participants = [seat.participant for group in seats for seat in group] + joiners
+    members = circle_members(circles)
+    participants = [member.participant for group in members for member in group] + joiners
     composition = compose(programme, participants, leave_out=False)
-    existing = composition.problem_ids([[s.participant_id for s in group] for group in seats])
+    existing = composition.problem_ids([[s.participant_id for s in group] for group in members])
     joiner_ids = composition.problem_ids([[p.pk for p in joiners]])[0]
     placement = place_late_joiners(composition.problem, existing, joiner_ids)
     placed: dict[Circle, list[Participant]] = {}
@@ -473,7 +473,7 @@ def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
         if new:
             members_add(circle=circle, participants=new)
             placed[circle] = new
-    _after_seating(programme, list(placed))
+    _after_placing(programme, list(placed))
     return LateJoinResult(
         placed=placed,
         queued=[composition.people[k] for k in placement.queued],
@@ -485,10 +485,10 @@ def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
 
 
 @transaction.atomic
-def late_joiner_seat(
+def late_joiner_place(
     *, programme: Programme, participant_id: int, circle_id: int, by: User
 ) -> Circle:
-    """Seat one waiting person in a circle the admin chose, if every hard rule still holds
+    """Place one waiting person in a circle the admin chose, if every hard rule still holds
     (like a proposal move); the newcomer is emailed by the worker."""
     programme = _published(programme)
     waiting = {p.pk: p for p in unplaced_participants(programme=programme)}
@@ -502,19 +502,19 @@ def late_joiner_seat(
     )
     if circle is None:
         raise FormationError("Choose one of this programme's circles.")
-    seats = seated([circle])[0]
+    members = circle_members([circle])[0]
     composition = compose(
-        programme, [seat.participant for seat in seats] + [participant], leave_out=False
+        programme, [member.participant for member in members] + [participant], leave_out=False
     )
     if str(participant.email).strip().lower() not in composition.people:
         raise FormationError("This person's answers cannot be used to compose circles.")
-    members = composition.problem_ids([[seat.participant_id for seat in seats]])
+    existing = composition.problem_ids([[member.participant_id for member in members]])
     joiner = composition.problem_ids([[participant.pk]])[0][0]
-    obstacle = joiner_obstacle(composition.problem, members, joiner, 0)
+    obstacle = joiner_obstacle(composition.problem, existing, joiner, 0)
     if obstacle is not None:
-        raise EditRefused(_seat_refused(obstacle, circle, composition))
+        raise EditRefused(_place_refused(obstacle, circle, composition))
     members_add(circle=circle, participants=[participant])
-    _after_seating(programme, [circle])
+    _after_placing(programme, [circle])
     return circle
 
 
@@ -550,14 +550,14 @@ def circle_merge(*, source: Circle, target: Circle, by: User) -> Circle:
     programme = source.programme
     if programme is None or target.programme_id != programme.pk or source.pk == target.pk:
         raise FormationError("Only two different circles of the same programme can be merged.")
-    seats, target_seats = seated([source, target])
-    if not mergeable(programme, seats, target_seats):
+    members, target_members = circle_members([source, target])
+    if not mergeable(programme, members, target_members):
         raise FormationError(
             f"{source.name} cannot join {target.name} without breaking the size range or a rule."
         )
-    CircleMember.objects.filter(pk__in=[s.pk for s in seats]).update(left_at=timezone.now())
-    members_add(circle=target, participants=[s.participant for s in seats])
+    CircleMember.objects.filter(pk__in=[s.pk for s in members]).update(left_at=timezone.now())
+    members_add(circle=target, participants=[s.participant for s in members])
     source.status = CircleStatus.CLOSED
     source.save(update_fields=["status"])
-    _after_seating(programme, [target])
+    _after_placing(programme, [target])
     return target

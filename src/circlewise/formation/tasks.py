@@ -13,7 +13,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from circlewise.formation import runs, seating
+from circlewise.formation import placing, runs
 from circlewise.formation.models import FormationRun, FormationStatus
 
 __all__ = [
@@ -40,14 +40,14 @@ def formation_run_task(run_id: int) -> None:
 
 @task()
 def circle_welcome_task(circle_id: int) -> None:
-    """Email the members of a circle not welcomed yet (each seat is welcomed once)."""
-    seating.circle_welcome_send(circle_id=circle_id)
+    """Email the members of a circle not welcomed yet (each member is welcomed once)."""
+    placing.circle_welcome_send(circle_id=circle_id)
 
 
 @task()
 def merge_targets_task(programme_id: int) -> None:
     """Recompute which small circles of a programme could merge into which."""
-    seating.merge_targets_refresh(programme_id=programme_id)
+    placing.merge_targets_refresh(programme_id=programme_id)
 
 
 @task()

@@ -18,7 +18,7 @@ urlpatterns = [
     path(RUN + "publish/", views.publish, name="publish"),
     path(PROGRAMME + "circles/", views.programme_circles, name="programme_circles"),
     path(PROGRAMME + "circles/place/", views.place_joiners, name="place_joiners"),
-    path(PROGRAMME + "circles/seat/", views.seat_joiner, name="seat_joiner"),
+    path(PROGRAMME + "circles/place-one/", views.place_joiner, name="place_joiner"),
     path(PROGRAMME + "circles/queue/form/", views.queue_form, name="queue_form"),
     path(PROGRAMME + "circles/<int:circle_id>/merge/", views.merge, name="merge"),
 ]

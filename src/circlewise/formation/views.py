@@ -25,10 +25,10 @@ from circlewise.circles.selectors import circles_for_programme
 from circlewise.formation import selectors, services
 from circlewise.formation.composition import MEETING_WINDOW
 from circlewise.formation.errors import FormationError
-from circlewise.formation.forms import MoveForm, SeatForm, SwapForm
+from circlewise.formation.forms import MoveForm, PlaceForm, SwapForm
 from circlewise.formation.models import FormationRun, FormationStatus
-from circlewise.formation.seating import circle_name
-from circlewise.formation.services import ProposalView, proposal_view
+from circlewise.formation.placing import circle_name
+from circlewise.formation.services import ProposalView
 from circlewise.formation.wording import attribute_words, circle_lines, overall_lines
 from circlewise.matching import Violation, kernels_ready
 from circlewise.policy import Perm
@@ -168,7 +168,7 @@ def _proposal_context(
 ) -> dict[str, object]:
     """The proposal page: the whole grouping summarised, one page of circle cards, the person
     being moved (if any) and the people found by a search."""
-    view: ProposalView = proposal_view(run)
+    view: ProposalView = services.proposal_view(run)
     chosen = _chosen(run, person)
     if str(jump or "").isdigit() and 1 <= int(jump) <= len(view.circles):
         page = _page_of(int(jump) - 1)
@@ -389,6 +389,7 @@ def programme_circles(request: HttpRequest, org_slug: str, programme_id: int) ->
             "programme": programme,
             "circles": circles,
             "queue": queue,
+            "queue_run": selectors.latest_queue_run(programme=programme),
             "has_room": any(circle.size < programme.max_size for circle in circles),
             "with_room": [circle for circle in circles if circle.room],
         },
@@ -417,15 +418,15 @@ def place_joiners(request: HttpRequest, org_slug: str, programme_id: int) -> Htt
 
 @login_required
 @require_POST
-def seat_joiner(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+def place_joiner(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
     """Place one waiting person in the circle the admin chose, if the hard rules allow it."""
     programme = _programme(request, org_slug, programme_id)
-    form = SeatForm(request.POST)
+    form = PlaceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a person waiting and a circle to place them in.")
         return redirect("formation:programme_circles", org_slug, programme.pk)
     try:
-        circle = services.late_joiner_seat(
+        circle = services.late_joiner_place(
             programme=programme,
             participant_id=form.cleaned_data["participant"],
             circle_id=form.cleaned_data["circle"],

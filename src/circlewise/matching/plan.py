@@ -46,14 +46,22 @@ def _check_pins(encoded: Encoded, block_of: np.ndarray) -> None:
             raise InfeasibleError(
                 f"pin {label!r} keeps {people.shape[0]} people together ({names}, ...), more than "
                 f"the maximum circle size of {problem.max_size}; unpin some of them or raise "
-                "the maximum size"
+                "the maximum size",
+                reason="pin_too_large",
+                people=tuple(encoded.ids[p] for p in people),
+                size=int(people.shape[0]),
+                max_size=problem.max_size,
+                pin=str(label),
             )
         if np.unique(block_of[people]).shape[0] > 1:
             labels = sorted({encoded.blocks[b].label for b in block_of[people]})
             raise InfeasibleError(
                 f"pin {label!r} keeps together people from different groups "
                 f"({'; '.join(labels)}) that the 'same' rule keeps apart; unpin them or drop "
-                "the 'same' rule"
+                "the 'same' rule",
+                reason="pin_across_groups",
+                people=tuple(encoded.ids[p] for p in people),
+                pin=str(label),
             )
         inside = set(people.tolist())
         for p in people:
@@ -61,7 +69,10 @@ def _check_pins(encoded: Encoded, block_of: np.ndarray) -> None:
                 if int(q) in inside:
                     raise InfeasibleError(
                         f"pin {label!r} keeps {encoded.ids[p]} and {encoded.ids[q]} together, "
-                        "but they must be kept apart; unpin one of them or drop that rule"
+                        "but they must be kept apart; unpin one of them or drop that rule",
+                        reason="pin_separates",
+                        people=(encoded.ids[p], encoded.ids[q]),
+                        pin=str(label),
                     )
 
 
@@ -72,7 +83,11 @@ def _circle_count(encoded: Encoded, block: Block, n_pins: int) -> int:
     if m < lo:
         raise InfeasibleError(
             f"{block.label}: {m} people, fewer than the minimum circle size of {lo}; add people "
-            "to this group, merge it with another, or lower the minimum size"
+            "to this group, merge it with another, or lower the minimum size",
+            reason="group_too_small",
+            group=block.same_values,
+            size=int(m),
+            min_size=lo,
         )
     fewest = -(-m // hi)
     n_circles = circle_count(m, hi, n_pins)
@@ -80,12 +95,23 @@ def _circle_count(encoded: Encoded, block: Block, n_pins: int) -> int:
         if n_pins > fewest:
             raise InfeasibleError(
                 f"{block.label}: {n_pins} pinned circles need at least {n_pins * lo} people but "
-                f"the group has {m}; pin fewer circles or lower the minimum size"
+                f"the group has {m}; pin fewer circles or lower the minimum size",
+                reason="too_many_pinned_circles",
+                group=block.same_values,
+                size=int(m),
+                min_size=lo,
+                circles=n_pins,
             )
         raise InfeasibleError(
             f"{block.label}: {m} people cannot be split into {_sizes_hint(problem)} "
             f"({n_circles} circles need at least {n_circles * lo}, {n_circles - 1} hold at most "
-            f"{(n_circles - 1) * hi}); widen the size range or move people between groups"
+            f"{(n_circles - 1) * hi}); widen the size range or move people between groups",
+            reason="group_unsplittable",
+            group=block.same_values,
+            size=int(m),
+            min_size=lo,
+            max_size=hi,
+            circles=n_circles,
         )
     return n_circles
 
@@ -96,7 +122,7 @@ def circle_count(m: int, max_size: int, n_pins: int) -> int:
 
 
 def _capacity(
-    pin_counts: list[int], n_circles: int, m: int, lo: int, hi: int, label: str
+    pin_counts: list[int], n_circles: int, m: int, lo: int, hi: int, block: Block
 ) -> np.ndarray:
     """Circle sizes as even as possible, pinned circles (first) at least their pinned count."""
     base = np.full(n_circles, lo, dtype=np.int64)
@@ -104,8 +130,12 @@ def _capacity(
     spare = m - int(base.sum())
     if spare < 0:
         raise InfeasibleError(
-            f"{label}: the pinned circles and the minimum size need {int(base.sum())} people "
-            f"but the group has {m}; pin fewer people or lower the minimum size"
+            f"{block.label}: the pinned circles and the minimum size need {int(base.sum())} "
+            f"people but the group has {m}; pin fewer people or lower the minimum size",
+            reason="pins_need_more_people",
+            group=block.same_values,
+            size=int(m),
+            min_size=lo,
         )
     # Water-filling: raise the smallest circles first, up to max_size.
     level = lo
@@ -128,7 +158,11 @@ def _check_separation(encoded: Encoded, plan: BlockPlan) -> None:
                 raise InfeasibleError(
                     f"{plan.block.label}: {plan.size} people make a single circle, but "
                     f"{encoded.ids[p]} and {encoded.ids[q]} must be kept apart; add people to "
-                    "this group or drop that rule"
+                    "this group or drop that rule",
+                    reason="separation_in_single_circle",
+                    group=plan.block.same_values,
+                    people=(encoded.ids[p], encoded.ids[int(q)]),
+                    size=plan.size,
                 )
 
 
@@ -160,7 +194,7 @@ def plan_block(encoded: Encoded, block: Block) -> BlockPlan:
         block.people.shape[0],
         problem.min_size,
         problem.max_size,
-        block.label,
+        block,
     )
     pin_circle = {int(key): g for g, key in enumerate(pin_keys)}
     plan = BlockPlan(block, n_circles, capacity, pin_circle)

@@ -158,7 +158,11 @@ class _BlockSearch:
                 f"{self.plan.block.label}: found no way to split {self.plan.size} people into "
                 f"{self.plan.n_circles} circles that keeps every separated pair apart "
                 f"({clashes} pairs left together); the separation rules are too dense: lower "
-                "the separation depth, drop some avoid-pairs, or widen the size range"
+                "the separation depth, drop some avoid-pairs, or widen the size range",
+                reason="separation_too_dense",
+                group=self.plan.block.same_values,
+                size=self.plan.size,
+                circles=self.plan.n_circles,
             )
 
     @property

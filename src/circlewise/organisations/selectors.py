@@ -10,11 +10,9 @@ from circlewise.organisations.models import (
     InvitationStatus,
     Membership,
     Organisation,
-    Role,
 )
 
 __all__ = [
-    "admin_count",
     "invitation_by_token",
     "invitation_closed_reason",
     "member_in",
@@ -54,10 +52,6 @@ def member_in(*, organisation: Organisation, membership_id: int) -> Membership |
         .filter(organisation=organisation, pk=membership_id)
         .first()
     )
-
-
-def admin_count(*, organisation: Organisation) -> int:
-    return Membership.objects.filter(organisation=organisation, role=Role.ADMIN).count()
 
 
 def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:

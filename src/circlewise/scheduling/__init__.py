@@ -9,21 +9,27 @@ Public API (stable):
 Weekly windows (:mod:`circlewise.scheduling.week`)
     :data:`DAYS`, :data:`WORKING_WEEK` (Monday-Friday 09:00-17:00), :class:`WeeklyWindow`,
     :func:`parse_availability` (the intake's stored availability to windows), :func:`clock`
-    (``"HH:MM"`` to minutes), :func:`zone`, :func:`utc_offset_minutes`, :func:`time_zone_band`,
+    (``"HH:MM"`` to minutes), :func:`zone`, :func:`reference_monday`,
+    :func:`utc_offset_minutes`, :func:`time_zone_band`, :func:`merge`,
     :func:`utc_intervals` (local windows to UTC minutes of a reference week, across DST),
     :func:`intersect`, :func:`longest_stretch`, :func:`common_minutes` (the longest time a whole
     group shares), :func:`slot_row` and :func:`shared_windows` (one weekly UTC window per person
     that their whole group can make, for the formation engine's "same" rule).
 Recurring sessions (:mod:`circlewise.scheduling.recurrence`)
     :class:`Recurrence` (weekly, every other week, or monthly on the nth or last weekday, at a
-    local time in a named zone; ``describe()`` and ``rrule()``), :data:`CADENCES`,
-    :func:`occurrences` (expanded to aware datetimes, correct across DST) and
+    local time in a named zone; ``describe()`` and ``rrule()``), :data:`CADENCES` (the
+    :data:`Cadence` values ``weekly``, ``fortnightly``, ``monthly``), :func:`occurrences`
+    (:class:`Occurrence` start and end as aware datetimes, correct across DST) and
     :func:`local_datetime`.
+Constants
+    :data:`MINUTES_PER_DAY`, :data:`MINUTES_PER_WEEK`, :data:`SLOT_MINUTES`,
+    :data:`SLOTS_PER_WEEK`; :data:`Interval` is ``(start, end)`` minutes of a week.
 Slot proposals (:mod:`circlewise.scheduling.slots`)
     :class:`Member` in; :func:`find_slots` (the best series for a cadence and session length)
     and :func:`evaluate_slot` (judge a chosen series) give :class:`SlotProposal` with every
     :class:`Session` and each member's :class:`Attendance` in their own local time, and who is
-    inconvenienced (:class:`Inconvenience`).
+    inconvenienced (:class:`Inconvenience`). Build a member from a participant with
+    ``Member(key, participant.time_zone, parse_availability(participant.availability))``.
 
 Examples
 --------

@@ -12,9 +12,9 @@ Steps of :func:`find_slots`:
 
 1. Each member's availability and working hours become merged intervals of their *local* week
    (minutes since Monday 00:00 local; a session past Sunday midnight wraps to Monday).
-2. For each candidate series, :func:`evaluate_slot` expands ``sessions`` occurrences and scores
-   them: total attendance over all sessions (higher first), then minutes outside anyone's
-   working hours (fewer first).
+2. Each candidate series is expanded to ``sessions`` occurrences and scored: total attendance
+   over all sessions (higher first), then minutes outside anyone's working hours (fewer first).
+   Only the winners are then judged in full (:func:`evaluate_slot`).
 3. Only the best start time per weekday (and week of the month) is kept, so that the proposals
    offer different days rather than neighbouring times of one day; ties go to the earlier day and
    time, which makes the result deterministic.
@@ -157,21 +157,36 @@ def _weeks(members: Sequence[Member]) -> list[_Week]:
     ]
 
 
-def _attendance(week: _Week, start: datetime, end: datetime) -> Attendance:
+def _span(week: _Week, start: datetime, end: datetime) -> tuple[datetime, datetime, int, int]:
+    """The session in the member's zone, and as minutes ``[first, last)`` of their local week."""
     place = zone(week.member.time_zone)
     local_start, local_end = start.astimezone(place), end.astimezone(place)
     first = local_start.weekday() * MINUTES_PER_DAY + local_start.hour * 60 + local_start.minute
     # Wall-clock length: a session across a clock change covers one hour more or less of the day.
     wall = local_end.replace(tzinfo=None) - local_start.replace(tzinfo=None)
-    last = first + int(wall.total_seconds() // 60)
-    length = last - first
+    return local_start, local_end, first, first + int(wall.total_seconds() // 60)
+
+
+def _attendance(week: _Week, start: datetime, end: datetime) -> Attendance:
+    local_start, local_end, first, last = _span(week, start, end)
     return Attendance(
         member=week.member.key,
         start=local_start,
         end=local_end,
-        available=week.available[last] - week.available[first] >= length,
-        outside_minutes=length - (week.working[last] - week.working[first]),
+        available=week.available[last] - week.available[first] >= last - first,
+        outside_minutes=last - first - (week.working[last] - week.working[first]),
     )
+
+
+def _score(recurrence: Recurrence, weeks: Sequence[_Week], sessions: int) -> tuple[int, int]:
+    """:func:`_rank` of the series' proposal, without building it (the search's inner loop)."""
+    attendance = outside = 0
+    for occurrence in occurrences(recurrence, count=sessions):
+        for week in weeks:
+            first, last = _span(week, occurrence.start, occurrence.end)[2:]
+            attendance += week.available[last] - week.available[first] >= last - first
+            outside += last - first - (week.working[last] - week.working[first])
+    return -attendance, outside
 
 
 def _evaluate(recurrence: Recurrence, weeks: Sequence[_Week], sessions: int) -> SlotProposal:
@@ -281,7 +296,7 @@ def find_slots(
     best: list[SlotProposal] = []
     for week in month_weeks:
         for weekday in range(7):
-            chosen: SlotProposal | None = None
+            chosen: tuple[tuple[int, int], Recurrence] | None = None
             for start in range(0, MINUTES_PER_DAY, step):
                 recurrence = Recurrence.for_cadence(
                     cadence,
@@ -292,11 +307,11 @@ def find_slots(
                     starts_on=starts_on,
                     week=week,
                 )
-                proposal = _evaluate(recurrence, weeks, sessions)
-                if proposal.attendance and (chosen is None or _rank(proposal) < _rank(chosen)):
-                    chosen = proposal
+                score = _score(recurrence, weeks, sessions)
+                if score[0] < 0 and (chosen is None or score < chosen[0]):
+                    chosen = (score, recurrence)
             if chosen is not None:
-                best.append(chosen)
+                best.append(_evaluate(chosen[1], weeks, sessions))
     # A stable sort keeps the earlier week, weekday and time first among equals.
     best.sort(key=_rank)
     return best[:limit]

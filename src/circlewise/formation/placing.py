@@ -1,4 +1,4 @@
-"""Seating participants in programme circles: creating circles and members in bulk, the welcome
+"""Placing participants in programme circles: creating circles and members in bulk, the welcome
 email, and the merge targets of circles below the minimum size.
 
 Used by the services (publishing, late joiners, merges) and by the worker (circles formed from
@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CIRCLE_NAMES",
+    "circle_members",
     "circle_name",
     "circle_welcome_send",
     "circles_create",
     "members_add",
     "merge_targets_refresh",
     "mergeable",
-    "seated",
 ]
 
 CIRCLE_NAMES = (
@@ -110,7 +110,7 @@ def circles_create(
 
 
 def members_add(*, circle: Circle, participants: Sequence[Participant]) -> None:
-    """Seat participants in an existing circle. Caller holds a transaction and queues the
+    """Add participants to an existing circle as members. Caller holds a transaction and queues the
     welcome email (only the newcomers get it)."""
     CircleMember.objects.bulk_create(_members(circle, participants, _users_by_email(participants)))
 
@@ -118,7 +118,7 @@ def members_add(*, circle: Circle, participants: Sequence[Participant]) -> None:
 def circle_welcome_send(*, circle_id: int) -> int:
     """Email the circle's members who have not been welcomed yet; returns how many.
 
-    Safe to run twice: each seat is marked welcomed (under a row lock) before its email is
+    Safe to run twice: each member is marked welcomed (under a row lock) before its email is
     handed to the mailer after commit, so a second run finds no one left to welcome.
     """
     with transaction.atomic():
@@ -130,50 +130,52 @@ def circle_welcome_send(*, circle_id: int) -> int:
         active = list(
             circle.members.filter(left_at__isnull=True).select_related("participant", "user")
         )
-        new = [seat for seat in active if seat.welcomed_at is None]
+        new = [member for member in active if member.welcomed_at is None]
         if not new:
             return 0
-        CircleMember.objects.filter(pk__in=[seat.pk for seat in new]).update(
+        CircleMember.objects.filter(pk__in=[member.pk for member in new]).update(
             welcomed_at=timezone.now()
         )
         context = {
             "circle": circle,
             "programme": circle.programme,
-            "members": [_display_name(seat) for seat in active],
+            "members": [_display_name(member) for member in active],
             "meeting_window": circle.meeting_window,
             "url": absolute_url(
                 reverse("circles:detail", args=[circle.organisation.slug, circle.pk])
             ),
         }
-        to = [seat.email for seat in new]
+        to = [member.email for member in new]
         transaction.on_commit(
             lambda: send_templated(template="circle_welcome", to=to, context=context)
         )
     return len(to)
 
 
-def _display_name(seat: CircleMember) -> str:
+def _display_name(member: CircleMember) -> str:
     return (
-        (seat.participant and seat.participant.name) or (seat.user and seat.user.name) or seat.email
+        (member.participant and member.participant.name)
+        or (member.user and member.user.name)
+        or member.email
     )
 
 
-def seated(circles: Sequence[Circle]) -> list[list[CircleMember]]:
-    """The active programme seats of each circle (two queries, whatever the number of circles)."""
+def circle_members(circles: Sequence[Circle]) -> list[list[CircleMember]]:
+    """The active programme members of each circle (two queries, whatever the number of circles)."""
     by_circle: dict[int, list[CircleMember]] = {circle.pk: [] for circle in circles}
-    seats = CircleMember.objects.filter(
+    members = CircleMember.objects.filter(
         circle__in=list(by_circle), left_at__isnull=True, participant__isnull=False
     ).select_related("participant")
-    for seat in seats:
-        by_circle[seat.circle_id].append(seat)
+    for member in members:
+        by_circle[member.circle_id].append(member)
     return [by_circle[circle.pk] for circle in circles]
 
 
 def mergeable(
-    programme: Programme, seats: Sequence[CircleMember], target: Sequence[CircleMember]
+    programme: Programme, members: Sequence[CircleMember], target: Sequence[CircleMember]
 ) -> bool:
     """Whether a small circle's members can all join ``target`` within the size range and rules."""
-    people = [seat.participant for seat in [*seats, *target]]
+    people = [member.participant for member in [*members, *target]]
     if len(people) > programme.max_size or not target:
         return False
     composition = compose(programme, people, leave_out=False)
@@ -189,13 +191,13 @@ def merge_targets_refresh(*, programme_id: int) -> None:
     """
     programme = Programme.objects.get(pk=programme_id)
     circles = list(programme.circles.filter(status=CircleStatus.ACTIVE))
-    seats = dict(zip(circles, seated(circles), strict=True))
+    members = dict(zip(circles, circle_members(circles), strict=True))
     through = Circle.merge_targets.through
     rows = [
         through(from_circle_id=circle.pk, to_circle_id=other.pk)
-        for circle, own in seats.items()
+        for circle, own in members.items()
         if len(own) < programme.min_size
-        for other, theirs in seats.items()
+        for other, theirs in members.items()
         if other != circle and mergeable(programme, own, theirs)
     ]
     with transaction.atomic():

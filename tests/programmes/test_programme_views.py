@@ -199,3 +199,14 @@ def test_it_refuses_a_weight_out_of_range(admin):
     response = _create(client_for(admin), weights="department 11")
     assert "at most 10" in response.text
     assert not Programme.objects.exists()
+
+
+def test_it_refuses_start_dates_out_of_range_and_names_on_several_lines(admin):
+    client = client_for(admin)
+    response = _create(client, start_date="9999-12-31")
+    assert "The start date must be between 1 January 2000 and" in response.text
+    response = _create(client, start_date="1999-12-31")
+    assert "The start date must be between" in response.text
+    response = _create(client, name="Cohort\r\nBcc: x@evil.test")
+    assert "must be on one line" in response.text
+    assert not Programme.objects.exists()

@@ -10,8 +10,9 @@ O(attributes), so memory and time per step do not grow with the number of people
 
 Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`describe`,
 :func:`place_late_joiners`, :func:`joiner_obstacle`, :func:`reporting_line_pairs`,
-:func:`kernels_ready` (whether the first run must compile the kernels first), the data types of
-:mod:`circlewise.matching.model` and the exceptions of :mod:`circlewise.matching.exceptions`.
+:func:`can_split`, :func:`kernels_ready` (whether the first run must compile the kernels first),
+the data types of :mod:`circlewise.matching.model` and the exceptions of
+:mod:`circlewise.matching.exceptions`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from circlewise.matching.model import (
     Solution,
     Violation,
 )
+from circlewise.matching.plan import can_split
 from circlewise.matching.rules import reporting_line_pairs
 from circlewise.matching.search import form_circles
 from circlewise.matching.warmup import kernels_ready
@@ -53,6 +55,7 @@ __all__ = [
     "Progress",
     "Solution",
     "Violation",
+    "can_split",
     "check",
     "describe",
     "evaluate",

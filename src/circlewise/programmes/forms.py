@@ -12,8 +12,6 @@ from circlewise.programmes.models import DEFAULT_DIVERSIFY, Participant, Program
 from circlewise.programmes.services import PROGRAMME_FIELDS
 from circlewise.scheduling import DAYS
 
-_ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-
 
 class AttributeListField(forms.CharField):
     """Comma-separated attribute names, stored as a list of lower-case snake_case names."""
@@ -24,13 +22,12 @@ class AttributeListField(forms.CharField):
     def to_python(self, value: object) -> list[str]:
         names: list[str] = []
         for raw in str(value or "").split(","):
-            name = re.sub(r"[\s\-]+", "_", raw.strip().lower())
-            if not name:
+            if not raw.strip():
                 continue
-            if not _ATTRIBUTE_NAME.match(name):
-                raise forms.ValidationError(
-                    f"“{raw.strip()}” is not an attribute name: use letters, digits and spaces."
-                )
+            try:
+                name = parsing.parse_attribute_name(raw)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
             if name not in names:
                 names.append(name)
         return names
@@ -57,10 +54,11 @@ class WeightsField(forms.CharField):
                 raise forms.ValidationError(
                     f"“{raw.strip()}”: write an attribute and a number, e.g. “department 2”."
                 )
-            name = AttributeListField().to_python(match["name"])
-            if len(name) != 1:
-                raise forms.ValidationError(f"“{raw.strip()}” does not name one attribute.")
-            weights[name[0]] = float(match["weight"].replace(",", "."))
+            try:
+                name = parsing.parse_attribute_name(match["name"])
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
+            weights[name] = float(match["weight"].replace(",", "."))
         return weights
 
 

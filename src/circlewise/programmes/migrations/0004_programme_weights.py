@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0002_enrolmentupload"),
+        ("programmes", "0003_one_line_names"),
     ]
 
     operations = [

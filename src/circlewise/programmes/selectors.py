@@ -54,6 +54,7 @@ __all__ = [
     "membership_profile",
     "overlap_matrix",
     "participant_for_user",
+    "participants_listed",
     "participants_pending_intake",
     "participants_ready",
     "pending_upload",
@@ -114,6 +115,19 @@ def participants_pending_intake(programme: Programme) -> QuerySet[Participant]:
     return programme.participants.exclude(status=ParticipantStatus.LEFT).filter(
         intake_completed_at__isnull=True
     )
+
+
+def participants_listed(programme: Programme, *, show: str, query: str) -> QuerySet[Participant]:
+    """Enrolled participants by name: ``show`` all, "pending" or "completed" intakes; ``query``
+    matches name or email (case-insensitive)."""
+    people = programme.participants.exclude(status=ParticipantStatus.LEFT)
+    if show == "pending":
+        people = people.filter(intake_completed_at__isnull=True)
+    elif show == "completed":
+        people = people.filter(intake_completed_at__isnull=False)
+    if query:
+        people = people.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    return people
 
 
 def intake_counts(programme: Programme) -> dict[str, int]:

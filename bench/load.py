@@ -310,7 +310,8 @@ def report(results: dict, command: str) -> str:
         ]
         for a, b in zip(small["pages"], large["pages"], strict=True):
             lines.append(
-                f"| {a['name']} | {a['rps']:.0f} | {b['rps']:.0f} | {_ratio(b['rps'], a['rps']):.2f} |"
+                f"| {a['name']} | {a['rps']:.0f} | {b['rps']:.0f} | "
+                f"{_ratio(b['rps'], a['rps']):.2f} |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -378,7 +379,8 @@ def main() -> int:
             for row in pages:
                 print(
                     f"{size:>6} {row['name']:<28} {row['rps']:7.0f} req/s "
-                    f"({_ratio(row['rps'], health['rps']):4.0%} of health) p95 {row['p95']:5.0f} ms "
+                    f"({_ratio(row['rps'], health['rps']):4.0%} of health) "
+                    f"p95 {row['p95']:5.0f} ms "
                     f"errors {row['errors']}",
                     flush=True,
                 )

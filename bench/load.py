@@ -207,10 +207,25 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
     raise RuntimeError(f"the server did not answer {url} within {timeout:.0f} s")
 
 
+def settle(url: str, timeout: float = 180) -> None:
+    """Wait until the server has drained what the last phase left queued (locust stops sending,
+    but a sync server still answers every request it accepted): the health view answers fast."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            response.read()
+        if time.monotonic() - started < 0.5:
+            return
+        time.sleep(1)
+
+
 def drive(
     *, host: str, phase: str, fixtures: Path, size: int, seconds: int, out: Path
 ) -> list[dict]:
     """One locust run; returns its per-name rows (requests/s and percentiles in ms)."""
+    settle(f"{host}/healthz")
     prefix = (
         out / f"{size}-{phase.replace(' ', '_').replace(':', '').replace('(', '').replace(')', '')}"
     )

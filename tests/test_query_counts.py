@@ -18,14 +18,14 @@ from tests.conftest import client_for, make_user
 from tests.programmes.factories import make_participant, make_programme
 
 
-def _circle(programme, name: str, people: list[Participant]) -> Circle:
+def _circle(programme, name: str, people: list[Participant], listed: bool = False) -> Circle:
     circle = Circle.objects.create(
         organisation=programme.organisation,
         programme=programme,
         name=name,
         topic="Leading through change",
         language="English",
-        is_listed=True,
+        is_listed=listed,
     )
     CircleMember.objects.bulk_create(
         CircleMember(circle=circle, participant=p, user=p.user, email=p.email) for p in people
@@ -46,7 +46,7 @@ def _grow(programme, viewers: list, start: int, circles: int = 3, programmes: in
     """Add circles of five to ``programme`` and new programmes that the viewers take part in."""
     for number in range(circles):
         people = _people(programme, start + 5 * number, 5)
-        _circle(programme, f"Circle {start + number}", people)
+        _circle(programme, f"Circle {start + number}", people, listed=number % 2 == 0)
     for number in range(programmes):
         other = make_programme(
             programme.organisation, name=f"Programme {start + number}", status="published"

@@ -237,8 +237,5 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
     from circlewise.circles.selectors import circles_for_programme
 
     membership, programme = _programme(request, org_slug, programme_id)
-    return [
-        _circle_out(circle)
-        for circle in circles_for_programme(programme=programme)
-        if policy.can_see_circle(membership, circle)
-    ]
+    visible = policy.visible_circles(membership, circles_for_programme(programme=programme))
+    return [_circle_out(circle) for circle in visible]

@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/circlewise
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Packages that import no Django: type-checked strictly, doctests run (each one that exists).
+PURE := $(wildcard $(addprefix src/circlewise/,matching mdgp rotation rotation.py scheduling))
 
 # The first Python >= 3.12 that really runs (pyenv shims exist but fail unless selected).
 PYTHON ?= $(shell for p in python3.13 python3.12 \
@@ -16,7 +18,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv run serve serve-prod demo migrate test lint format e2e test-postgres bench chromium clean
+.PHONY: help venv run serve serve-prod demo migrate test lint typecheck format e2e test-postgres bench chromium clean
 
 help:
 	@echo "make run            set up everything and serve http://$(HOST):$(PORT) with demo data"
@@ -34,9 +36,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	$(BIN)/python -m circlewise.matching.warmup
+	$(BIN)/python -m circlewise.mdgp.warmup
 	@touch $@
 
 venv: $(STAMP)
+
+# Settings default to production (DEBUG off); the local targets ask for the laptop defaults.
+migrate demo run serve: export DEBUG ?= 1
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
@@ -67,7 +73,12 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-test: lint
+typecheck: $(STAMP)
+	$(BIN)/mypy $(PURE)
+
+# Doctests apart: collecting tests/ with --doctest-modules would import each conftest.py twice.
+test: lint typecheck
+	$(BIN)/pytest -q --doctest-modules $(PURE)
 	$(BIN)/pytest -m "not e2e" -n auto
 
 test-postgres: $(STAMP)

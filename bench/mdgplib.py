@@ -34,8 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
-from circlewise.matching.dense import solve_dense
-from circlewise.matching.mdgplib import read_instance
+from circlewise.mdgp.dense import solve_dense
+from circlewise.mdgp.mdgplib import read_instance
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "bench"
@@ -155,7 +155,7 @@ def run_cp_sat(path: Path, time_limit: float, seed: int) -> dict:
 
 def speed_probe(path: Path, seconds: float) -> dict:
     """Tabu-search iterations per second from a random start (run once with, once without JIT)."""
-    from circlewise.matching import dense
+    from circlewise.mdgp import dense
 
     instance = read_instance(path)
     lo, up = np.array(instance.lower), np.array(instance.upper)
@@ -179,7 +179,7 @@ def cold_start_probe(runs: int = 4) -> dict:
     """
     code = (
         "import time; c = time.process_time();"
-        "import numpy as np; from circlewise.matching.dense import solve_dense;"
+        "import numpy as np; from circlewise.mdgp.dense import solve_dense;"
         "d = np.random.default_rng(0).random((30, 30)); d = d + d.T;"
         "solve_dense(d, [6] * 5, [6] * 5, time_limit=0.5, seed=0);"
         "print(time.process_time() - c)"
@@ -239,7 +239,7 @@ def summarise(row: dict, runs: list[dict], randoms: list[float], cp_sat: dict | 
 
 def markdown(summary: list[dict], meta: dict) -> str:
     lines = [
-        "# MDGPLIB benchmark: circlewise.matching.dense",
+        "# MDGPLIB benchmark: circlewise.mdgp.dense",
         "",
         f"Command: `{meta['command']}`  ",
         f"Commit {meta['commit']}, {meta['date']}, {meta['machine']}; {meta['jobs']} runs at a "

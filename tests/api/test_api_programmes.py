@@ -8,6 +8,7 @@ from django.core import mail
 
 from circlewise.formation.models import FormationRun, FormationStatus
 from circlewise.programmes.models import Programme, Source
+from tests.conftest import client_for
 from tests.programmes.factories import make_participant
 
 
@@ -62,8 +63,7 @@ def test_it_validates_the_schema(admin, api_client):
         {"name": "Bad", "goal": "x", "start_date": "soon", "cadence": "hourly"},
     )
     assert response.status_code == 422
-    fields = {tuple(error["loc"])[-1] for error in response.json()["detail"]}
-    assert {"start_date", "cadence"} <= fields
+    assert set(response.json()["errors"]) == {"start_date", "cadence"}
 
 
 # HR sync -----------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def test_it_rejects_the_whole_batch_when_an_item_is_invalid(admin, programme, ap
         programme,
         [
             {"email": "good@acme.test"},
-            {"email": "not-an-email"},
+            {"email": "not@an-email"},
             {"email": "GOOD@acme.test"},
             {"email": "c@acme.test", "manager_email": "boss@", "attributes": {"shoe_size": "44"}},
             {"email": "kept@acme.test", "name": "Changed", "time_zone": "Mars/Olympus"},
@@ -141,11 +141,11 @@ def test_it_rejects_the_whole_batch_when_an_item_is_invalid(admin, programme, ap
     assert response.status_code == 422
     body = response.json()
     assert body["detail"] == "4 of 5 participants are invalid; nothing was saved."
-    assert body["errors"] == [
+    assert [{k: v for k, v in item.items() if k != "fields"} for item in body["errors"]] == [
         {
             "index": 1,
-            "email": "not-an-email",
-            "errors": ["“not-an-email” is not a valid email address."],
+            "email": "not@an-email",
+            "errors": ["“not@an-email” is not a valid email address."],
         },
         {"index": 2, "email": "GOOD@acme.test", "errors": ["Duplicate of item 0 (same email)."]},
         {
@@ -164,6 +164,10 @@ def test_it_rejects_the_whole_batch_when_an_item_is_invalid(admin, programme, ap
             ],
         },
     ]
+    assert body["errors"][2]["fields"] == {
+        "manager_email": ["Manager email “boss@” is not a valid address."],
+        "attributes": ["Attributes not asked for by this programme: shoe_size."],
+    }
     assert list(programme.participants.values_list("email", "name")) == [("kept@acme.test", "Kept")]
 
 
@@ -213,23 +217,41 @@ def test_it_says_when_no_run_exists(admin, programme, api_client):
     assert response.json() == {"detail": "Circles have not been formed for this programme yet."}
 
 
-def test_it_lists_a_programmes_circles_with_members(admin, organisation, programme, api_client):
+def test_it_lists_a_programmes_circles_with_members_names_only_for_admins(
+    admin, organisation, programme, api_client
+):
     from circlewise.circles.models import Circle, CircleMember
 
     participant = make_participant(programme, "ann@acme.test", name="Ann", ready=True)
     circle = Circle.objects.create(organisation=organisation, programme=programme, name="Circle 1")
     CircleMember.objects.create(circle=circle, participant=participant, email=participant.email)
     url = f"/api/organisations/acme/programmes/{programme.pk}/circles"
-    assert api_client(admin).get(url).json() == [
+    assert api_client(admin).get(url).json()["items"] == [
         {
             "id": circle.pk,
             "name": "Circle 1",
             "status": "active",
             "language": "",
             "time_zone": "",
-            "members": [{"name": "Ann", "email": "ann@acme.test"}],
+            "members": [{"name": "Ann", "email": None}],
         }
     ]
+
+
+def test_it_shows_circle_mates_each_others_emails_as_the_page_does(
+    member, organisation, programme, api_client
+):
+    from circlewise.circles.models import Circle, CircleMember
+
+    circle = Circle.objects.create(organisation=organisation, programme=programme, name="Circle 1")
+    for email, user in (("ann@acme.test", None), (member.email, member)):
+        participant = make_participant(programme, email, name=email[:3], user=user, ready=True)
+        CircleMember.objects.create(circle=circle, participant=participant, user=user, email=email)
+    url = f"/api/organisations/acme/programmes/{programme.pk}/circles"
+    members = api_client(member).get(url).json()["items"][0]["members"]
+    assert {m["email"] for m in members} == {"ann@acme.test", member.email}
+    page = client_for(member).get(f"/o/acme/circles/{circle.pk}/").text
+    assert "ann@acme.test" in page
 
 
 def test_it_answers_404_with_a_message_for_another_organisation(outsider, programme, api_client):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from circlewise.cli.mdgp import add_parser
-from circlewise.matching.dense import group_objective
-from circlewise.matching.mdgplib import read_instance, read_solution
+from circlewise.mdgp.dense import group_objective
+from circlewise.mdgp.mdgplib import read_instance, read_solution
 
 
 def main(argv: list[str]) -> int:

@@ -6,10 +6,8 @@ import numpy as np
 
 from circlewise.formation.composition import (
     MEETING_WINDOW,
-    SLOTS_PER_WEEK,
     available_slots,
     compose,
-    meeting_windows,
 )
 from circlewise.organisations.models import Membership
 from tests.conftest import make_user
@@ -63,18 +61,6 @@ def test_it_reads_availability_in_utc_slots(make_programme, add_participants):
     slots = available_slots(person, programme.start_date)
     # 09:00 in New York in January is 14:00 UTC: four 15-minute slots from Monday 14:00.
     assert np.flatnonzero(slots).tolist() == [56, 57, 58, 59]
-
-
-def test_it_gives_everyone_in_a_circle_one_common_meeting_window():
-    """Pairwise overlaps without a common time (A-B Mon, B-C Tue, A-C Wed) are not enough."""
-    slots = np.zeros((3, SLOTS_PER_WEEK), dtype=bool)
-    monday, tuesday, wednesday = 40, 96 + 40, 192 + 40
-    for person, days in enumerate([(monday, wednesday), (monday, tuesday), (tuesday, wednesday)]):
-        for start in days:
-            slots[person, start : start + 8] = True
-    labels = meeting_windows(slots, 90)
-    assert len(set(labels)) == 2  # no window suits all three: they cannot share one key
-    assert labels.count(labels[0]) == 2
 
 
 def test_it_makes_the_meeting_window_a_hard_rule_when_the_programme_says_so(

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from circlewise.core.validators import validate_one_line
 from circlewise.organisations.models import Organisation
 from circlewise.programmes.models import Format, Participant, Programme
+
+# An invitation link of a self-organised circle works this long after it was made or reset.
+INVITE_LINK_LIFETIME = timedelta(days=30)
 
 
 def _invite_token() -> str:
     return secrets.token_urlsafe(16)
+
+
+def _invite_expiry() -> datetime:
+    return timezone.now() + INVITE_LINK_LIFETIME
 
 
 class CircleStatus(models.TextChoices):
@@ -28,7 +37,7 @@ class Circle(models.Model):
     programme = models.ForeignKey(
         Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="circles"
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_one_line])
     topic = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
@@ -52,6 +61,7 @@ class Circle(models.Model):
         "Listed: colleagues can find this circle and ask to join", default=False
     )
     invite_token = models.CharField(max_length=32, unique=True, default=_invite_token)
+    invite_expires_at = models.DateTimeField(default=_invite_expiry)
     status = models.CharField(
         max_length=10, choices=CircleStatus.choices, default=CircleStatus.ACTIVE
     )
@@ -68,6 +78,10 @@ class Circle(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def invite_link_is_live(self) -> bool:
+        return timezone.now() < self.invite_expires_at
 
 
 class CircleMember(models.Model):

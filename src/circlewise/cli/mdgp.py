@@ -18,9 +18,10 @@ from typing import Any
 
 from tqdm import tqdm
 
-from circlewise.matching.dense import solve_dense
-from circlewise.matching.exceptions import MatchingError
-from circlewise.matching.mdgplib import read_instance, write_solution
+from circlewise.cli._notice import announce_compiling
+from circlewise.matching import MatchingError
+from circlewise.mdgp import read_instance, solve_dense, write_solution
+from circlewise.mdgp.warmup import kernels_ready
 
 __all__ = ["add_parser", "run"]
 
@@ -115,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         instance = read_instance(args.instance)
     except (OSError, ValueError) as exc:
         return _fail(_describe(exc, args.instance))
+    announce_compiling(kernels_ready)
     with tqdm(total=100, desc="searching", unit="%", file=sys.stderr, disable=None) as bar:
 
         def show(fraction: float, message: str) -> None:

@@ -18,36 +18,37 @@ engine's messages name people in a way an admin recognises.
 from __future__ import annotations
 
 import itertools
-import math
-import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 
 import numpy as np
 
 from circlewise.circles.models import CircleMember
-from circlewise.matching import Attribute, Problem, reporting_line_pairs
+from circlewise.matching import Attribute, Problem, can_split, reporting_line_pairs
 from circlewise.organisations.models import Membership
 from circlewise.programmes.models import OverlapRule, Participant, Programme
-from circlewise.programmes.selectors import composition_values, utc_windows
+from circlewise.programmes.selectors import composition_values
+from circlewise.scheduling import (
+    SLOTS_PER_WEEK,
+    WORKING_WEEK,
+    parse_availability,
+    shared_windows,
+    slot_row,
+    utc_intervals,
+    utc_offset_minutes,
+)
 
 __all__ = [
     "MEETING_WINDOW",
     "Composition",
     "compose",
-    "meeting_windows",
     "shared_languages",
 ]
 
 MEETING_WINDOW = "meeting_window"
 UTC_OFFSET = "utc_offset"
-SLOT_MINUTES = 15  # every UTC offset in use is a multiple of 15 minutes
-SLOTS_PER_WEEK = 7 * 24 * 60 // SLOT_MINUTES
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# Assumed when a participant gave no availability: Monday to Friday, 9 to 5 in their time zone.
-DEFAULT_AVAILABILITY = tuple({"day": d, "start": "09:00", "end": "17:00"} for d in range(5))
 # Profile fields of an organisation membership that can stand in for a missing attribute.
 PROFILE_FIELDS = ("department", "level", "location", "job_title")
 
@@ -81,80 +82,13 @@ def _key(participant: Participant) -> str:
     return participant.email.strip().lower()
 
 
-def _offset_minutes(time_zone: str, on: date) -> int:
-    try:
-        zone = zoneinfo.ZoneInfo(time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    offset = datetime.combine(on, time(12), tzinfo=zone).utcoffset()
-    return int(offset.total_seconds() // 60) if offset else 0
-
-
 def available_slots(participant: Participant, on: date) -> np.ndarray:
     """The participant's weekly availability as UTC slots (a boolean row of SLOTS_PER_WEEK).
 
-    A slot counts only when an availability window covers it entirely; someone who gave no
-    availability is taken to work Monday to Friday, 9 to 5, in their time zone.
+    Someone who gave no availability is taken to work Monday to Friday, 9 to 5, in their zone.
     """
-    row = np.zeros(SLOTS_PER_WEEK, dtype=bool)
-    windows = utc_windows(
-        participant.time_zone, participant.availability or DEFAULT_AVAILABILITY, week_of=on
-    )
-    for start, end in windows:
-        row[math.ceil(start / SLOT_MINUTES) : end // SLOT_MINUTES] = True
-    return row
-
-
-def _window_label(start_slot: int, session_minutes: int) -> str:
-    start = start_slot * SLOT_MINUTES
-    end = (start + session_minutes) % (7 * 1440)
-    day, minute = divmod(start, 1440)
-    return (
-        f"{DAYS[day]} {minute // 60:02d}:{minute % 60:02d}-"
-        f"{end % 1440 // 60:02d}:{end % 60:02d} UTC"
-    )
-
-
-def meeting_windows(
-    slots: np.ndarray, session_minutes: int, groups: Sequence[object] | None = None
-) -> list[str | None]:
-    """Give each person a weekly UTC window of the session's length that they can attend.
-
-    ``slots`` is a (people x SLOTS_PER_WEEK) boolean matrix. Within each group (people that
-    other "same" rules already keep together), repeatedly pick the window that the most
-    still-unassigned people can attend and give it to all of them. Returns one label per person
-    (e.g. ``"Tue 14:00-15:30 UTC"``), or None for someone with no window that long.
-
-    Why this and not pairwise rules: with several availability windows a week, pairwise overlap
-    does not imply a common time for the whole circle (A and B share Monday, B and C Tuesday,
-    A and C Wednesday), and the pairs grow with the square of the cohort. Equal window labels,
-    used as a "same" rule, guarantee that every circle has one time all its members can make, and
-    cost linear time and memory. It is stricter than needed (someone who could make two windows
-    is tied to one), which the greedy choice of the most popular windows keeps small.
-    """
-    people = slots.shape[0]
-    length = max(1, math.ceil(session_minutes / SLOT_MINUTES))
-    # can_start[p, s]: person p is free for `length` slots from slot s (the week wraps round).
-    wrapped = np.concatenate([slots, slots[:, : length - 1]], axis=1).astype(np.int32)
-    running = np.concatenate([np.zeros((people, 1), np.int32), wrapped.cumsum(axis=1)], axis=1)
-    can_start = (running[:, length:] - running[:, :-length])[:, :SLOTS_PER_WEEK] == length
-    labels: list[str | None] = [None] * people
-    group_of = list(groups) if groups is not None else [None] * people
-    members: dict[object, list[int]] = defaultdict(list)
-    for person, group in enumerate(group_of):
-        members[group].append(person)
-    for indices in members.values():
-        rest = np.array(indices)
-        while rest.size:
-            counts = can_start[rest].sum(axis=0)
-            best = int(counts.argmax())
-            if counts[best] == 0:
-                break
-            chosen = can_start[rest, best]
-            for person in rest[chosen]:
-                labels[int(person)] = _window_label(best, session_minutes)
-            rest = rest[~chosen]
-    return labels
+    windows = parse_availability(participant.availability) or WORKING_WEEK
+    return slot_row(utc_intervals(participant.time_zone, windows, week_of=on))
 
 
 def _value(values: Mapping[str, object], name: str, profile: Mapping[str, object]) -> object:
@@ -240,11 +174,6 @@ def _previous_pairs(
     return pairs
 
 
-def _splittable(size: int, min_size: int, max_size: int) -> bool:
-    """Whether ``size`` people can be split into circles of ``min_size``..``max_size``."""
-    return size > 0 and math.ceil(size / max_size) * min_size <= size
-
-
 def shared_languages(
     first: Sequence[object], spoken: Sequence[Sequence[str]], min_size: int, max_size: int
 ) -> list[object]:
@@ -259,11 +188,11 @@ def shared_languages(
     chosen = list(first)
     counts = Counter(value for value in chosen if value is not None)
     for index, language in enumerate(first):
-        if language is not None and _splittable(counts[language], min_size, max_size):
+        if language is not None and can_split(counts[language], min_size, max_size):
             continue
         others = [other for other in spoken[index] if other != language and counts[other]]
         best = max(others, key=lambda other: counts[other], default=None)
-        if best is not None and _splittable(counts[best] + 1, min_size, max_size):
+        if best is not None and can_split(counts[best] + 1, min_size, max_size):
             counts[best] += 1
             if language is not None:
                 counts[language] -= 1
@@ -281,7 +210,7 @@ def _leave_out_small_groups(
     out: set[int] = set()
     warnings = []
     for key, members in groups.items():
-        if _splittable(len(members), programme.min_size, programme.max_size):
+        if can_split(len(members), programme.min_size, programme.max_size):
             continue
         out.update(members)
         described = ", ".join(
@@ -341,10 +270,10 @@ def compose(
         slots = np.array([available_slots(p, programme.start_date) for p in participants])
         slots = slots.reshape(len(participants), SLOTS_PER_WEEK)
         groups = list(zip(*(values[name] for name in same), strict=True)) if same else None
-        values[MEETING_WINDOW] = meeting_windows(slots, programme.session_minutes, groups)
+        values[MEETING_WINDOW] = shared_windows(slots, programme.session_minutes, groups)
         same.append(MEETING_WINDOW)
     else:
-        offsets = [_offset_minutes(p.time_zone, programme.start_date) / 60 for p in participants]
+        offsets = [utc_offset_minutes(p.time_zone, programme.start_date) / 60 for p in participants]
         values[UTC_OFFSET] = offsets
         attributes.append(Attribute(UTC_OFFSET, kind="numeric", direction="align"))
 

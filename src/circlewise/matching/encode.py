@@ -120,7 +120,9 @@ def _as_set(value: object, name: str, kind: str) -> list[str]:
     return sorted({str(item) for item in value})  # type: ignore[attr-defined]
 
 
-def _encode_sets(problem: Problem, attrs: list[Attribute], n: int):
+def _encode_sets(
+    problem: Problem, attrs: list[Attribute], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     labels: list[str] = []
     val_attr: list[int] = []
     ptr = np.zeros(n + 1, dtype=np.int64)
@@ -153,7 +155,9 @@ def _number(value: object, name: str) -> float:
     return number
 
 
-def _encode_numbers(problem: Problem, attrs: list[Attribute], n: int):
+def _encode_numbers(
+    problem: Problem, attrs: list[Attribute], n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Scale so that a pair's dissimilarity ``(z_i - z_j) ** 2`` averages 1 over all pairs."""
     z = np.zeros((n, len(attrs)), dtype=np.float64)
     pres = np.zeros((n, len(attrs)), dtype=np.float64)
@@ -168,7 +172,7 @@ def _encode_numbers(problem: Problem, attrs: list[Attribute], n: int):
     return z, pres
 
 
-def _adjacency(problem: Problem, index: dict[str, int], n: int):
+def _adjacency(problem: Problem, index: dict[str, int], n: int) -> tuple[np.ndarray, np.ndarray]:
     pairs = set()
     for first, second in problem.separate:
         i = index.get(str(first))
@@ -187,7 +191,7 @@ def _adjacency(problem: Problem, index: dict[str, int], n: int):
     return ptr, tails[order].astype(np.int32)
 
 
-def _pins(problem: Problem, index: dict[str, int], n: int):
+def _pins(problem: Problem, index: dict[str, int], n: int) -> tuple[np.ndarray, list[str]]:
     pin = np.full(n, -1, dtype=np.int32)
     labels: list[str] = []
     keys: dict[str, int] = {}
@@ -203,7 +207,7 @@ def _pins(problem: Problem, index: dict[str, int], n: int):
 
 
 def _blocks(problem: Problem, n: int) -> list[Block]:
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple[object, ...], list[int]] = {}
     columns = [problem.values[name] for name in problem.same]
     for person in range(n):
         key = tuple(_hashable(column[person]) for column in columns)
@@ -258,7 +262,9 @@ def encode(problem: Problem) -> Encoded:
     )
 
 
-def gather_values(encoded: Encoded, people: np.ndarray):
+def gather_values(
+    encoded: Encoded, people: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Value lists of `people`: their CSR pointer, the flat value ids and each value's owner.
 
     Owners are positions in `people`, so the result describes the sub-problem of those people.

@@ -36,7 +36,8 @@ def circle_diversity(encoded: Encoded, circles: Sequence[np.ndarray]) -> np.ndar
     Circles may overlap or leave people out: each is scored on its own members.
     """
     n_circles = len(circles)
-    people = np.concatenate([np.asarray(c, dtype=np.int64) for c in circles] or [[]])
+    parts = [np.asarray(c, dtype=np.int64) for c in circles]
+    people = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     people = people.astype(np.int64)
     sizes = np.array([len(c) for c in circles], dtype=np.int64)
     circle_of = np.repeat(np.arange(n_circles), sizes)
@@ -75,7 +76,9 @@ def upper_bound(encoded: Encoded) -> float:
     return total
 
 
-def resolve(encoded: Encoded, circles: Sequence[Sequence[str]]):
+def resolve(
+    encoded: Encoded, circles: Sequence[Sequence[str]]
+) -> tuple[list[np.ndarray], list[Violation]]:
     """Circles as index arrays, plus violations for unknown, repeated and missing people."""
     found: list[Violation] = []
     seen: dict[int, int] = {}
@@ -192,7 +195,7 @@ def _mix(encoded: Encoded, members: np.ndarray) -> dict[str, dict[str, int | flo
         raw = [column[p] for p in members]
         present = [value for value in raw if value is not None]
         if attribute.kind == "numeric":
-            numbers = [float(value) for value in present]  # type: ignore[arg-type]
+            numbers = [float(value) for value in present]
             summary: dict[str, int | float] = {}
             if numbers:
                 summary = {

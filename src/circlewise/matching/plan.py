@@ -13,8 +13,17 @@ import numpy as np
 
 from circlewise.matching.encode import Block, Encoded, gather_values
 from circlewise.matching.exceptions import InfeasibleError
+from circlewise.matching.model import Problem
 
-__all__ = ["BlockPlan", "block_bound", "circle_count", "is_close", "plan_block", "plan_blocks"]
+__all__ = [
+    "BlockPlan",
+    "block_bound",
+    "can_split",
+    "circle_count",
+    "is_close",
+    "plan_block",
+    "plan_blocks",
+]
 
 
 @dataclass
@@ -32,7 +41,7 @@ class BlockPlan:
         return int(self.block.people.shape[0])
 
 
-def _sizes_hint(problem) -> str:
+def _sizes_hint(problem: Problem) -> str:
     return f"circles of {problem.min_size}-{problem.max_size}"
 
 
@@ -120,7 +129,21 @@ def circle_count(m: int, max_size: int, n_pins: int) -> int:
     return max(-(-m // max_size), n_pins)
 
 
-def _capacity(pin_counts: list[int], n_circles: int, m: int, lo: int, hi: int, block: Block):
+def can_split(m: int, min_size: int, max_size: int) -> bool:
+    """Whether `m` people (no pins) can be split into circles of `min_size`..`max_size`.
+
+    The same test :func:`plan_block` applies to every block before searching: the fewest circles
+    that hold everyone must each reach the minimum size.
+
+    >>> can_split(7, 5, 6), can_split(10, 5, 6), can_split(0, 5, 6)
+    (False, True, False)
+    """
+    return m > 0 and circle_count(m, max_size, 0) * min_size <= m
+
+
+def _capacity(
+    pin_counts: list[int], n_circles: int, m: int, lo: int, hi: int, block: Block
+) -> np.ndarray:
     """Circle sizes as even as possible, pinned circles (first) at least their pinned count."""
     base = np.full(n_circles, lo, dtype=np.int64)
     base[: len(pin_counts)] = np.maximum(lo, pin_counts)

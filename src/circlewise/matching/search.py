@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
@@ -113,7 +114,7 @@ class _BlockSearch:
         self.done = is_close(self.objective, self.bound)
         self.stale = 0
 
-    def _args(self):
+    def _args(self) -> tuple[Any, ...]:
         return self.assign, self.members, self.pos, self.st, self.data
 
     def _score(self) -> float:
@@ -240,7 +241,7 @@ class _BlockSearch:
         ]
 
 
-def _local_adjacency(encoded: Encoded, people: np.ndarray):
+def _local_adjacency(encoded: Encoded, people: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Separation lists restricted to `people`, in local indices."""
     local = np.full(len(encoded.ids), -1, dtype=np.int64)
     local[people] = np.arange(people.shape[0])
@@ -275,7 +276,9 @@ def _deal_order(encoded: Encoded, people: np.ndarray, rng: np.random.Generator) 
     return shuffled[np.lexsort(keys[::-1])]
 
 
-def _split(encoded: Encoded, plans: list[BlockPlan], workers: int, rng) -> list[BlockPlan]:
+def _split(
+    encoded: Encoded, plans: list[BlockPlan], workers: int, rng: np.random.Generator
+) -> list[BlockPlan]:
     """Split blocks too large for one worker into stratified parts searched independently.
 
     People are sorted as for dealing and handed out in turn, so each part holds every value in

@@ -8,6 +8,8 @@ tree, tenure, an academic background and a few interests.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = ["generate_organisation"]
@@ -86,7 +88,7 @@ def _level(depth: int, has_reports: bool, staff_level: str) -> str:
     return staff_level
 
 
-def generate_organisation(n: int, *, seed: int | None = None) -> list[dict]:
+def generate_organisation(n: int, *, seed: int | None = None) -> list[dict[str, Any]]:
     """Generate `n` people of a fictional organisation.
 
     Parameters

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from circlewise.core.validators import validate_one_line
+
 INVITATION_LIFETIME = timedelta(days=14)
 
 
@@ -19,7 +21,7 @@ class Role(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_one_line])
     slug = models.SlugField(max_length=140, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -106,3 +108,30 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+class Activity(models.Model):
+    """One entry of an organisation's audit log: who did what, and how many emails it sent.
+
+    Services that act on someone's behalf (they take ``by``) write one entry; admins read them on
+    the organisation's Activity page. ``recipients`` also counts the organisation's outgoing mail
+    against its hourly sending limit (see ``policy.mail_allowance``).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="activities"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    summary = models.CharField(max_length=300)
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.summary}"

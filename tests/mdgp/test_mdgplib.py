@@ -1,4 +1,4 @@
-"""Tests for reading and writing MDGPLIB files (circlewise.matching.mdgplib)."""
+"""Tests for reading and writing MDGPLIB files (circlewise.mdgp.mdgplib)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from circlewise.matching.mdgplib import (
+from circlewise.mdgp.mdgplib import (
     MdgpFormatError,
     read_instance,
     read_solution,

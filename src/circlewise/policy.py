@@ -155,14 +155,12 @@ def can_see_circle(membership: Membership, circle: Circle) -> bool:
 def visible_circles(membership: Membership, circles: QuerySet[Circle]) -> QuerySet[Circle]:
     """``circles`` narrowed to those ``can_see_circle`` allows, in one query whatever their number
     (the same rule as a filter, for lists)."""
-    circles = circles.filter(organisation_id=membership.organisation_id)
-    if can(membership, Perm.MANAGE_PROGRAMMES):
-        return circles
     user_id = membership.user_id
     mine = CircleMember.objects.filter(user_id=user_id, left_at__isnull=True).values("circle_id")
-    return circles.filter(
-        Q(is_listed=True) | Q(host_id=user_id) | Q(coach_id=user_id) | Q(pk__in=mine)
-    )
+    rule = Q(is_listed=True) | Q(host_id=user_id) | Q(coach_id=user_id) | Q(pk__in=mine)
+    if can(membership, Perm.MANAGE_PROGRAMMES):
+        rule |= Q(programme__isnull=False)
+    return circles.filter(rule, organisation_id=membership.organisation_id)
 
 
 def can_manage_circle(membership: Membership, circle: Circle) -> bool:

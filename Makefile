@@ -55,6 +55,7 @@ run: demo
 
 # The development server and a background task worker, restarted if it dies; Ctrl-C stops both.
 serve: $(STAMP)
+	$(BIN)/python manage.py start_notices
 	$(BIN)/python -m circlewise.core.supervisor --workers 1 --interval 0.5 \
 	  --web "$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload"
 

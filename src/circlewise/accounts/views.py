@@ -15,6 +15,7 @@ from circlewise.accounts import services
 from circlewise.accounts.forms import AccountSettingsForm, ApiTokenForm
 from circlewise.accounts.models import ApiToken
 from circlewise.core.errors import ServiceError
+from circlewise.meetings.selectors import feed_url
 
 # The raw key of a token just created waits here for exactly one page view.
 NEW_TOKEN_SESSION_KEY = "accounts:new_token"  # noqa: S105 (a session key name)
@@ -33,7 +34,11 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "token_count": ApiToken.objects.active().filter(user=request.user).count()},
+        {
+            "form": form,
+            "token_count": ApiToken.objects.active().filter(user=request.user).count(),
+            "calendar_feed_url": feed_url(user=request.user),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -269,3 +269,44 @@ def programme_insights(*, programme: Programme, now: dt.datetime | None = None
             now,
         ),
     )
+
+
+def circle_pulse(*, circle: Circle) -> PulseRow:
+    """A self-organised circle's own pulse (a programme circle's is read from
+    :func:`programme_insights`, decided together with the rest of its programme)."""
+    answers = list(
+        PulseAnswer.objects.filter(circle=circle).values_list(
+            "pk", "user_id", "circle_id", "session__starts_at",
+            "usefulness", "speak_up", "heard", "trust",
+        )
+    )  # fmt: skip
+    rows = _pulse_rows(answers, {}, {circle.pk: circle})["circle"]
+    if rows:
+        return rows[0]
+    empty = privacy.figure([], 0, shown=False)
+    return PulseRow("circle", circle.pk, circle.name, empty, empty, 0)
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    session: Session
+    present: int
+    recorded: int
+    answered: int
+
+
+def circle_attendance(*, circle: Circle, now: dt.datetime | None = None
+                      ) -> list[SessionAttendance]:  # fmt: skip
+    """Past sessions of the circle with how many were present and how many answered the pulse
+    (counts, never who)."""
+    now = now or timezone.now()
+    sessions = (
+        Session.objects.filter(circle=circle, status=SessionStatus.SCHEDULED, ends_at__lte=now)
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT),
+                          distinct=True),
+            recorded=Count("attendance", distinct=True),
+            answered=Count("pulse_answers", distinct=True),
+        ).order_by("-starts_at")
+    )  # fmt: skip
+    return [SessionAttendance(s, s.present, s.recorded, s.answered) for s in sessions]

@@ -60,6 +60,15 @@ def _members_journal_entry(organisation: Organisation) -> str:
     return f"/api/organisations/acme/journal/{entry.pk}"
 
 
+def _others_programme(suffix: str):
+    def url(organisation: Organisation) -> str:
+        other = make_programme(Organisation.objects.get(slug="globex"))
+        return f"/api/organisations/acme/programmes/{other.pk}{suffix}"
+
+    url.__name__ = f"other_programme{suffix}"
+    return url
+
+
 NEW_PROGRAMME = {"name": "API cohort", "goal": "Peer support.", "start_date": "2027-02-01"}
 UPSERT = {"participants": [{"email": "new@acme.test"}], "invite": False}
 
@@ -78,11 +87,19 @@ ENDPOINTS = [
     ("get", "/api/organisations/acme/journal", None, (404, 200, 200, 200)),
     ("post", "/api/organisations/acme/journal", {"body": "A note."}, (404, 201, 201, 201)),
     ("get", _members_journal_entry, None, (404, 200, 404, 404)),  # the owner alone
+    ("get", _under("/insights"), None, (404, 404, 403, 200)),
+]
+
+# Another organisation's objects under our own organisation's slug: 404 for everyone.
+OTHER_ORGANISATIONS = [
+    ("get", _others_programme("/insights"), None, (404, 404, 404, 404)),
 ]
 
 
 @pytest.mark.parametrize(
-    "endpoint", ENDPOINTS, ids=lambda e: f"{e[0].upper()} {getattr(e[1], '__name__', e[1])}"
+    "endpoint",
+    ENDPOINTS + OTHER_ORGANISATIONS,
+    ids=lambda e: f"{e[0].upper()} {getattr(e[1], '__name__', e[1])}",
 )
 def test_it_enforces_the_permission_matrix(
     endpoint, organisation, outsider, member, coach, admin, api_client

@@ -100,7 +100,7 @@ def test_an_interrupted_batch_never_sends_twice(session):
 
 def test_a_refused_email_is_tried_again_on_the_next_run(session):
     notices_plan(now=T - dt.timedelta(hours=25))
-    with mock.patch.object(notices, "send_templated", side_effect=OSError("SMTP down")):
+    with mock.patch.object(notices, "send_templated", return_value=0):  # the server refused
         assert notices_send_due(now=T - dt.timedelta(hours=24)) == 0
     assert notices_send_due(now=T - dt.timedelta(hours=24)) == 6
 

@@ -149,9 +149,9 @@ def test_it_edits_and_deletes_after_confirmation(organisation, member, entry):
     [
         ({"body": "a\x00b"}, "NUL character"),
         ({"body": "   "}, "The note is required"),
-        ({"body": "x" * 10_001}, "at most 10000"),
+        ({"body": "x" * 10_001}, "the most is 10000"),
         ({"title": "two\nlines", "body": "ok"}, "one line"),
-        ({"title": "t" * 121, "body": "ok"}, "at most 120"),
+        ({"title": "t" * 121, "body": "ok"}, "the most is 120"),
     ],
 )
 def test_it_refuses_bad_input_through_the_api_and_saves_nothing(organisation, member, payload,
@@ -159,7 +159,7 @@ def test_it_refuses_bad_input_through_the_api_and_saves_nothing(organisation, me
     response = _api(member).post(
         "/api/organisations/acme/journal", json.dumps(payload), content_type="application/json"
     )
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert message in response.json()["detail"]
     assert not JournalEntry.objects.exists()
 

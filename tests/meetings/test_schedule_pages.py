@@ -20,8 +20,8 @@ def test_it_proposes_slots_and_says_who_is_inconvenienced_in_their_own_time(circ
     Participant.objects.filter(email="ana@acme.test").update(
         availability=[{"day": d, "start": "07:00", "end": "10:00"} for d in range(5)]
     )
-    defaults = selectors.schedule_defaults(circle, viewer=coach)
-    proposals = selectors.slot_proposals(circle, defaults=defaults)
+    defaults = selectors.schedule_defaults(circle=circle, viewer=coach)
+    proposals = selectors.slot_proposals(circle=circle, defaults=defaults)
     assert proposals and defaults.cadence == "monthly" and defaults.minutes == 90
     best = proposals[0]
     assert best.attendance == best.possible  # someone's early morning suits everyone
@@ -33,8 +33,8 @@ def test_it_proposes_slots_and_says_who_is_inconvenienced_in_their_own_time(circ
 
 
 def test_it_sets_the_chosen_proposal(circle, coach):
-    defaults = selectors.schedule_defaults(circle, viewer=coach)
-    best = selectors.slot_proposals(circle, defaults=defaults)[0]
+    defaults = selectors.schedule_defaults(circle=circle, viewer=coach)
+    best = selectors.slot_proposals(circle=circle, defaults=defaults)[0]
     response = client_for(coach).post(
         f"/o/acme/circles/{circle.pk}/schedule/pick/",
         {
@@ -129,7 +129,7 @@ def test_it_keeps_sessions_already_held_when_the_schedule_changes(scheduled, coa
     numbers = list(circle.sessions.order_by("number").values_list("number", flat=True))
     assert numbers == [1, 2, 3, 4, 5, 6, 7]
     series = SessionSeries.objects.get()
-    assert [s.number for s in selectors.rule_sessions(series)] == [2, 3, 4, 5, 6, 7]
+    assert [s.number for s in selectors.rule_sessions(series=series)] == [2, 3, 4, 5, 6, 7]
     assert series.sequence == 1
 
 

@@ -136,7 +136,7 @@ def test_it_refuses_a_link_that_is_not_http_and_saves_nothing(organisation, admi
     ("field", "value", "message"),
     [
         ("title", "A\nB", "one line"),
-        ("tags", "ok, " + "x" * 41, "at most 40"),
+        ("tags", "ok, " + "x" * 41, "the most is 40"),
         ("suggested_month", "13", "between 1 and 12"),
         ("url", "https://exa mple.org", "not a valid web address"),
     ],

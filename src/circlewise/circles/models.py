@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from circlewise.core.validators import validate_one_line
 from circlewise.organisations.models import Organisation
 from circlewise.programmes.models import Format, Participant, Programme
 
@@ -28,7 +29,7 @@ class Circle(models.Model):
     programme = models.ForeignKey(
         Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="circles"
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_one_line])
     topic = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)

@@ -19,7 +19,6 @@ otherwise.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import zoneinfo
 
 from django.urls import reverse
@@ -38,7 +37,6 @@ from circlewise.meetings.models import Session, SessionStatus
 
 __all__ = ["NUDGE_LOCAL_HOUR", "STARTING_LEAD", "notices_plan", "notices_send_due"]
 
-logger = logging.getLogger(__name__)
 
 REMINDER_LEAD = dt.timedelta(hours=24)
 STARTING_LEAD = dt.timedelta(minutes=10)
@@ -162,14 +160,15 @@ def notices_send_due(*, now: dt.datetime | None = None, limit: int = 500) -> int
                 status=NoticeStatus.SKIPPED, skipped_because=reason
             )
             continue
-        try:
-            send_templated(template=f"session_{notice.kind}", to=[notice.user.email],
-                           context=_context(notice))  # fmt: skip
-        except Exception:
-            # The mail server refused: nothing went out, so the next run may try again.
-            logger.exception("Could not send notice %s", notice.pk)
+        delivered = send_templated(
+            template=f"session_{notice.kind}", to=[notice.user.email], context=_context(notice)
+        )
+        if not delivered:
+            # The mail server refused (send_templated logged why): nothing went out, so the next
+            # run tries again.
             Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.PENDING)
             continue
+
         Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.SENT, sent_at=timezone.now())
         sent += 1
     return sent

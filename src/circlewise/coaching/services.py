@@ -44,10 +44,17 @@ __all__ = [
     "question_add",
     "run_control",
     "run_for_session",
+    "session_plan",
 ]
 
 EXTEND_MINUTES = 2
 ACTIONS = ("start", "pause", "resume", "extend", "advance", "next_turn", "finish")
+
+
+def session_plan(session: Session) -> list[int]:
+    """Minutes per agenda phase for the session's length."""
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    return split_minutes(max(len(PHASES), minutes))
 
 
 def run_for_session(*, session: Session) -> SessionRun:
@@ -55,14 +62,10 @@ def run_for_session(*, session: Session) -> SessionRun:
 
     Sessions in a place use the agenda without a timer (people are in one room).
     """
-    minutes = max(len(PHASES), int((session.ends_at - session.starts_at).total_seconds() // 60))
+    plan = session_plan(session)
     run, _ = SessionRun.objects.get_or_create(
         session=session,
-        defaults={
-            "plan": split_minutes(minutes),
-            "timed": session.format != "place",
-            "phase_seconds": split_minutes(minutes)[0] * 60,
-        },
+        defaults={"plan": plan, "timed": session.format != "place", "phase_seconds": plan[0] * 60},
     )
     return run
 

@@ -23,7 +23,7 @@ from circlewise import policy
 from circlewise.circles.models import Circle
 from circlewise.circles.selectors import active_members
 from circlewise.coaching import selectors, services
-from circlewise.coaching.agenda import PHASES, split_minutes
+from circlewise.coaching.agenda import PHASES
 from circlewise.coaching.errors import CoachingError
 from circlewise.coaching.forms import CommitmentForm, GoalsForm, QuestionForm, ReviewForm
 from circlewise.coaching.models import AttendanceStatus, Commitment, RunState, SessionRun
@@ -40,17 +40,12 @@ def _session(circle: Circle, session_id: int) -> Session:
     return get_object_or_404(Session.objects.select_related("series"), pk=session_id, circle=circle)
 
 
-def _plan(session: Session) -> list[int]:
-    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
-    return split_minutes(max(len(PHASES), minutes))
-
-
 def _clock_context(run: SessionRun | None, session: Session | None = None) -> dict:
     """What every device shows: the phase, the remaining seconds by the server's clock, whose
     turn it is. A session not yet started (no run) shows its first phase at full length."""
     if run is None:
         assert session is not None
-        first = _plan(session)[0] * 60
+        first = services.session_plan(session)[0] * 60
         return {
             "state": RunState.READY,
             "phase": PHASES[0],
@@ -90,6 +85,7 @@ def runner(request: HttpRequest, org_slug: str, circle_id: int, session_id: int)
     circle = policy.circle_inside_for(membership, circle_id)
     session = _session(circle, session_id)
     run = SessionRun.objects.filter(session=session).first()
+    plan = run.plan if run else services.session_plan(session)
     clock = _clock_context(run, session)
     phase = clock["phase"]
     members = list(active_members(circle=circle))
@@ -115,7 +111,7 @@ def runner(request: HttpRequest, org_slug: str, circle_id: int, session_id: int)
         "session": session,
         "run": run,
         "clock": clock,
-        "agenda": list(zip(PHASES, run.plan if run else _plan(session), strict=True)),
+        "agenda": list(zip(PHASES, plan, strict=True)),
         "leads": policy.can_lead_circle(membership, circle),
         "members": members,
         "attendance_choices": AttendanceStatus.choices,

@@ -1,14 +1,63 @@
-"""Checks for free text that reaches the database from any path (forms, API, tasks).
+"""Rules for short text that people type or upload: names, emails, attribute values.
 
-Forms already refuse NUL characters, but the API and services are entered without a form, so
-services run these checks themselves and every path gives the same message.
+Pure Python (no Django), so the CSV reader, the command line and the API schemas share it with the
+forms. A name is one line: it ends up in email subjects, where a line break would start a new
+header, and in CSV exports. NUL characters are refused everywhere, as PostgreSQL cannot store them.
 """
 
 from __future__ import annotations
 
+import re
+
 from circlewise.core.errors import ServiceError
 
-__all__ = ["clean_line", "clean_text"]
+__all__ = [
+    "NAME_MAX_LENGTH",
+    "SINGLE_LINE_PATTERN",
+    "clean_line",
+    "clean_text",
+    "line_problem",
+    "one_line",
+]
+
+NAME_MAX_LENGTH = 150
+# Any character except NUL and the line and paragraph separators that break a header or a row;
+# the same rule as line_problem(), written for JSON schemas (OpenAPI ``pattern``).
+# Escapes, not the characters, so the pattern reads the same in Python, Rust (pydantic) and
+# ECMAScript (JSON Schema) regular expressions.
+_BREAKS = r"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines() splits
+SINGLE_LINE_PATTERN = rf"^[^\x00{_BREAKS}]*$"
+_BREAK = re.compile(f"[{_BREAKS}]")
+
+
+def line_problem(value: str, *, label: str, max_length: int) -> str | None:
+    """What is wrong with ``value`` as one line of at most ``max_length`` characters, or None.
+
+    ``label`` names the value in the message (“The name”).
+
+    >>> line_problem("Ada Lovelace", label="The name", max_length=150)
+    >>> line_problem("Ada\\nBcc: x@y.z", label="The name", max_length=150)
+    'The name must be on one line.'
+    """
+    if "\x00" in value:
+        return f"{label} contains a NUL character; remove it."
+    if _BREAK.search(value):
+        return f"{label} must be on one line."
+    if len(value) > max_length:
+        return f"{label} is {len(value)} characters long; the most is {max_length}."
+    return None
+
+
+def one_line(value: str) -> str:
+    """``value`` with every run of whitespace, line breaks included, made one space.
+
+    For text built into a single line from stored values (an email subject), so that old data
+    from before the rule can never break it.
+
+    >>> one_line(" Circle\\r\\n  Bcc: x ")
+    'Circle Bcc: x'
+    """
+    return " ".join(value.split())
 
 
 def clean_text(
@@ -20,7 +69,10 @@ def clean_text(
     field: str | None = None,
     error: type[ServiceError] = ServiceError,
 ) -> str:
-    """Stripped multi-line text, or ``error`` naming ``label`` and what to fix."""
+    """Stripped multi-line text (notes, reflections), or ``error`` saying what to fix.
+
+    Services call it themselves: the API and tasks reach them without a form.
+    """
     text = (value or "").strip()
     if "\x00" in text:
         raise error(f"{label} contains a NUL character; remove it.", field=field)
@@ -28,8 +80,7 @@ def clean_text(
         raise error(f"{label} is required.", field=field)
     if len(text) > max_length:
         raise error(
-            f"{label} is {len(text)} characters long; at most {max_length} are allowed.",
-            field=field,
+            f"{label} is {len(text)} characters long; the most is {max_length}.", field=field
         )
     return text
 
@@ -43,10 +94,11 @@ def clean_line(
     field: str | None = None,
     error: type[ServiceError] = ServiceError,
 ) -> str:
-    """Like :func:`clean_text`, and on one line: titles and names must not contain line breaks."""
-    text = clean_text(
-        value, label=label, max_length=max_length, required=required, field=field, error=error
-    )
-    if "\n" in text or "\r" in text:
-        raise error(f"{label} must fit on one line; remove the line breaks.", field=field)
+    """A stripped single line (titles, links, tags) by :func:`line_problem`'s rule, or ``error``."""
+    text = (value or "").strip()
+    problem = line_problem(text, label=label, max_length=max_length)
+    if problem:
+        raise error(problem, field=field)
+    if required and not text:
+        raise error(f"{label} is required.", field=field)
     return text

@@ -12,8 +12,9 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from circlewise import policy
-from circlewise.api.schemas import Message
+from circlewise.api.schemas import FieldErrors, Message
 from circlewise.journal import selectors, services
+from circlewise.journal.errors import JournalError
 from circlewise.journal.models import JournalEntry
 
 router = Router(tags=["journal"])
@@ -45,13 +46,19 @@ def list_journal(request: HttpRequest, org_slug: str):
 
 
 @router.post(
-    "/organisations/{org_slug}/journal", response={201: JournalEntryOut, 409: Message, **ERRORS}
+    "/organisations/{org_slug}/journal",
+    response={201: JournalEntryOut, 422: FieldErrors, **ERRORS},
 )
 def create_journal_entry(request: HttpRequest, org_slug: str, payload: JournalEntryIn):
+    """Invalid input (NUL characters, a title on two lines, too long) is 422, nothing saved."""
     membership = policy.membership_or_404(request.auth, org_slug)
-    entry = services.journal_entry_create(
-        owner=request.auth, organisation=membership.organisation, **payload.model_dump()
-    )
+    try:
+        entry = services.journal_entry_create(
+            owner=request.auth, organisation=membership.organisation, **payload.model_dump()
+        )
+    except JournalError as error:
+        errors = {error.field or "body": [error.message]}
+        return Status(422, {"detail": error.message, "errors": errors})
     return Status(201, entry)
 
 

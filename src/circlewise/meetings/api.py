@@ -61,7 +61,7 @@ def circle_sessions(request: HttpRequest, org_slug: str, circle_id: int):
     circle = policy.circle_sessions_for(membership, circle_id)
     series = selectors.active_series(circle=circle)
     sessions = list(selectors.sessions_for(circle=circle))
-    absences = selectors.absences_by_session(sessions)
+    absences = selectors.absences_by_session(sessions=sessions)
     return {
         "series": None
         if series is None

@@ -48,6 +48,7 @@ __all__ = [
     "rule_sessions",
     "schedule_defaults",
     "scheduling_member",
+    "series_calendar",
     "sessions_for",
     "slot_key",
     "slot_proposals",
@@ -84,7 +85,7 @@ def next_session(*, circle: Circle, now: datetime | None = None) -> Session | No
     )
 
 
-def rule_sessions(series: SessionSeries) -> list[Session]:
+def rule_sessions(*, series: SessionSeries) -> list[Session]:
     """The sessions the series' current rule generated (its calendar object describes these).
 
     When a schedule changes, the sessions already held under the old rule stay as rows (they
@@ -95,13 +96,13 @@ def rule_sessions(series: SessionSeries) -> list[Session]:
     return sorted(newest, key=lambda session: session.original_start)
 
 
-def organiser(circle: Circle) -> Person | None:
+def organiser(*, circle: Circle) -> Person | None:
     """Who invites: the coach, else the host of a self-organised circle."""
     user = circle.coach or circle.host
     return Person(user.email, user.name) if user is not None else None
 
 
-def attendees(circle: Circle) -> list[Person]:
+def attendees(*, circle: Circle) -> list[Person]:
     """Everyone the invitation is for: the circle's members and its coach, once each."""
     people: dict[str, Person] = {}
     for member in active_members(circle=circle):
@@ -111,7 +112,7 @@ def attendees(circle: Circle) -> list[Person]:
     return list(people.values())
 
 
-def invitation_text(series: SessionSeries) -> str:
+def invitation_text(*, series: SessionSeries) -> str:
     """The event's DESCRIPTION: what it is, where, and where to say "can't make it"."""
     circle = series.circle
     schedule = absolute_url(
@@ -132,11 +133,7 @@ def invitation_text(series: SessionSeries) -> str:
     )
 
 
-def absent_user_ids(session: Session) -> set[int]:
-    return set(session.absences.values_list("user_id", flat=True))
-
-
-def absences_by_session(sessions: list[Session]) -> dict[int, list[SessionAbsence]]:
+def absences_by_session(*, sessions: list[Session]) -> dict[int, list[SessionAbsence]]:
     """Who said they cannot make each session, by session id."""
     found: dict[int, list[SessionAbsence]] = {session.pk: [] for session in sessions}
     for absence in SessionAbsence.objects.filter(session__in=sessions).select_related("user"):
@@ -151,6 +148,20 @@ def calendar_feed(*, user: User) -> CalendarFeed | None:
 def local_moment(day: date, at: time, time_zone: str) -> datetime:
     """A wall-clock date and time in a named zone as an aware datetime (gaps read as RFC 5545)."""
     return scheduling.local_datetime(day, at.hour * 60 + at.minute, time_zone)
+
+
+def series_calendar(*, series: SessionSeries) -> tuple[str, bytes]:
+    """The series' calendar object as it stands: (method, .ics bytes).
+
+    ``METHOD:CANCEL`` once the series is cancelled, else the ``METHOD:REQUEST`` invitation.
+    """
+    circle = series.circle
+    sessions = rule_sessions(series=series)
+    people = {"organiser": organiser(circle=circle), "attendees": attendees(circle=circle)}
+    if series.status == SeriesStatus.CANCELLED:
+        return "CANCEL", ics.series_cancel(series, sessions, **people)
+    text = invitation_text(series=series)
+    return "REQUEST", ics.series_request(series, sessions, description=text, **people)
 
 
 def feed_url(*, user: User) -> str | None:
@@ -168,7 +179,7 @@ def feed_calendar(*, user: User) -> bytes:
         .select_related("circle__organisation")
         .order_by("circle__name")
     )
-    entries = [(s, rule_sessions(s), invitation_text(s)) for s in series]
+    entries = [(s, rule_sessions(series=s), invitation_text(series=s)) for s in series]
     return ics.feed(entries, name=f"Circlewise — {user.name or user.email}")
 
 
@@ -205,7 +216,7 @@ def member_name(member: CircleMember) -> str:
     )
 
 
-def schedule_defaults(circle: Circle, *, viewer: User) -> Defaults:
+def schedule_defaults(*, circle: Circle, viewer: User) -> Defaults:
     programme = circle.programme
     cadence = programme.cadence if programme else Frequency.MONTHLY
     months = programme.duration_months if programme else 12
@@ -280,7 +291,7 @@ class Proposal:
         return duration_text(self.outside_minutes)
 
 
-def slot_proposals(circle: Circle, *, defaults: Defaults, limit: int = 5) -> list[Proposal]:
+def slot_proposals(*, circle: Circle, defaults: Defaults, limit: int = 5) -> list[Proposal]:
     """The best recurring slots for the circle's members, best first (see ``find_slots``)."""
     members = list(active_members(circle=circle))
     if not members:

@@ -385,20 +385,19 @@ def series_notify(*, series_id: int, sequence: int, session_id: int | None = Non
         "circle__organisation", "circle__coach", "circle__host"
     ).get(pk=series_id)
     circle = series.circle
-    sessions = selectors.rule_sessions(series)
-    people = {"organiser": selectors.organiser(circle), "attendees": selectors.attendees(circle)}
     session = series.sessions.get(pk=session_id) if session_id is not None else None
-    if series.status == SeriesStatus.CANCELLED:
-        template, method = "series_cancelled", "CANCEL"
-        calendar = ics.series_cancel(series, sessions, **people)
-    elif session is not None and session.is_cancelled:
+    if session is not None and session.is_cancelled and series.status == SeriesStatus.ACTIVE:
         template, method = "session_cancelled", "CANCEL"
-        calendar = ics.session_cancel(series, session, **people)
-    else:
-        template, method = "series_invitation", "REQUEST"
-        calendar = ics.series_request(
-            series, sessions, description=selectors.invitation_text(series), **people
+        calendar = ics.session_cancel(
+            series,
+            session,
+            organiser=selectors.organiser(circle=circle),
+            attendees=selectors.attendees(circle=circle),
         )
+    else:
+        method, calendar = selectors.series_calendar(series=series)
+        template = "series_cancelled" if method == "CANCEL" else "series_invitation"
+    sessions = selectors.rule_sessions(series=series)
     attachment = Attachment("invitation.ics", calendar, f"text/calendar; method={method}")
     sent = 0
     for zone_name, addresses in _recipients(circle).items():
@@ -408,7 +407,7 @@ def series_notify(*, series_id: int, sequence: int, session_id: int | None = Non
             "session": session,
             "upcoming": [s for s in sessions if s.starts_at > timezone.now()][:3],
             "time_zone": zone_name,
-            "invitation_text": selectors.invitation_text(series),
+            "invitation_text": selectors.invitation_text(series=series),
         }
         sent += send_templated(
             template=f"meetings_{template}",

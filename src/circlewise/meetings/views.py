@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from circlewise import policy
 from circlewise.circles.models import Circle
 from circlewise.core.errors import ServiceError
-from circlewise.meetings import ics, selectors, services
+from circlewise.meetings import selectors, services
 from circlewise.meetings.forms import AbsenceForm, MoveForm, PickSlotForm, SetByHandForm
-from circlewise.meetings.models import CalendarFeed, SeriesStatus, Session
+from circlewise.meetings.models import CalendarFeed, Session
 from circlewise.organisations.models import Membership
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -47,7 +47,7 @@ def _page(
 ) -> HttpResponse:
     series = selectors.active_series(circle=circle)
     sessions = list(selectors.sessions_for(circle=circle, upcoming=True))
-    absences = selectors.absences_by_session(sessions)
+    absences = selectors.absences_by_session(sessions=sessions)
     schedules = policy.can_schedule_circle(membership, circle)
     context: dict[str, object] = {
         "circle": circle,
@@ -64,12 +64,12 @@ def _page(
         "absence_form": AbsenceForm(),
         "is_attendee": any(
             person.email.lower() == request.user.email.lower()
-            for person in selectors.attendees(circle)
+            for person in selectors.attendees(circle=circle)
         ),
     }
     if schedules:
-        defaults = selectors.schedule_defaults(circle, viewer=request.user)
-        proposals = selectors.slot_proposals(circle, defaults=defaults)
+        defaults = selectors.schedule_defaults(circle=circle, viewer=request.user)
+        proposals = selectors.slot_proposals(circle=circle, defaults=defaults)
         initial = {
             "count": defaults.count,
             "duration_minutes": defaults.minutes,
@@ -122,7 +122,7 @@ def _apply(request: HttpRequest, circle: Circle, schedule: services.Schedule) ->
 def pick_slot(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
-    defaults = selectors.schedule_defaults(circle, viewer=request.user)
+    defaults = selectors.schedule_defaults(circle=circle, viewer=request.user)
     form = PickSlotForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -281,13 +281,7 @@ def invitation(request: HttpRequest, org_slug: str, circle_id: int) -> HttpRespo
     series = circle.session_series.order_by("-created_at").first()
     if series is None:
         raise Http404("This circle has no sessions yet.")
-    sessions = selectors.rule_sessions(series)
-    people = {"organiser": selectors.organiser(circle), "attendees": selectors.attendees(circle)}
-    if series.status == SeriesStatus.CANCELLED:
-        content = ics.series_cancel(series, sessions, **people)
-    else:
-        text = selectors.invitation_text(series)
-        content = ics.series_request(series, sessions, description=text, **people)
+    _, content = selectors.series_calendar(series=series)
     return _ics_response(content, f"{circle.name[:60]}.ics".replace('"', ""))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -17,7 +16,7 @@ from circlewise.core.text import clean_text
 from circlewise.insights.errors import PulseError
 from circlewise.insights.models import COMMENT_MAX, PulseAnswer, PulseRequest
 from circlewise.meetings.models import Session, SessionStatus
-from circlewise.meetings.selectors import absent_user_ids
+from circlewise.meetings.selectors import absences_by_session
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -30,8 +29,6 @@ __all__ = [
     "pulse_requests_create",
 ]
 
-logger = logging.getLogger(__name__)
-
 CHANGE_WINDOW = dt.timedelta(days=7)
 SCORES = ("usefulness", "speak_up", "heard", "trust")
 
@@ -42,7 +39,7 @@ def _attendees(session: Session) -> list[User]:
     recorded = Attendance.objects.filter(session=session).select_related("user")
     if recorded.exists():
         return [a.user for a in recorded if a.status == AttendanceStatus.PRESENT]
-    absent = absent_user_ids(session)
+    absent = {a.user_id for a in absences_by_session(sessions=[session])[session.pk]}
     return [
         m.user
         for m in active_members(circle=session.circle)
@@ -75,20 +72,18 @@ def pulse_email(*, session_id: int) -> int:
         )
         if not claimed or not pulse.user.is_active:
             continue
-        try:
-            send_templated(
-                template="pulse",
-                to=[pulse.user.email],
-                context={
-                    "user": pulse.user,
-                    "circle": session.circle,
-                    "url": absolute_url(reverse("insights:pulse", args=[pulse.token])),
-                    "closes_on": (session.ends_at + CHANGE_WINDOW).date(),
-                },
-            )
-        except Exception:
-            # Nothing went out: release the claim so that the next run tries again.
-            logger.exception("Could not send pulse request %s", pulse.pk)
+        delivered = send_templated(
+            template="pulse",
+            to=[pulse.user.email],
+            context={
+                "user": pulse.user,
+                "circle": session.circle,
+                "url": absolute_url(reverse("insights:pulse", args=[pulse.token])),
+                "closes_on": (session.ends_at + CHANGE_WINDOW).date(),
+            },
+        )
+        if not delivered:
+            # Nothing went out (send_templated logged why): release the claim for the next run.
             PulseRequest.objects.filter(pk=pulse.pk).update(emailed_at=None)
             continue
         sent += 1

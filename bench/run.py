@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "synthetic": ("synthetic.py", [], ["--sizes", "2000,10000", "--seeds", "1"]),
     "formation_demo": ("formation_demo.py", [], ["--repeat", "1"]),
+    "dashboard": ("dashboard.py", [], ["--repeat", "3"]),
     "mdgplib": (
         "mdgplib.py",
         [],

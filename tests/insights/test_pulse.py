@@ -101,7 +101,7 @@ def test_it_keeps_one_answer_per_person_and_lets_it_change_for_seven_days(held, 
         ({**GOOD, "heard": "6"}, "", "I felt heard: choose a number from 1 to 5"),
         ({**GOOD, "trust": ""}, "", "choose a number"),
         (GOOD, "bad\x00", "NUL"),
-        (GOOD, "x" * 1001, "at most 1000"),
+        (GOOD, "x" * 1001, "the most is 1000"),
     ],
 )
 def test_it_refuses_bad_answers_and_saves_nothing(held, member, scores, comment, message):

@@ -40,8 +40,7 @@ circles formed, attendance) are facts of the programme, not confidences, and are
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -103,27 +102,29 @@ def disclose(
     counts = {key: people(group) for key, group in groups.items()}
     shown = {key for key, count in counts.items() if count >= MIN_RESPONDENTS}
     # Cells of one partition are disjoint: their difference is each of them, never a few.
-    partition_of: dict[Hashable, set[int]] = {}
+    # (A cell in two partitions is marked with the first; its pairs in the second are checked.)
+    partition_of: dict[Hashable, int] = {}
     for index, partition in enumerate(partitions):
         for cell in partition.cells:
-            partition_of.setdefault(cell, set()).add(index)
+            partition_of.setdefault(cell, index)
     changed = True
     while changed:
         changed = False
         # Rule 2. The people between two groups are at least the difference of their numbers
         # of people, so only groups within 5 of each other in size need a look (smaller first).
         ordered = sorted(shown, key=lambda k: (counts[k], repr(k)))
+        sizes = [counts[k] for k in ordered]
+        parts = [partition_of.get(k, -1 - i) for i, k in enumerate(ordered)]
         for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                if counts[b] - counts[a] >= MIN_RESPONDENTS:
+            for j in range(i + 1, len(ordered)):
+                if sizes[j] - sizes[i] >= MIN_RESPONDENTS:
                     break
-                if a not in shown or b not in shown:
+                if parts[i] == parts[j] or a not in shown or ordered[j] not in shown:
                     continue
-                if partition_of.get(a, set()) & partition_of.get(b, set()):
-                    continue
-                if 0 < _people_between(groups[a], groups[b]) < MIN_RESPONDENTS:
+                if 0 < _people_between(groups[a], groups[ordered[j]]) < MIN_RESPONDENTS:
                     shown.discard(a)  # the smaller of the two
                     changed = True
+                    break
         # Rule 3: what a shown parent holds beyond its shown cells.
         for partition in partitions:
             if partition.parent not in shown:
@@ -140,8 +141,14 @@ def disclose(
     return frozenset(shown)
 
 
-def figure(values: Collection[float], respondents: int, *, shown: bool) -> Figure:
-    """The mean of ``values`` if the group may be shown, else a withheld figure."""
-    if not shown or respondents < MIN_RESPONDENTS or not values:
+def figure(total: float, answers: int, respondents: int, *, shown: bool) -> Figure:
+    """The mean (``total`` over ``answers``) if the group may be shown, else a withheld figure.
+
+    >>> str(figure(16, 4, 4, shown=True))
+    'not enough responses yet'
+    >>> str(figure(20, 5, 5, shown=True))
+    '4.0'
+    """
+    if not shown or respondents < MIN_RESPONDENTS or not answers:
         return Figure(value=None, respondents=respondents)
-    return Figure(value=round(float(statistics.fmean(values)), 2), respondents=respondents)
+    return Figure(value=round(total / answers, 2), respondents=respondents)

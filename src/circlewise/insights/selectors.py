@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -93,26 +94,40 @@ class ProgrammeInsights:
         return [h for h in self.health if h.warnings]
 
 
+class _Session(NamedTuple):
+    pk: int
+    circle_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
 def _month(value: dt.datetime) -> dt.date:
     return value.date().replace(day=1)
 
 
-def _pulse_rows(answers: list[tuple], attributes: dict[int, dict], circles: dict[int, Circle]
-                ) -> dict[str, list[PulseRow]]:  # fmt: skip
+def _pulse_rows(answers: list[tuple], attributes: dict[int, dict], circles: dict[int, Circle],
+                months: dict[int, dt.date]) -> dict[str, list[PulseRow]]:  # fmt: skip
     """Group answers by every dimension, decide with :func:`privacy.disclose` what may be shown
-    (all groups at once: see the privacy module), and compute the means of those."""
+    (all groups at once: see the privacy module), and compute the means of those.
+
+    ``answers`` are ``(id, user id, circle id, session id, usefulness, three safety items)``;
+    ``months`` gives each session's month.
+    """
     groups: dict[tuple[str, Hashable], dict[int, int]] = defaultdict(dict)
-    scores: dict[int, tuple[int, float]] = {}
-    for pk, user_id, circle_id, starts_at, usefulness, speak_up, heard, trust in answers:
-        scores[pk] = (usefulness, (speak_up + heard + trust) / 3)
+    sums: dict[tuple[str, Hashable], list[float]] = defaultdict(lambda: [0, 0.0])
+    for pk, user_id, circle_id, session_id, usefulness, speak_up, heard, trust in answers:
+        safety = (speak_up + heard + trust) / 3
         attrs = attributes.get(user_id, {})
-        keys: list[tuple[str, Hashable]] = [OVERALL, ("month", _month(starts_at)),
+        keys: list[tuple[str, Hashable]] = [OVERALL, ("month", months[session_id]),
                                             ("circle", circle_id)]  # fmt: skip
         for name in ("department", "level"):
             if attrs.get(name):
                 keys.append((name, str(attrs[name])))
         for key in keys:
             groups[key][pk] = user_id
+            total = sums[key]
+            total[0] += usefulness
+            total[1] += safety
     partitions = [
         privacy.Partition(OVERALL, [k for k in groups if k[0] == dimension])
         for dimension in ("month", "circle")  # every answer has one month and one circle
@@ -121,7 +136,7 @@ def _pulse_rows(answers: list[tuple], attributes: dict[int, dict], circles: dict
     rows: dict[str, list[PulseRow]] = {name: [] for name in ("all", *DIMENSIONS)}
     for key in sorted(groups, key=lambda k: (k[0], str(k[1]))):
         group = groups[key]
-        respondents = privacy.people(group)
+        respondents, count = privacy.people(group), len(group)
         dimension, value = key
         if dimension == "circle":
             label = circles[value].name if value in circles else "A closed circle"
@@ -130,24 +145,25 @@ def _pulse_rows(answers: list[tuple], attributes: dict[int, dict], circles: dict
         else:
             label = str(value) if dimension != "all" else "Whole programme"
         visible = key in shown
+        usefulness, safety = sums[key]
         rows[dimension].append(PulseRow(
             dimension=dimension, key=value, label=label, respondents=respondents,
-            usefulness=privacy.figure([scores[pk][0] for pk in group], respondents, shown=visible),
-            safety=privacy.figure([scores[pk][1] for pk in group], respondents, shown=visible),
+            usefulness=privacy.figure(usefulness, count, respondents, shown=visible),
+            safety=privacy.figure(safety, count, respondents, shown=visible),
         ))  # fmt: skip
     rows["month"].sort(key=lambda row: row.key)
     if not rows["all"]:
-        empty = privacy.figure([], 0, shown=False)
+        empty = privacy.figure(0, 0, 0, shown=False)
         rows["all"] = [PulseRow("all", "", "Whole programme", empty, empty, 0)]
     return rows
 
 
-def _health(circles: Iterable[Circle], sessions: list[Session], attendance: dict[int, tuple],
+def _health(circles: Iterable[Circle], sessions: list[_Session], attendance: dict[int, tuple],
             safety_shown: dict[int, PulseRow], active_series: set[int], now: dt.datetime,
             ) -> list[CircleHealth]:  # fmt: skip
     """Warnings per circle. They name the circle, never a person, and low safety is raised only
     from a circle figure that may be shown (5 or more people answered)."""
-    by_circle: dict[int, list[Session]] = defaultdict(list)
+    by_circle: dict[int, list[_Session]] = defaultdict(list)
     for session in sessions:
         by_circle[session.circle_id].append(session)
     health = []
@@ -176,14 +192,14 @@ def _health(circles: Iterable[Circle], sessions: list[Session], attendance: dict
     return health
 
 
-def _months(sessions: list[Session], attendance: dict[int, tuple],
+def _months(sessions: list[_Session], attendance: dict[int, tuple],
             members: list[tuple[dt.datetime, dt.datetime | None]], now: dt.datetime
             ) -> list[MonthRow]:  # fmt: skip
     """Sessions held, attendance and members still in a circle, month by month until now."""
     past = [s for s in sessions if s.ends_at <= now]
     if not past:
         return []
-    held: dict[dt.date, list[Session]] = defaultdict(list)
+    held: dict[dt.date, list[_Session]] = defaultdict(list)
     for session in past:
         held[_month(session.starts_at)].append(session)
     rows, month, last = [], _month(past[0].starts_at), _month(now)
@@ -227,10 +243,12 @@ def programme_insights(*, programme: Programme, now: dt.datetime | None = None
     members = list(
         CircleMember.objects.filter(circle__programme=programme).values_list("joined_at", "left_at")
     )
-    sessions = list(
-        Session.objects.filter(circle__programme=programme, status=SessionStatus.SCHEDULED)
-        .only("pk", "circle_id", "starts_at", "ends_at").order_by("starts_at")
-    )  # fmt: skip
+    sessions = [
+        _Session(*row)
+        for row in Session.objects.filter(circle__programme=programme,
+                                          status=SessionStatus.SCHEDULED)
+        .order_by("starts_at").values_list("pk", "circle_id", "starts_at", "ends_at")
+    ]  # fmt: skip
     attendance = {
         row["session_id"]: (row["present"], row["recorded"])
         for row in Attendance.objects.filter(session__circle__programme=programme)
@@ -247,11 +265,12 @@ def programme_insights(*, programme: Programme, now: dt.datetime | None = None
                       .values_list("user_id", "attributes"))  # fmt: skip
     answers = list(
         PulseAnswer.objects.filter(circle__programme=programme).values_list(
-            "pk", "user_id", "circle_id", "session__starts_at",
+            "pk", "user_id", "circle_id", "session_id",
             "usefulness", "speak_up", "heard", "trust",
         )
     )  # fmt: skip
-    pulse = _pulse_rows(answers, attributes, circles)
+    pulse = _pulse_rows(answers, attributes, circles,
+                        {s.pk: _month(s.starts_at) for s in sessions})  # fmt: skip
     return ProgrammeInsights(
         programme=programme,
         participants=counts["total"],
@@ -276,14 +295,16 @@ def circle_pulse(*, circle: Circle) -> PulseRow:
     :func:`programme_insights`, decided together with the rest of its programme)."""
     answers = list(
         PulseAnswer.objects.filter(circle=circle).values_list(
-            "pk", "user_id", "circle_id", "session__starts_at",
+            "pk", "user_id", "circle_id", "session_id",
             "usefulness", "speak_up", "heard", "trust",
         )
     )  # fmt: skip
-    rows = _pulse_rows(answers, {}, {circle.pk: circle})["circle"]
+    months = {pk: _month(starts_at) for pk, starts_at
+              in Session.objects.filter(circle=circle).values_list("pk", "starts_at")}  # fmt: skip
+    rows = _pulse_rows(answers, {}, {circle.pk: circle}, months)["circle"]
     if rows:
         return rows[0]
-    empty = privacy.figure([], 0, shown=False)
+    empty = privacy.figure(0, 0, 0, shown=False)
     return PulseRow("circle", circle.pk, circle.name, empty, empty, 0)
 
 

@@ -99,11 +99,13 @@ def dashboard(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRes
           else f"{m.attendance:.0%}") for m in data.months],
         maximum=1,
     )  # fmt: skip
+    # Hundreds of circles make a chart nobody can read: circles get the table alone.
+    charted = by != "circle"
     return render(request, "insights/dashboard.html", {
         "programme": programme, "data": data, "by": by, "dimensions": selectors.DIMENSIONS,
-        "rows": rows, "usefulness_chart": _figure_chart(rows, "usefulness"),
-        "safety_chart": _figure_chart(rows, "safety"), "attendance_chart": attendance,
-        "not_enough": NOT_ENOUGH,
+        "rows": rows, "attendance_chart": attendance, "not_enough": NOT_ENOUGH,
+        "usefulness_chart": _figure_chart(rows, "usefulness") if charted else None,
+        "safety_chart": _figure_chart(rows, "safety") if charted else None,
     })  # fmt: skip
 
 

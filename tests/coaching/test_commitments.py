@@ -166,7 +166,7 @@ def test_a_commitment_on_another_circles_session_is_refused(organisation, member
     ("change", "message"),
     [
         ({"what": "a\nb"}, "one line"),
-        ({"what": "x" * 301}, "the most is 300"),
+        ({"what": "x" * 301}, "at most 300 characters"),
         ({"by_when": "2001-01-01"}, "must not be before the session"),
         ({"how_know": ""}, "How I will know: This field is required."),
     ],

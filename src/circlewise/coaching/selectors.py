@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from circlewise.organisations.models import Organisation
 
 __all__ = [
+    "apologised_user_ids",
     "attendance_of",
     "checkin_commitments",
     "circle_commitments",
@@ -77,3 +78,8 @@ def questions_library(
     for question in rows:
         by_category[question.category].append(question)
     return [(label, by_category[value]) for value, label in Category.choices]
+
+
+def apologised_user_ids(*, session: Session) -> set[int]:
+    """Who said on the schedule, in advance, that they cannot make the session."""
+    return set(session.absences.values_list("user_id", flat=True))

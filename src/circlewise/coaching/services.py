@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circlewise.circles.selectors import active_members
+from circlewise.coaching import selectors
 from circlewise.coaching.agenda import PHASES, split_minutes
 from circlewise.coaching.errors import CoachingError, StaleRun
 from circlewise.coaching.models import (
@@ -27,7 +28,6 @@ from circlewise.coaching.models import (
 )
 from circlewise.core.text import clean_line, clean_text
 from circlewise.meetings.models import Session
-from circlewise.meetings.selectors import absent_user_ids
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -76,7 +76,11 @@ def _speakers(session: Session) -> list[str]:
     recorded = dict(Attendance.objects.filter(session=session).values_list("user_id", "status"))
     # Attendance taken in the runner wins over an apology sent in advance on the schedule.
     absent = {user_id for user_id, status in recorded.items() if status != AttendanceStatus.PRESENT}
-    absent |= {user_id for user_id in absent_user_ids(session) if user_id not in recorded}
+    absent |= {
+        user_id
+        for user_id in selectors.apologised_user_ids(session=session)
+        if user_id not in recorded
+    }
     names = []
     for member in active_members(circle=session.circle):
         if member.user_id in absent:

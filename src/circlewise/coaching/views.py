@@ -28,7 +28,6 @@ from circlewise.coaching.errors import CoachingError
 from circlewise.coaching.forms import CommitmentForm, GoalsForm, QuestionForm, ReviewForm
 from circlewise.coaching.models import AttendanceStatus, Commitment, RunState, SessionRun
 from circlewise.meetings.models import Session
-from circlewise.meetings.selectors import absent_user_ids
 from circlewise.policy import Perm
 from circlewise.programmes.models import Participant, ParticipantStatus, Programme
 
@@ -90,7 +89,7 @@ def runner(request: HttpRequest, org_slug: str, circle_id: int, session_id: int)
     phase = clock["phase"]
     members = list(active_members(circle=circle))
     attendance = selectors.attendance_of(session=session)
-    apologised = absent_user_ids(session)
+    apologised = selectors.apologised_user_ids(session=session)
     for member in members:
         member.attendance = attendance.get(member.user_id, "")
         member.apologised = member.user_id in apologised

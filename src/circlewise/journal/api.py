@@ -18,7 +18,7 @@ from circlewise.journal.errors import JournalError
 from circlewise.journal.models import JournalEntry
 
 router = Router(tags=["journal"])
-ERRORS = {401: Message, 403: Message, 404: Message}
+ERRORS = {401: Message, 403: Message, 404: Message, 422: FieldErrors}  # as the project API
 
 
 class JournalEntryIn(Schema):
@@ -47,7 +47,7 @@ def list_journal(request: HttpRequest, org_slug: str):
 
 @router.post(
     "/organisations/{org_slug}/journal",
-    response={201: JournalEntryOut, 422: FieldErrors, **ERRORS},
+    response={201: JournalEntryOut, **ERRORS},
 )
 def create_journal_entry(request: HttpRequest, org_slug: str, payload: JournalEntryIn):
     """Invalid input (NUL characters, a title on two lines, too long) is 422, nothing saved."""

@@ -115,15 +115,18 @@ def _pulse_rows(answers: list[tuple], attributes: dict[int, dict], circles: dict
     """
     groups: dict[tuple[str, Hashable], dict[int, int]] = defaultdict(dict)
     sums: dict[tuple[str, Hashable], list[float]] = defaultdict(lambda: [0, 0.0])
+    # The keys of each session and person, made once (tens of thousands of answers each use 5).
+    session_keys = {pk: (OVERALL, ("month", month)) for pk, month in months.items()}
+    person_keys: dict[int, tuple] = {}
     for pk, user_id, circle_id, session_id, usefulness, speak_up, heard, trust in answers:
         safety = (speak_up + heard + trust) / 3
-        attrs = attributes.get(user_id, {})
-        keys: list[tuple[str, Hashable]] = [OVERALL, ("month", months[session_id]),
-                                            ("circle", circle_id)]  # fmt: skip
-        for name in ("department", "level"):
-            if attrs.get(name):
-                keys.append((name, str(attrs[name])))
-        for key in keys:
+        extra = person_keys.get(user_id)
+        if extra is None:
+            attrs = attributes.get(user_id, {})
+            extra = person_keys[user_id] = tuple(
+                (name, str(attrs[name])) for name in ("department", "level") if attrs.get(name)
+            )
+        for key in (*session_keys[session_id], ("circle", circle_id), *extra):
             groups[key][pk] = user_id
             total = sums[key]
             total[0] += usefulness

@@ -40,6 +40,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Settings default to production (DEBUG off); the local targets ask for the laptop defaults.
+migrate demo run serve: export DEBUG ?= 1
+
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 

@@ -13,23 +13,29 @@ the membership's organisation.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from circlewise.circles.models import Circle
 from circlewise.formation.models import FormationRun
-from circlewise.organisations.models import Membership, Role
+from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import Programme
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
     from circlewise.insights.models import PulseAnswer, PulseRequest
     from circlewise.journal.models import JournalEntry
+    from circlewise.programmes.models import Participant
 
 __all__ = [
+    "NEW_ORGANISATION_AGE",
     "ROLE_PERMISSIONS",
     "Perm",
     "can",
@@ -41,6 +47,7 @@ __all__ = [
     "can_see_circle_insights",
     "can_see_inside_circle",
     "can_see_journal_entry",
+    "can_see_member_emails",
     "can_see_programme",
     "can_see_programme_insights",
     "can_see_sessions",
@@ -49,6 +56,8 @@ __all__ = [
     "circle_insights_for",
     "circle_sessions_for",
     "enter_organisation",
+    "mail_allowance",
+    "may_claim",
     "membership_or_404",
     "permissions_of",
     "programme_for",
@@ -56,7 +65,11 @@ __all__ = [
     "pulse_request_for",
     "require",
     "run_for",
+    "verified_emails",
 ]
+
+# An organisation this young may send only ``MAIL_LIMIT_NEW_ORGANISATION`` emails an hour.
+NEW_ORGANISATION_AGE = timedelta(days=7)
 
 
 class Perm(StrEnum):
@@ -66,6 +79,7 @@ class Perm(StrEnum):
     VIEW_PROGRAMMES = "view_programmes"
     MANAGE_PROGRAMMES = "manage_programmes"
     START_CIRCLE = "start_circle"
+    VIEW_ACTIVITY = "view_activity"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -132,13 +146,15 @@ def can_see_circle(membership: Membership, circle: Circle) -> bool:
     """Who may see a circle and its members.
 
     Confidentiality: participants never see another circle's members unless that circle is
-    listed. Programme managers (admins) see the composition of every circle they formed.
+    listed. Programme managers (admins) see the composition of every circle their programmes
+    formed, but not of self-organised circles they are not in: what is said in a circle stays
+    in the circle.
     """
     if circle.organisation_id != membership.organisation_id:
         return False
     user_id = membership.user_id
     return (
-        can(membership, Perm.MANAGE_PROGRAMMES)
+        (circle.programme_id is not None and can(membership, Perm.MANAGE_PROGRAMMES))
         or circle.is_listed
         or circle.host_id == user_id
         or circle.coach_id == user_id
@@ -211,6 +227,7 @@ def can_see_journal_entry(membership: Membership, entry: JournalEntry) -> bool:
     )
 
 
+<<<<<<< HEAD
 # Insights: figures about people's answers go through ``circlewise.insights.privacy`` -----------
 
 
@@ -237,6 +254,51 @@ def can_read_pulse_comment(user_id: int, answer: PulseAnswer, circle: Circle) ->
     if circle.coach_id is not None:
         return circle.coach_id == user_id
     return answer.comment_shared and (circle.host_id == user_id or _is_in_circle(user_id, circle))
+=======
+def can_see_member_emails(membership: Membership, circle: Circle) -> bool:
+    """Circle-mates and the circle's coach see each other's email addresses; everyone else
+    (admins included) sees names only. Pages and the API both ask this."""
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    return circle.coach_id == membership.user_id or _is_in_circle(membership.user_id, circle)
+
+
+# Claiming a seat --------------------------------------------------------------------------------
+def verified_emails(user: User) -> set[str]:
+    """The user's verified addresses, lower-case: the only proof that an invited address is
+    theirs."""
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+
+
+def may_claim(user: User, participant: Participant, *, verified: set[str]) -> bool:
+    """A seat (an enrolment, and with it any circle seat) belongs to whoever verified the invited
+    address; a seat that ended (left or removed) cannot be claimed back: only a new invitation
+    brings the person back."""
+    from circlewise.programmes.models import ParticipantStatus
+
+    return (
+        participant.email.lower() in verified
+        and participant.status != ParticipantStatus.LEFT
+        and participant.user_id in (None, user.pk)
+    )
+
+
+# Sending ---------------------------------------------------------------------------------------
+def mail_allowance(organisation: Organisation) -> int:
+    """How many emails the organisation may send per hour (invitations, reminders).
+
+    A young organisation gets a small allowance, so an account made to send spam cannot use the
+    product to reach thousands of outside addresses.
+    """
+    if timezone.now() - organisation.created_at < NEW_ORGANISATION_AGE:
+        return settings.MAIL_LIMIT_NEW_ORGANISATION
+    return settings.MAIL_LIMIT_PER_HOUR
+>>>>>>> running
 
 
 # Reaching objects: one helper per kind, the organisation filter always applied --------------

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from circlewise import policy
+from circlewise.api.schemas import FieldErrors, Message
 from circlewise.meetings import selectors
 
 router = Router(tags=["sessions"])
@@ -46,13 +47,9 @@ class CircleSessionsOut(Schema):
     sessions: list[SessionOut]
 
 
-class _Message(Schema):
-    detail: str
-
-
 @router.get(
     "/organisations/{org_slug}/circles/{circle_id}/sessions",
-    response={200: CircleSessionsOut, 401: _Message, 404: _Message},
+    response={200: CircleSessionsOut, 401: Message, 404: Message, 422: FieldErrors},
     summary="A circle's schedule and sessions (times in UTC)",
 )
 def circle_sessions(request: HttpRequest, org_slug: str, circle_id: int):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 
 from circlewise.accounts.models import TIME_ZONE_CHOICES
+from circlewise.core.text import line_problem
 from circlewise.meetings.models import Frequency, MeetingFormat
 from circlewise.meetings.services import MAX_SESSIONS
 
@@ -18,8 +19,9 @@ class _OneLine(forms.CharField):
 
     def validate(self, value: str) -> None:
         super().validate(value)
-        if any(char in value for char in "\x00\r\n"):
-            raise forms.ValidationError("Use a single line of text.")
+        problem = line_problem(value, label="This", max_length=len(value))
+        if problem:
+            raise forms.ValidationError(problem)
 
 
 class WhereForm(forms.Form):

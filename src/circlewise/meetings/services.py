@@ -24,6 +24,7 @@ from circlewise.circles.models import Circle
 from circlewise.circles.selectors import active_members
 from circlewise.core.errors import ServiceError
 from circlewise.core.mail import Attachment, send_templated
+from circlewise.core.text import line_problem
 from circlewise.meetings import ics, selectors
 from circlewise.meetings.models import (
     CalendarFeed,
@@ -98,10 +99,9 @@ class Schedule:
 
 def _clean_line(value: str, *, label: str, field: str, limit: int) -> str:
     value = value.strip()
-    if "\x00" in value or "\n" in value or "\r" in value:
-        raise MeetingError(f"The {label} must be one line of text.", field=field)
-    if len(value) > limit:
-        raise MeetingError(f"The {label} must be at most {limit} characters.", field=field)
+    problem = line_problem(value, label=f"The {label}", max_length=limit)
+    if problem:
+        raise MeetingError(problem, field=field)
     return value
 
 

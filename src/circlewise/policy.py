@@ -227,7 +227,6 @@ def can_see_journal_entry(membership: Membership, entry: JournalEntry) -> bool:
     )
 
 
-<<<<<<< HEAD
 # Insights: figures about people's answers go through ``circlewise.insights.privacy`` -----------
 
 
@@ -254,7 +253,8 @@ def can_read_pulse_comment(user_id: int, answer: PulseAnswer, circle: Circle) ->
     if circle.coach_id is not None:
         return circle.coach_id == user_id
     return answer.comment_shared and (circle.host_id == user_id or _is_in_circle(user_id, circle))
-=======
+
+
 def can_see_member_emails(membership: Membership, circle: Circle) -> bool:
     """Circle-mates and the circle's coach see each other's email addresses; everyone else
     (admins included) sees names only. Pages and the API both ask this."""
@@ -298,7 +298,6 @@ def mail_allowance(organisation: Organisation) -> int:
     if timezone.now() - organisation.created_at < NEW_ORGANISATION_AGE:
         return settings.MAIL_LIMIT_NEW_ORGANISATION
     return settings.MAIL_LIMIT_PER_HOUR
->>>>>>> running
 
 
 # Reaching objects: one helper per kind, the organisation filter always applied --------------

@@ -7,12 +7,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from circlewise import policy
-from circlewise.api.schemas import Message
+from circlewise.api.schemas import FieldErrors, Message
 from circlewise.insights import selectors
 from circlewise.insights.privacy import NOT_ENOUGH
 
 router = Router(tags=["insights"])
-ERRORS = {401: Message, 403: Message, 404: Message}
+ERRORS = {401: Message, 403: Message, 404: Message, 422: FieldErrors}  # as the project API
 
 
 class PulseFigureOut(Schema):

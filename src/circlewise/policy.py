@@ -171,39 +171,6 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     return membership.user_id in (circle.host_id, circle.coach_id)
 
 
-def can_see_sessions(membership: Membership, circle: Circle) -> bool:
-    """A circle's sessions, video link and calendar: its members, coach, host and admins.
-
-    Stricter than :func:`can_see_circle`: a listed circle shows colleagues who is in it, not
-    where and when they meet.
-    """
-    if circle.organisation_id != membership.organisation_id:
-        return False
-    user_id = membership.user_id
-    return (
-        membership.role == Role.ADMIN
-        or user_id in (circle.host_id, circle.coach_id)
-        or _is_in_circle(user_id, circle)
-    )
-
-
-def can_schedule_circle(membership: Membership, circle: Circle) -> bool:
-    """Set, move and cancel a circle's sessions: its coach, else its host.
-
-    A programme circle without a coach or host is scheduled by the programme's admins.
-    """
-    if circle.organisation_id != membership.organisation_id:
-        return False
-    if membership.user_id in (circle.host_id, circle.coach_id):
-        return True
-    return (
-        circle.programme_id is not None
-        and circle.coach_id is None
-        and circle.host_id is None
-        and membership.role == Role.ADMIN
-    )
-
-
 def can_see_inside_circle(membership: Membership, circle: Circle) -> bool:
     """What is said in a circle stays in it: commitments, reflections and shared resources are for
     its active members, its host and its coach. Admins see who is in a circle, never inside it."""
@@ -298,6 +265,40 @@ def mail_allowance(organisation: Organisation) -> int:
     if timezone.now() - organisation.created_at < NEW_ORGANISATION_AGE:
         return settings.MAIL_LIMIT_NEW_ORGANISATION
     return settings.MAIL_LIMIT_PER_HOUR
+
+
+def can_see_sessions(membership: Membership, circle: Circle) -> bool:
+    """A circle's sessions, video link and calendar: its members, coach, host and the
+    admins of its programme (never a self-organised circle's).
+
+    Stricter than :func:`can_see_circle`: a listed circle shows colleagues who is in it, not
+    where and when they meet.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return (
+        (circle.programme_id is not None and can(membership, Perm.MANAGE_PROGRAMMES))
+        or user_id in (circle.host_id, circle.coach_id)
+        or _is_in_circle(user_id, circle)
+    )
+
+
+def can_schedule_circle(membership: Membership, circle: Circle) -> bool:
+    """Set, move and cancel a circle's sessions: its coach, else its host.
+
+    A programme circle without a coach or host is scheduled by the programme's admins.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    if membership.user_id in (circle.host_id, circle.coach_id):
+        return True
+    return (
+        circle.programme_id is not None
+        and circle.coach_id is None
+        and circle.host_id is None
+        and can(membership, Perm.MANAGE_PROGRAMMES)
+    )
 
 
 # Reaching objects: one helper per kind, the organisation filter always applied --------------

@@ -148,3 +148,31 @@ def test_it_reads_the_dashboard_in_a_fixed_number_of_queries(circles, admin, pro
 
 
 QUERIES = 13
+
+
+def test_it_warns_of_falling_attendance_and_sessions_without_attendance(programme):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from circlewise.coaching.models import Attendance
+    from tests.circle_fixtures import make_session
+
+    circle, first, users = add_circle(programme, people=[dept("Sales")] * 5, name="Oak",
+                                      when=timezone.now() - dt.timedelta(days=150))  # fmt: skip
+    for number in range(2, 6):  # all five present twice more, then two of five twice
+        session = make_session(
+            circle, number=number, starts_at=first.starts_at + dt.timedelta(days=28 * (number - 1))
+        )
+        present = 5 if number <= 3 else 2
+        for index, user in enumerate(users):
+            Attendance.objects.create(
+                session=session, user=user, status="present" if index < present else "absent"
+            )
+    make_session(circle, number=6, starts_at=timezone.now() - dt.timedelta(days=1))
+    make_session(circle, number=7, starts_at=timezone.now() + dt.timedelta(days=20))
+    oak = next(h for h in selectors.programme_insights(programme=programme).health
+               if h.circle == circle)  # fmt: skip
+    assert "Attendance fell from 100% to 40%" in oak.warnings
+    assert "1 past session with no attendance taken" in oak.warnings
+    assert not any("No upcoming" in w for w in oak.warnings)

@@ -39,15 +39,15 @@ __all__ = [
     "ROLE_PERMISSIONS",
     "Perm",
     "can",
+    "can_host_circle",
     "can_lead_circle",
     "can_manage_circle",
     "can_read_pulse_comment",
     "can_schedule_circle",
     "can_see_circle",
     "can_see_circle_insights",
-    "can_see_inside_circle",
+    "can_see_circle_private",
     "can_see_journal_entry",
-    "can_see_member_emails",
     "can_see_programme",
     "can_see_programme_insights",
     "can_see_sessions",
@@ -171,15 +171,6 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     return membership.user_id in (circle.host_id, circle.coach_id)
 
 
-def can_see_inside_circle(membership: Membership, circle: Circle) -> bool:
-    """What is said in a circle stays in it: commitments, reflections and shared resources are for
-    its active members, its host and its coach. Admins see who is in a circle, never inside it."""
-    if circle.organisation_id != membership.organisation_id:
-        return False
-    user_id = membership.user_id
-    return user_id in (circle.host_id, circle.coach_id) or _is_in_circle(user_id, circle)
-
-
 def can_lead_circle(membership: Membership, circle: Circle) -> bool:
     """Run the circle's sessions and share resources with it: its coach or host."""
     if circle.organisation_id != membership.organisation_id:
@@ -222,14 +213,6 @@ def can_read_pulse_comment(user_id: int, answer: PulseAnswer, circle: Circle) ->
     return answer.comment_shared and (circle.host_id == user_id or _is_in_circle(user_id, circle))
 
 
-def can_see_member_emails(membership: Membership, circle: Circle) -> bool:
-    """Circle-mates and the circle's coach see each other's email addresses; everyone else
-    (admins included) sees names only. Pages and the API both ask this."""
-    if circle.organisation_id != membership.organisation_id:
-        return False
-    return circle.coach_id == membership.user_id or _is_in_circle(membership.user_id, circle)
-
-
 # Claiming a seat --------------------------------------------------------------------------------
 def verified_emails(user: User) -> set[str]:
     """The user's verified addresses, lower-case: the only proof that an invited address is
@@ -265,6 +248,27 @@ def mail_allowance(organisation: Organisation) -> int:
     if timezone.now() - organisation.created_at < NEW_ORGANISATION_AGE:
         return settings.MAIL_LIMIT_NEW_ORGANISATION
     return settings.MAIL_LIMIT_PER_HOUR
+
+
+def can_see_circle_private(membership: Membership, circle: Circle) -> bool:
+    """Who may see what is the circle's alone: members' emails, the contract, the rotation,
+    commitments, reflections and the resources shared with it.
+
+    Its members (closing a circle keeps their seats, so its history stays readable to them),
+    host and coach; never programme admins who are not in it.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return user_id in (circle.host_id, circle.coach_id) or _is_in_circle(user_id, circle)
+
+
+def can_host_circle(membership: Membership, circle: Circle) -> bool:
+    """Hand the host role over or close the circle: its host alone."""
+    return (
+        circle.organisation_id == membership.organisation_id
+        and circle.host_id == membership.user_id
+    )
 
 
 def can_see_sessions(membership: Membership, circle: Circle) -> bool:
@@ -370,14 +374,14 @@ def circle_sessions_for(
 
 
 def circle_inside_for(membership: Membership, circle_id: int, *, lead: bool = False) -> Circle:
-    """A circle whose inside the member may see (else 404: see :func:`can_see_inside_circle`;
+    """A circle whose inside the member may see (else 404: see :func:`can_see_circle_private`;
     admins too); with ``lead``, one whose sessions and resources they lead (else 403)."""
     circle = (
         Circle.objects.select_related("organisation", "programme", "host", "coach")
         .filter(pk=circle_id, organisation_id=membership.organisation_id)
         .first()
     )
-    if circle is None or not can_see_inside_circle(membership, circle):
+    if circle is None or not can_see_circle_private(membership, circle):
         raise Http404("No such circle.")
     if lead and not can_lead_circle(membership, circle):
         raise PermissionDenied("Only the circle's coach or host can do this.")

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "circlewise.programmes",
     "circlewise.circles",
     "circlewise.formation",
+    "circlewise.contracts",
     "circlewise.meetings",
     "circlewise.journal",
     "circlewise.resources",

@@ -151,6 +151,13 @@ ROWS = [
     Row("circles:request", _circle_kwargs(listed=False), UNSEEN | {"admin": 404}, method="post"),
     Row("circles:join", _invite_kwargs, EVERY_MEMBER),  # the link itself is the invitation
     Row("circles:leave", _programme_circle_kwargs, UNSEEN | {"admin": 302}, method="post"),
+    # Asking to confirm: only a member of the circle gets the page; others go back to it.
+    Row("circles:leave", _programme_circle_kwargs, UNSEEN | {"admin": 302}),
+    Row(
+        "circles:leave",
+        _circle_kwargs(listed=False, hosted_by_member=True),
+        {"outsider": 404, "member": 200, "coach": 404, "admin": 404},
+    ),
     # Programme circles: managed by the organisation's admins.
     Row("circles:detail", _programme_circle_kwargs, UNSEEN | {"admin": 200}),
     Row("circles:remove", _member_kwargs, UNSEEN | {"admin": 302}, method="post"),
@@ -163,9 +170,14 @@ def test_it_enforces_the_matrix(row, matrix_users, organisation):
 
 
 def test_it_covers_every_circles_url():
+    """Rows here, plus the circle home's (coaches, host, closing, rotation) in tests/contracts."""
     from circlewise.circles.urls import urlpatterns
+    from tests.contracts.test_contract_permissions import ROWS as CIRCLE_HOME_ROWS
 
-    assert {f"circles:{p.name}" for p in urlpatterns} == {row.url_name for row in ROWS}
+    covered = {row.url_name for row in [*ROWS, *CIRCLE_HOME_ROWS]}
+    assert {name for name in covered if name.startswith("circles:")} == {
+        f"circles:{p.name}" for p in urlpatterns
+    }
 
 
 def test_it_shows_a_participant_their_circle_and_not_another(organisation, member):

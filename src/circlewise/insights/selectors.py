@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from circlewise.circles.models import Circle, CircleMember, CircleStatus
 from circlewise.coaching.models import Attendance, AttendanceStatus
+from circlewise.contracts.models import ContractAcceptance, ContractVersion
 from circlewise.insights import privacy
 from circlewise.insights.models import PulseAnswer
 from circlewise.meetings.models import SeriesStatus, Session, SessionSeries, SessionStatus
@@ -163,7 +164,7 @@ def _pulse_rows(answers: list[tuple], attributes: dict[int, dict], circles: dict
 
 def _health(circles: Iterable[Circle], sessions: list[_Session], attendance: dict[int, tuple],
             safety_shown: dict[int, PulseRow], active_series: set[int], now: dt.datetime,
-            ) -> list[CircleHealth]:  # fmt: skip
+            unaccepted: set[int]) -> list[CircleHealth]:  # fmt: skip
     """Warnings per circle. They name the circle, never a person, and low safety is raised only
     from a circle figure that may be shown (5 or more people answered)."""
     by_circle: dict[int, list[_Session]] = defaultdict(list)
@@ -188,6 +189,8 @@ def _health(circles: Iterable[Circle], sessions: list[_Session], attendance: dic
             )
         if circle.pk not in active_series or not upcoming:
             h.warnings.append("No upcoming session scheduled")
+        if past and circle.pk in unaccepted:
+            h.warnings.append("Contract not yet accepted by every member")
         row = safety_shown.get(circle.pk)
         if row is not None and row.safety.value is not None and row.safety.value < LOW_SAFETY:
             h.warnings.append(f"Low psychological safety ({row.safety.value:.1f} out of 5)")
@@ -243,9 +246,12 @@ def programme_insights(*, programme: Programme, now: dt.datetime | None = None
     )
     circles = {c.pk: c for c in Circle.objects.filter(programme=programme).order_by("name")}
     active_circles = [c for c in circles.values() if c.status == CircleStatus.ACTIVE]
-    members = list(
-        CircleMember.objects.filter(circle__programme=programme).values_list("joined_at", "left_at")
+    seats = list(
+        CircleMember.objects.filter(circle__programme=programme).values_list(
+            "pk", "circle_id", "joined_at", "left_at"
+        )
     )
+    members = [(joined, left) for _, _, joined, left in seats]
     sessions = [
         _Session(*row)
         for row in Session.objects.filter(circle__programme=programme,
@@ -289,8 +295,30 @@ def programme_insights(*, programme: Programme, now: dt.datetime | None = None
             {row.key: row for row in pulse["circle"]},
             active_series,
             now,
+            _unaccepted(programme, seats),
         ),
     )
+
+
+def _unaccepted(programme: Programme, seats: list[tuple]) -> set[int]:
+    """Circles where someone in the circle now has not accepted its latest contract (or none was
+    agreed yet). Who, and how many, is the circle's alone: the warning names the circle only."""
+    latest: dict[int, int] = {}
+    for pk, circle_id in (
+        ContractVersion.objects.filter(circle__programme=programme)
+        .order_by("number").values_list("pk", "circle_id")
+    ):  # fmt: skip
+        latest[circle_id] = pk
+    accepted = set(
+        ContractAcceptance.objects.filter(version_id__in=latest.values()).values_list(
+            "version_id", "member_id"
+        )
+    )
+    return {
+        circle_id
+        for member_id, circle_id, _, left in seats
+        if left is None and (latest.get(circle_id), member_id) not in accepted
+    }
 
 
 def circle_pulse(*, circle: Circle) -> PulseRow:

@@ -126,6 +126,8 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="circlewise-bench-")) / "bench.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    # The laptop settings (production ones need collected static files and HTTPS).
+    os.environ["DEBUG"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "circlewise.settings")
     import django
 

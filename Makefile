@@ -9,7 +9,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/circlewise
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Packages that import no Django: type-checked strictly, doctests run (each one that exists).
-PURE := $(wildcard $(addprefix src/circlewise/,matching mdgp rotation rotation.py scheduling))
+PURE := $(wildcard $(addprefix src/circlewise/,matching mdgp rotation rotation.py scheduling \
+	insights/privacy.py insights/charts.py))
 
 # The first Python >= 3.12 that really runs (pyenv shims exist but fail unless selected).
 PYTHON ?= $(shell for p in python3.13 python3.12 \

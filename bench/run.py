@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "synthetic": ("synthetic.py", [], ["--sizes", "2000,10000", "--seeds", "1"]),
     "formation_demo": ("formation_demo.py", [], ["--repeat", "1"]),
     "load": ("load.py", [], ["--sizes", "300,2000", "--seconds", "8", "--mix-seconds", "15"]),
+    "dashboard": ("dashboard.py", [], ["--repeat", "3"]),
     "mdgplib": (
         "mdgplib.py",
         [],

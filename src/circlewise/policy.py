@@ -31,6 +31,7 @@ from circlewise.programmes.models import Programme
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
+    from circlewise.insights.models import PulseAnswer, PulseRequest
     from circlewise.journal.models import JournalEntry
     from circlewise.programmes.models import Participant
 
@@ -42,14 +43,18 @@ __all__ = [
     "can_host_circle",
     "can_lead_circle",
     "can_manage_circle",
+    "can_read_pulse_comment",
     "can_schedule_circle",
     "can_see_circle",
+    "can_see_circle_insights",
     "can_see_circle_private",
     "can_see_journal_entry",
     "can_see_programme",
+    "can_see_programme_insights",
     "can_see_sessions",
     "circle_for",
     "circle_inside_for",
+    "circle_insights_for",
     "circle_sessions_for",
     "enter_organisation",
     "mail_allowance",
@@ -57,6 +62,8 @@ __all__ = [
     "membership_or_404",
     "permissions_of",
     "programme_for",
+    "programme_insights_for",
+    "pulse_request_for",
     "require",
     "run_for",
     "verified_emails",
@@ -193,6 +200,34 @@ def can_see_journal_entry(membership: Membership, entry: JournalEntry) -> bool:
     return (
         entry.organisation_id == membership.organisation_id and entry.owner_id == membership.user_id
     )
+
+
+# Insights: figures about people's answers go through ``circlewise.insights.privacy`` -----------
+
+
+def can_see_programme_insights(membership: Membership, programme: Programme) -> bool:
+    """The programme dashboard: its organisation's admins. They see figures of 5 or more people
+    (see :mod:`circlewise.insights.privacy`), never one person's answers, journal, commitments or
+    comments: no page or endpoint serves those to them."""
+    return programme.organisation_id == membership.organisation_id and can(
+        membership, Perm.MANAGE_PROGRAMMES
+    )
+
+
+def can_see_circle_insights(membership: Membership, circle: Circle) -> bool:
+    """A circle's pulse, attendance and warnings: the people who lead it (coach, host)."""
+    return can_lead_circle(membership, circle)
+
+
+def can_read_pulse_comment(user_id: int, answer: PulseAnswer, circle: Circle) -> bool:
+    """A pulse comment is written for the circle's coach. In a circle without a coach nobody
+    reads it unless its author shares it with the circle (then its members and host do). Its
+    author always may; an admin, as such, never."""
+    if answer.user_id == user_id:
+        return True
+    if circle.coach_id is not None:
+        return circle.coach_id == user_id
+    return answer.comment_shared and (circle.host_id == user_id or _is_in_circle(user_id, circle))
 
 
 # Claiming a seat --------------------------------------------------------------------------------
@@ -368,3 +403,37 @@ def circle_inside_for(membership: Membership, circle_id: int, *, lead: bool = Fa
     if lead and not can_lead_circle(membership, circle):
         raise PermissionDenied("Only the circle's coach or host can do this.")
     return circle
+
+
+def programme_insights_for(membership: Membership, programme_id: int) -> Programme:
+    """A programme whose dashboard the member may open: others' programmes 404, a coach or a
+    participant of this one 403 (see :func:`can_see_programme_insights`)."""
+    programme = programme_for(membership, programme_id)
+    if not can_see_programme_insights(membership, programme):
+        raise PermissionDenied("Only the programme's admins see its dashboard.")
+    return programme
+
+
+def circle_insights_for(membership: Membership, circle_id: int) -> Circle:
+    """A circle whose pulse and warnings the member sees (its coach or host); a circle they may
+    see but not lead is 403, any other 404."""
+    circle = circle_for(membership, circle_id)
+    if not can_see_circle_insights(membership, circle):
+        raise PermissionDenied("Only the circle's coach or host sees its pulse.")
+    return circle
+
+
+def pulse_request_for(user: User, token: str) -> PulseRequest:
+    """The pulse survey an emailed link opens. The token is the credential for that one survey
+    (one click, no log-in); someone logged in as another person gets 404, so a forwarded link
+    never mixes two people's answers."""
+    from circlewise.insights.models import PulseRequest
+
+    found = (
+        PulseRequest.objects.select_related("session__circle__organisation", "user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    if found is None or (user.is_authenticated and user.pk != found.user_id):
+        raise Http404("No such survey.")
+    return found

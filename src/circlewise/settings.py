@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "circlewise.journal",
     "circlewise.resources",
     "circlewise.coaching",
+    "circlewise.insights",
     "circlewise.api",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("circlewise.journal.urls")),
     path("", include("circlewise.resources.urls")),
     path("", include("circlewise.coaching.urls")),
+    path("", include("circlewise.insights.urls")),
     path("api/", include("circlewise.api.urls")),
     path("admin/", admin.site.urls),
 ]

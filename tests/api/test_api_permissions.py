@@ -100,6 +100,7 @@ ENDPOINTS = [
     _api("list_journal", _org, (404, 200, 200, 200)),
     _api("create_journal_entry", _org, (404, 201, 201, 201), "post", {"body": "A note."}),
     _api("read_journal_entry", _members_journal_entry, (404, 200, 404, 404)),  # the owner alone
+    _api("read_insights", _in_programme, (404, 404, 403, 200)),
 ]
 
 

@@ -362,3 +362,8 @@ api.add_router("", meetings_router)
 from circlewise.journal.api import router as journal_router  # noqa: E402
 
 api.add_router("", journal_router)
+
+# Insights (the programme's aggregates, under the privacy rules of circlewise.insights.privacy).
+from circlewise.insights.api import router as insights_router  # noqa: E402
+
+api.add_router("", insights_router)

@@ -13,6 +13,7 @@ from django.tasks import default_task_backend, task
 from django.utils import timezone
 
 from circlewise.coaching.notices import notices_plan, notices_send_due
+from circlewise.insights.tasks import pulses_plan
 
 TICK_EVERY = dt.timedelta(seconds=60)
 
@@ -22,6 +23,7 @@ def notices_tick() -> int:
     """Plan and send due notices, then queue the next tick (safe to run twice)."""
     notices_plan()
     sent = notices_send_due()
+    pulses_plan()
     schedule_next_tick()
     return sent
 

@@ -1,0 +1,106 @@
+"""Insights (issue 12): a participant answers the pulse from the emailed link; the admin sees
+the programme dashboard with charts and "not enough responses yet" where a group is too small;
+the coach sees their circle's pulse and the comment written for them.
+
+The programme, its circles and the earlier answers are made in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from circlewise.circles.models import Circle, CircleMember
+from circlewise.coaching.models import Attendance
+from circlewise.insights.privacy import NOT_ENOUGH
+from circlewise.insights.services import pulse_email
+from circlewise.organisations.models import Membership, Organisation, Role
+from tests.circle_fixtures import make_session
+from tests.conftest import make_user
+from tests.e2e.conftest import RESULTS, latest_link
+from tests.e2e.test_programme_journey import log_in
+from tests.insights.conftest import answer
+from tests.programmes.factories import make_participant, make_programme
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+def _shoot(page: Page, name: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    for label, size in SIZES.items():
+        page.set_viewport_size(size)
+        page.screenshot(path=RESULTS / f"insights-{name}-{label}.png", full_page=True)
+
+
+def _programme():
+    acme = Organisation.objects.create(name="Acme", slug="acme")
+    staff = {}
+    for email, role in (("ada@acme.test", Role.ADMIN), ("cody@acme.test", Role.COACH)):
+        staff[email] = make_user(email, email.split("@")[0].title())
+        Membership.objects.create(organisation=acme, user=staff[email], role=role)
+    programme = make_programme(acme, name="New managers")
+    when = timezone.now().replace(microsecond=0) - dt.timedelta(hours=3)
+    sessions = {}
+    for name, departments in (("Oak", ["Sales"] * 6), ("Ash", ["Legal"] * 3 + ["Finance"] * 3)):
+        circle = Circle.objects.create(organisation=acme, programme=programme, name=name,
+                                       coach=staff["cody@acme.test"])  # fmt: skip
+        session = sessions[name] = make_session(circle, starts_at=when)
+        for number, department in enumerate(departments):
+            email = "mia@acme.test" if (name, number) == ("Oak", 0) else f"{name}{number}@acme.test"
+            user = make_user(email, f"{name} person {number}")
+            Membership.objects.create(organisation=acme, user=user, role=Role.MEMBER)
+            participant = make_participant(
+                programme,
+                email,
+                user=user,
+                ready=True,
+                attributes={"department": department, "level": "Lead"},
+            )
+            CircleMember.objects.create(circle=circle, participant=participant, user=user,
+                                        email=email)  # fmt: skip
+            Attendance.objects.create(session=session, user=user, status="present")
+            if email != "mia@acme.test" and (name, number) != ("Oak", 5):
+                answer(session, user, scores=(4, 4, 5, 4))
+    return programme, sessions
+
+
+def test_it_takes_a_pulse_from_the_email_and_shows_it_only_in_aggregate(new_page, settings):
+    programme, sessions = _programme()
+    pulse_email(session_id=sessions["Oak"].pk)
+
+    # Mia opens the link from her email: one click, no log-in.
+    mia = new_page()
+    mia.goto(latest_link("mia@acme.test", r"/pulse/[^\s]+"))
+    expect(mia.get_by_role("heading", name="How was your session?")).to_be_visible()
+    for name, value in (("usefulness", "5"), ("speak_up", "4"), ("heard", "5"), ("trust", "4")):
+        mia.locator(f'input[name="{name}"][value="{value}"]').check()
+    mia.get_by_label("Anything you want your coach to know?").fill("More time for the last case")
+    _shoot(mia, "pulse-form")
+    mia.get_by_role("button", name="Send").click()
+    expect(mia.get_by_text("Thank you: your answer is saved.")).to_be_visible()
+    expect(mia.get_by_role("button", name="Change my answer")).to_be_visible()
+
+    # The admin: charts, and the too-small groups withheld.
+    admin = new_page()
+    log_in(admin, "ada@acme.test")
+    base = f"/o/acme/programmes/{programme.pk}/insights/"
+    admin.goto(base)
+    expect(admin.locator("figure.chart svg").first).to_be_visible()
+    expect(admin.get_by_test_id("kpi-usefulness")).not_to_have_text(NOT_ENOUGH)
+    _shoot(admin, "dashboard")
+    admin.goto(base + "?by=department")
+    table = admin.get_by_test_id("pulse-table")
+    expect(table.get_by_role("row", name="Legal")).to_contain_text(NOT_ENOUGH)
+    _shoot(admin, "dashboard-department")
+    expect(admin.get_by_text("More time for the last case")).to_have_count(0)
+
+    # The coach: Oak's pulse (five answers now) and Mia's comment, without her name.
+    coach = new_page()
+    log_in(coach, "cody@acme.test")
+    coach.goto(f"/o/acme/circles/{sessions['Oak'].circle_id}/pulse/")
+    expect(coach.get_by_test_id("circle-usefulness")).not_to_have_text(NOT_ENOUGH)
+    expect(coach.get_by_test_id("comment")).to_contain_text("More time for the last case")
+    expect(coach.get_by_text("Oak person 0")).to_have_count(0)
+    _shoot(coach, "coach")

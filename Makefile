@@ -8,6 +8,10 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/circlewise
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and on pages point where `make run` serves, unless SITE_URL says otherwise
+# (a listening address like 0.0.0.0 is no place to send a browser: those links use 127.0.0.1).
+SITE_HOST := $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
+SITE_URL ?= http://$(SITE_HOST):$(PORT)
 # Packages that import no Django: type-checked strictly, doctests run (each one that exists).
 PURE := $(wildcard $(addprefix src/circlewise/,matching mdgp rotation rotation.py scheduling))
 
@@ -21,7 +25,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 .PHONY: help venv run serve demo migrate test lint typecheck format e2e test-postgres bench chromium clean
 
 help:
-	@echo "make run            set up everything and serve http://$(HOST):$(PORT) with demo data"
+	@echo "make run            set up everything and serve $(SITE_URL) with demo data"
 	@echo "make test           lint + the whole test suite (SQLite)"
 	@echo "make test-postgres  the suite against PostgreSQL ($(PG_URL))"
 	@echo "make e2e            browser tests (installs Debian's chromium if missing)"
@@ -41,17 +45,18 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 migrate: $(STAMP)
-	$(BIN)/python manage.py migrate --no-input
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py migrate --no-input
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py load_demo
 
 run: demo
 	@$(MAKE) --no-print-directory serve
 
 # The web server and the background task worker together; Ctrl-C stops both.
 serve: $(STAMP)
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'kill 0' INT TERM EXIT; export SITE_URL='$(SITE_URL)'; \
+	echo "Serving $(SITE_URL) (links in emails point there too)"; \
 	$(BIN)/python manage.py db_worker --interval 0.5 --no-reload & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload & \
 	wait

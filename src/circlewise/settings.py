@@ -134,6 +134,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "circlewise.core.forms.FormRenderer"
+
 # Database -----------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {

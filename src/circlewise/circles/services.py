@@ -21,6 +21,7 @@ from circlewise.circles.models import (
     JoinRequestStatus,
 )
 from circlewise.circles.signals import members_changed
+from circlewise.core.languages import parse_language
 from circlewise.core.mail import absolute_url, send_templated
 
 if TYPE_CHECKING:
@@ -48,6 +49,17 @@ SELF_ORGANISED_FIELDS = (
 )
 
 
+def _with_language_code(details: dict[str, object]) -> dict[str, object]:
+    """``details`` with the language as a code: callers may pass a name ("English")."""
+    language = details.get("language")
+    if not language:
+        return details
+    try:
+        return {**details, "language": parse_language(str(language))}
+    except ValueError as error:
+        raise CircleError(str(error)) from None
+
+
 def _circle_url(circle: Circle) -> str:
     return absolute_url(reverse("circles:detail", args=[circle.organisation.slug, circle.pk]))
 
@@ -58,6 +70,7 @@ def circle_start(*, organisation: Organisation, by: User, **details: object) -> 
     unknown = set(details) - set(SELF_ORGANISED_FIELDS)
     if unknown:
         raise CircleError(f"Unknown circle details: {', '.join(sorted(unknown))}.")
+    details = _with_language_code(details)
     circle = Circle.objects.create(organisation=organisation, host=by, **details)
     CircleMember.objects.create(circle=circle, user=by, email=by.email)
     return circle
@@ -74,7 +87,7 @@ def circle_update(*, circle: Circle, by: User, **details: object) -> Circle:
         raise CircleError(
             f"The circle already has {seated} members: the maximum size cannot be {max_size}."
         )
-    for name, value in details.items():
+    for name, value in _with_language_code(details).items():
         if name not in SELF_ORGANISED_FIELDS:
             raise CircleError(f"Unknown circle detail: {name}.")
         setattr(circle, name, value)

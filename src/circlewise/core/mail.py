@@ -6,12 +6,23 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.template.loader import render_to_string
+from django.template import Context, engines
 
 
 def absolute_url(path: str) -> str:
     """A link for an email: emails have no request to build one from."""
     return f"{settings.SITE_URL}{path}"
+
+
+def render_text(template_name: str, context: Mapping[str, object]) -> str:
+    """Render a plain-text template with autoescaping off.
+
+    Autoescaping is for HTML: in a text email it would turn "I'd" into "I&#x27;d". Names and
+    notes in emails come from people, so escaping them would show the very text they typed with
+    entities in it; a text email cannot run markup, so nothing needs escaping.
+    """
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    return engine.get_template(template_name).render(Context(context, autoescape=False))
 
 
 def send_templated(*, template: str, to: Iterable[str], context: Mapping[str, object]) -> int:
@@ -21,8 +32,8 @@ def send_templated(*, template: str, to: Iterable[str], context: Mapping[str, ob
     number of messages sent.
     """
     context = {"site_name": settings.SITE_NAME, **context}
-    subject = render_to_string(f"email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"email/{template}.txt", context)
+    subject = " ".join(render_text(f"email/{template}_subject.txt", context).split())
+    body = render_text(f"email/{template}.txt", context)
     messages = [
         EmailMultiAlternatives(
             subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[address]

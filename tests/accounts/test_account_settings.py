@@ -53,3 +53,10 @@ def test_it_requires_login(client, db):
     response = client.get("/account/settings/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_it_puts_each_notification_checkbox_inside_its_own_label(db):
+    page = client_for(make_user("ann@example.test")).get("/account/settings/").content.decode()
+    for name in ("notify_circle_updates", "notify_reminders"):
+        label = page.split(f'<label for="id_{name}">', 1)[1].split("</label>", 1)[0]
+        assert f'name="{name}"' in label  # the box and its words share one label

@@ -1,7 +1,7 @@
 """Spoken languages: stored as ISO 639 codes ("en", "de"), shown and searched by name.
 
-Names come from the Unicode CLDR through Babel, which names about 600 languages in every
-interface language, so a German page can say "Englisch" where an English one says "English".
+Names come from the Unicode CLDR through Babel, which has data for about 300 living languages
+and names them in every interface language, so a German page can say "Englisch" where an English one says "English".
 (Django's own ``LANG_INFO`` names only the hundred languages Django is translated into: no
 Tagalog, Amharic, Hausa, Yoruba or Zulu, which a global organisation's staff speak.)
 
@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
+from babel.localedata import locale_identifiers
 from django.utils.translation import get_language
 
 __all__ = ["language_codes_matching", "language_name", "parse_language"]
@@ -44,10 +45,18 @@ def _names(ui_language: str) -> dict[str, str]:
 
 
 @cache
+def _spoken() -> frozenset[str]:
+    """Languages CLDR has locale data for: the living ones (about 300), not Old English."""
+    return frozenset(code for code in locale_identifiers() if _CODE.match(code))
+
+
+@cache
 def _lookup(ui_language: str) -> dict[str, str]:
     """Lower-cased code, English name, own name or interface-language name -> code."""
     lookup: dict[str, str] = {}
     for code, name in _names("en").items():
+        if code not in _spoken():
+            continue
         own = _locale(code)
         keys = (code, name, own.get_display_name(code) if own else None, _names(ui_language)[code])
         for key in keys:

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django_htmx",
+    # Installed, django-ninja serves /api/docs with the Swagger UI it ships (works offline).
+    "ninja",
     "allauth",
     "allauth.account",
     "allauth.mfa",

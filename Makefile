@@ -22,7 +22,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv run serve demo migrate test lint typecheck format e2e test-postgres bench chromium clean
+.PHONY: help venv messages gettext run serve demo migrate test lint typecheck format e2e test-postgres bench chromium clean
 
 help:
 	@echo "make run            set up everything and serve $(SITE_URL) with demo data"
@@ -44,7 +44,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-migrate: $(STAMP)
+# Translations: each offered language's catalogue, compiled (with Babel, so no system gettext is
+# needed) on install and before tests; nothing to do while English is the only language.
+CATALOGUES := $(wildcard src/circlewise/locale/*/LC_MESSAGES/django.po)
+messages: $(STAMP) gettext
+	$(if $(CATALOGUES),$(BIN)/pybabel compile --domain django --directory src/circlewise/locale,@true)
+
+migrate: $(STAMP) messages
 	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py migrate --no-input
 
 demo: migrate
@@ -73,21 +79,27 @@ typecheck: $(STAMP)
 	$(BIN)/mypy $(PURE)
 
 # Doctests apart: collecting tests/ with --doctest-modules would import each conftest.py twice.
-test: lint typecheck
+test: lint typecheck messages
 	$(BIN)/pytest -q --doctest-modules $(PURE)
 	$(BIN)/pytest -m "not e2e" -n auto
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) messages
 	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL is not reachable at $(PG_URL): start it or set PG_URL=postgres://user@host:port/db" >&2; exit 1; }
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" -n auto
+
+# The translation tests extract the product's strings with makemessages, which runs xgettext.
+gettext:
+	@command -v xgettext >/dev/null || { \
+	  echo "Installing Debian's gettext for the translation tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-e2e: $(STAMP) chromium
+e2e: $(STAMP) chromium messages
 	$(BIN)/pytest -m e2e
 
 bench: $(STAMP)

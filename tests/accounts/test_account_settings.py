@@ -13,7 +13,8 @@ VALID = {
 }
 
 
-def test_it_saves_the_settings(db):
+def test_it_saves_the_settings(db, settings):
+    settings.LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]  # when German is complete
     user = make_user("ann@example.test")
     response = client_for(user).post("/account/settings/", VALID)
     assert response.status_code == 302

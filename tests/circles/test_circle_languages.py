@@ -68,7 +68,13 @@ def test_it_shows_a_programme_circles_language_by_name(organisation, admin):
 
 def test_it_turns_language_names_stored_before_into_codes(organisation):
     migration = importlib.import_module("circlewise.circles.migrations.0004_language_codes")
-    for name, language in [("A", "English"), ("B", "Deutsch"), ("C", "any"), ("D", ""), ("E", "fr")]:
+    for name, language in [
+        ("A", "English"),
+        ("B", "Deutsch"),
+        ("C", "any"),
+        ("D", ""),
+        ("E", "fr"),
+    ]:
         Circle.objects.create(organisation=organisation, name=name, language=language)
     migration.names_to_codes(apps, None)
     stored = dict(Circle.objects.values_list("name", "language"))

@@ -10,7 +10,7 @@ from django.core import mail
 import circlewise
 from circlewise.core.mail import render_text, send_templated
 
-TYPED = "O'Brien & <Sons> \"quoted\""
+TYPED = 'O\'Brien & <Sons> "quoted"'
 TEMPLATES = sorted(
     path.relative_to(path.parents[1]).as_posix()
     for path in Path(circlewise.__file__).parent.glob("**/templates/email/*.txt")

@@ -1,4 +1,4 @@
-"""axe-core over every page a signed-in person can reach, at phone size (390×844).
+"""axe-core over every page a signed-in person can reach, at phone size (390 x 844).
 
 The demo organisation (small), with circles formed for its programme and a self-organised circle,
 is crawled link by link as the admin and as a member: one page per URL pattern, so pages added

@@ -1,9 +1,9 @@
 """Spoken languages: stored as ISO 639 codes ("en", "de"), shown and searched by name.
 
 Names come from the Unicode CLDR through Babel, which has data for about 300 living languages
-and names them in every interface language, so a German page can say "Englisch" where an English one says "English".
-(Django's own ``LANG_INFO`` names only the hundred languages Django is translated into: no
-Tagalog, Amharic, Hausa, Yoruba or Zulu, which a global organisation's staff speak.)
+and names them in every interface language, so a German page can say "Englisch" where an English
+one says "English". (Django's own ``LANG_INFO`` names only the hundred languages Django is
+translated into: no Filipino, Amharic, Hausa, Yoruba or Zulu, which a global staff speaks.)
 
 People may type a code, the English name, the language's own name ("Deutsch") or its name in the
 language the page is shown in; regional variants ("en-GB", "pt_BR") fold to the language.

@@ -102,5 +102,5 @@ def test_a_participant_sees_their_programme_and_only_their_own_circle(
     assert client.get(base).status_code == 200
     assert client.get(f"{base}/participants").status_code == 403
     listed = client.get(f"{base}/circles").json()
-    assert [circle["name"] for circle in listed] == ["Mine"]
+    assert [circle["name"] for circle in listed["items"]] == ["Mine"]
     assert "other@acme.test" not in json.dumps(listed)

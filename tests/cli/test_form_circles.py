@@ -81,7 +81,7 @@ def test_it_reads_semicolon_files_and_avoid_pairs(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "options", "message"),
     [
-        ("", [], "the file is empty"),
+        ("", [], "The file is empty"),
         ("email,department\n", [], "a header but no people"),
         ("name,department\nAda,x\n", [], "no column 'email'"),
         (HEADER + "a@x,d,l,1,en,\na@x,d,l,1,en,\n", [], "duplicate email a@x (rows 2 and 3)"),
@@ -102,9 +102,17 @@ def test_it_exits_2_with_one_clear_message(tmp_path, capsys, content, options, m
 
 def test_it_rejects_files_that_are_not_utf8(tmp_path: Path, capsys) -> None:
     people = tmp_path / "people.csv"
-    people.write_bytes("email,name\né@x,Zoë\n".encode("utf-16"))
+    people.write_bytes("email,name\né@x,Zoë\n".encode("cp1252"))
     assert _run(tmp_path, people) == 2
-    assert "not UTF-8 text" in capsys.readouterr().err
+    assert "not UTF-8 encoded" in capsys.readouterr().err
+
+
+def test_it_stops_at_an_unterminated_quote_naming_its_line(tmp_path: Path, capsys) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(HEADER + 'a@x,"d,l,1,en,\nb@x,d,l,1,en,\n', encoding="utf-8")
+    assert _run(tmp_path, people) == 2
+    err = capsys.readouterr().err
+    assert 'line 2: A quote (") opened on this line is never closed' in err
 
 
 def test_it_reports_a_missing_file(tmp_path: Path, capsys) -> None:

@@ -492,3 +492,15 @@ def test_it_words_why_the_rules_cannot_hold_from_the_engines_fields():
         "7 participants (language German) cannot be split into circles of 5 to 5. Widen the "
         "size range or drop the rule that keeps them together."
     )
+
+
+def test_it_refuses_to_form_circles_for_a_start_date_out_of_range(
+    programme, add_participants, admin
+):
+    # A programme saved before dates were checked: formation explains instead of overflowing.
+    add_participants(programme, 6)
+    type(programme).objects.filter(pk=programme.pk).update(start_date=dt.date(9999, 12, 31))
+    programme.refresh_from_db()
+    with pytest.raises(FormationError, match="start date"):
+        services.formation_start(programme=programme, by=admin)
+    assert not programme.formation_runs.exists()

@@ -78,9 +78,37 @@ def test_it_explains_a_file_that_is_not_utf8():
     assert "not UTF-8" in preview.errors[0] and "CSV UTF-8" in preview.errors[0]
 
 
-def test_it_explains_a_utf16_file():
-    preview = parse("email\na@acme.test\n".encode("utf-16"))
-    assert "UTF-16" in preview.errors[0]
+def test_it_reads_a_utf16_file_with_a_byte_order_mark():
+    preview = parse("email,name\nzoe@acme.test,Zoë\n".encode("utf-16"))
+    assert preview.errors == []
+    assert preview.rows[0]["name"] == "Zoë"
+
+
+def test_it_reports_an_unterminated_quote_instead_of_swallowing_the_next_rows():
+    preview = parse('email,name\na@acme.test,"Ann\nb@acme.test,Bob\nc@acme.test,Cy\n')
+    assert [row["line"] for row in preview.rows] == [2]
+    assert errors_by_line(preview)[2] == [
+        'A quote (") opened on this line is never closed, so lines 2 to 4 would be read as one '
+        'value. Close the quote (write a quote inside a value as "") and try again.'
+    ]
+
+
+def test_it_reports_names_that_are_too_long_multi_line_or_hold_nul_characters():
+    preview = parse(
+        "email,name,department\n"
+        f"a@acme.test,{'A' * 151},Sales\n"
+        'b@acme.test,"Bob\nBcc: x@evil.test",Sales\n'
+        "c@acme.test,C\x00y,Sales\n"
+        f"d@acme.test,Dee,{'S' * 121}\n"
+    )
+    assert errors_by_line(preview) == {
+        2: ["The name is 151 characters long; the most is 150."],
+        3: ["The name must be on one line."],
+        5: ["The name contains a NUL character; remove it."],
+        6: ["The department is 121 characters long; the most is 120."],
+    }
+    # Stored previews must never hold NUL characters (PostgreSQL refuses them, even in JSON).
+    assert "\x00" not in str(preview.rows)
 
 
 def test_it_reads_utf8_with_a_byte_order_mark():

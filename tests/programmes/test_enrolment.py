@@ -174,7 +174,7 @@ def test_it_refuses_an_invalid_manager_email(admin, programme):
     url = reverse("programmes:add", args=["acme", programme.pk])
     response = client_for(admin).post(url, {"email": "z@acme.test", "manager_email": "boss"})
     assert response.status_code == 400
-    assert "“boss” is not a valid email address" in response.text
+    assert "Manager email “boss” is not a valid address" in response.text
     assert programme.participants.count() == 0
 
 
@@ -265,3 +265,30 @@ def test_it_refuses_an_invitation_for_someone_else(member, programme):
     response = client_for(member).get(reverse("programmes:accept", args=["acme", programme.pk]))
     assert response.status_code == 404
     assert programme.participants.get().user is None
+
+
+def test_it_shows_long_names_nul_characters_and_open_quotes_as_row_errors(admin, programme):
+    # On PostgreSQL a NUL character stored in the preview would fail with a 500.
+    content = (
+        f"email,name\nann@acme.test,{'A' * 151}\nbob@acme.test,B\x00b\n"
+        'cy@acme.test,"Cy\ndee@acme.test,Dee\n'
+    ).encode()
+    client = client_for(admin)
+    response = _upload(client, programme, content, name="peo\x00ple.csv")
+    assert response.status_code == 302
+    page = client.get(response.url).text
+    assert "The name is 151 characters long; the most is 150." in page
+    assert "The name contains a NUL character; remove it." in page
+    assert "A quote (&quot;) opened on this line is never closed" in page
+    upload = EnrolmentUpload.objects.get()
+    assert not upload.can_confirm and "\x00" not in upload.filename
+    assert "Fix the problems in the file" in client.post(response.url, follow=True).text
+    assert Participant.objects.count() == 0
+
+
+def test_it_refuses_a_participant_name_on_several_lines(admin, programme):
+    url = reverse("programmes:add", args=["acme", programme.pk])
+    response = client_for(admin).post(url, {"email": "z@acme.test", "name": "Zed\nBcc: x@y.z"})
+    assert response.status_code == 400
+    assert "The name must be on one line." in response.text
+    assert programme.participants.count() == 0

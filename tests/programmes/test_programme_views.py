@@ -118,3 +118,14 @@ def test_participants_find_their_circle_once_published(member, organisation, pro
     )
     page = client_for(member).get(url)
     assert f'href="/o/acme/circles/{circle.pk}/"' in page.text
+
+
+def test_it_refuses_start_dates_out_of_range_and_names_on_several_lines(admin):
+    client = client_for(admin)
+    response = _create(client, start_date="9999-12-31")
+    assert "The start date must be between 1 January 2000 and" in response.text
+    response = _create(client, start_date="1999-12-31")
+    assert "The start date must be between" in response.text
+    response = _create(client, name="Cohort\r\nBcc: x@evil.test")
+    assert "must be on one line" in response.text
+    assert not Programme.objects.exists()

@@ -4,12 +4,13 @@ from django import forms
 from django.conf import settings
 
 from circlewise.accounts.models import TIME_ZONE_CHOICES, User
+from circlewise.core.validators import validate_one_line
 
 
 class SignupForm(forms.Form):
     """Extra sign-up fields for allauth (it adds email and password)."""
 
-    name = forms.CharField(max_length=150, label="Your name")
+    name = forms.CharField(max_length=150, label="Your name", validators=[validate_one_line])
 
     def signup(self, request, user: User) -> None:
         user.name = self.cleaned_data["name"]

@@ -10,6 +10,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
+from circlewise.core.validators import validate_one_line
+
 TIME_ZONE_CHOICES = sorted((tz, tz.replace("_", " ")) for tz in zoneinfo.available_timezones())
 
 
@@ -41,7 +43,7 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_one_line])
     pronouns = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
     language = models.CharField(max_length=10, default="en-gb")

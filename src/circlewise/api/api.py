@@ -1,16 +1,23 @@
 """The JSON API (django-ninja): programmes, HR sync of participants, matching, circles.
 
-Mounted at ``/api/``; schema at ``/api/openapi.json``, docs at ``/api/docs``. Every request
-authenticates with a personal access token and every endpoint asks ``circlewise.policy``, as the
-web pages do: another organisation's data is 404, a role that may not act is 403. Domain errors
-come back as ``{"detail": "…"}`` with 409, invalid input as 422.
+Mounted at ``/api/``; schema at ``/api/openapi.json`` (built once per process), docs at
+``/api/docs``. Every request authenticates with a personal access token and every endpoint asks
+``circlewise.policy``, as the web pages do: another organisation's data is 404, a role that may not
+act is 403. Domain errors come back as ``{"detail": "…"}`` with 409, a body that is not JSON as 400,
+invalid input as 422 with ``errors`` by field. Lists come in pages (``limit``, ``offset``; at most
+``MAX_PAGE_SIZE`` items).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Status
+from ninja import Field, NinjaAPI, Schema, Status
+from ninja.errors import ValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from circlewise import policy
 from circlewise.api.auth import TokenAuth
@@ -33,7 +40,34 @@ from circlewise.programmes import services as programme_services
 from circlewise.programmes.errors import ProgrammeError, UpsertRejected
 from circlewise.programmes.models import Programme
 
-api = NinjaAPI(
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+
+
+class CirclewiseAPI(NinjaAPI):
+    """The API whose OpenAPI document is built on first use and kept: routes never change."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        cache: dict[tuple, OpenAPISchema] = self.__dict__.setdefault("_openapi_cache", {})
+        if key not in cache:
+            cache[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return cache[key]
+
+
+class Page(LimitOffsetPagination):
+    """``limit`` (1 to ``MAX_PAGE_SIZE``) items from ``offset``; ``count`` is the total."""
+
+    class Input(Schema):
+        limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+        offset: int = Field(0, ge=0)
+
+
+api = CirclewiseAPI(
     title="Circlewise API",
     version="1",
     description=(
@@ -44,12 +78,26 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-ERRORS = {401: Message, 403: Message, 404: Message}
+ERRORS = {401: Message, 403: Message, 404: Message, 422: FieldErrors}
+WITH_BODY = {400: Message, **ERRORS}
 
 
 # Errors ------------------------------------------------------------------------------------------
 def _detail(request: HttpRequest, message: str, status: int, **extra: object) -> HttpResponse:
     return api.create_response(request, {"detail": message, **extra}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Schema errors in the documented ``FieldErrors`` shape: ``{"participants.2.name": […]}``."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        # loc is (source, [body parameter,] field, …): the field path is what the client sent.
+        loc = list(error["loc"])[2 if error["loc"][0] == "body" else 1 :]
+        field = ".".join(str(part) for part in loc) or "body"
+        errors.setdefault(field, []).append(str(error["msg"]).removeprefix("Value error, "))
+    summary = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
+    return _detail(request, f"The request is not valid — {summary}", 422, errors=errors)
 
 
 @api.exception_handler(Http404)
@@ -108,7 +156,7 @@ def list_programmes(request: HttpRequest, org_slug: str):
 
 @api.post(
     "/organisations/{org_slug}/programmes",
-    response={201: ProgrammeOut, 409: Message, 422: FieldErrors, **ERRORS},
+    response={201: ProgrammeOut, 409: Message, **WITH_BODY},
     tags=["programmes"],
 )
 def create_programme(request: HttpRequest, org_slug: str, payload: ProgrammeIn):
@@ -134,6 +182,7 @@ def read_programme(request: HttpRequest, org_slug: str, programme_id: int):
     response={200: list[ParticipantOut], **ERRORS},
     tags=["participants"],
 )
+@paginate(Page)
 def list_participants(request: HttpRequest, org_slug: str, programme_id: int):
     _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
     return programme.participants.all()
@@ -141,15 +190,16 @@ def list_participants(request: HttpRequest, org_slug: str, programme_id: int):
 
 @api.post(
     "/organisations/{org_slug}/programmes/{programme_id}/participants/upsert",
-    response={200: UpsertOut, 422: UpsertRejectedOut, **ERRORS},
+    response={200: UpsertOut, 409: Message, **WITH_BODY, 422: FieldErrors | UpsertRejectedOut},
     tags=["participants"],
     summary="Create or update participants by email (HR sync)",
 )
 def upsert_participants(request: HttpRequest, org_slug: str, programme_id: int, payload: UpsertIn):
     """Idempotent by email: sending the same list twice changes nothing the second time.
 
-    All or nothing: when any item is invalid, nothing is saved and the 422 answer lists each bad
-    item's index, email and problems.
+    All or nothing: when any item is invalid, nothing is saved. A 422 answer either names the
+    fields that break the schema (``FieldErrors``) or lists each item that is invalid for this
+    programme with its index, email and problems (``UpsertRejectedOut``).
     """
     _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
     return programme_services.participants_upsert(
@@ -206,31 +256,13 @@ def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
 
 
 # Circles -----------------------------------------------------------------------------------------
-def _circle_out(circle) -> dict:
-    return {
-        "id": circle.pk,
-        "name": circle.name,
-        "status": circle.status,
-        "language": circle.language,
-        "time_zone": circle.time_zone,
-        "members": [
-            {
-                "name": (member.participant and member.participant.name)
-                or (member.user and member.user.name)
-                or "",
-                "email": member.email,
-            }
-            for member in circle.active
-        ],
-    }
-
-
 @api.get(
     "/organisations/{org_slug}/programmes/{programme_id}/circles",
     response={200: list[CircleOut], **ERRORS},
     tags=["circles"],
     summary="The programme's circles that you may see",
 )
+@paginate(Page)
 def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
     """Admins see every circle; anyone else only the circles the policy shows them (their own,
     the ones they coach, listed ones)."""
@@ -238,7 +270,7 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
 
     membership, programme = _programme(request, org_slug, programme_id)
     return [
-        _circle_out(circle)
+        circle
         for circle in circles_for_programme(programme=programme)
         if policy.can_see_circle(membership, circle)
     ]

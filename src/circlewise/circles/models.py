@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from circlewise.core.languages import language_name
+from circlewise.core.validators import validate_one_line
 from circlewise.organisations.models import Organisation
 from circlewise.programmes.models import Format, Participant, Programme
 
@@ -29,7 +30,7 @@ class Circle(models.Model):
     programme = models.ForeignKey(
         Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="circles"
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_one_line])
     topic = models.CharField(max_length=200, blank=True)
     # An ISO 639 code ("en"); pages show its name (circlewise.core.languages).
     language = models.CharField(max_length=40, blank=True)

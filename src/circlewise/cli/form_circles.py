@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import math
 import sys
@@ -30,6 +29,7 @@ from typing import Any
 from tqdm import tqdm
 
 from circlewise.cli._notice import announce_compiling
+from circlewise.core.csvfile import CsvFile, CsvProblem, read_csv
 from circlewise.matching import (
     Attribute,
     MatchingError,
@@ -94,36 +94,32 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def _read_csv_text(path: Path) -> tuple[str, Any]:
-    """The file's text (UTF-8, optional BOM) and its sniffed CSV dialect (excel when unsure)."""
+def _read(path: Path) -> CsvFile:
+    """The file read by the web upload's reader; its first problem as BadInput."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        table = read_csv(path.read_bytes())
     except OSError as exc:
         raise BadInput(f"{path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{path}: not UTF-8 text; save it as 'CSV UTF-8'") from None
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:65536], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    return text, dialect
+    except CsvProblem as exc:
+        raise BadInput(f"{path}: {exc}") from None
+    for record in table.records:
+        if record.problem:
+            raise BadInput(f"{path}: line {record.line}: {record.problem}")
+    return table
 
 
 def read_table(path: Path) -> Table:
-    """Read a CSV file (UTF-8, optional BOM, dialect sniffed) into a :class:`Table`."""
-    text, dialect = _read_csv_text(path)
-    if not text.strip():
-        raise BadInput(f"{path}: the file is empty")
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = [name.strip() for name in reader.fieldnames or []]
+    """Read a CSV file (UTF-8 or UTF-16 with a byte order mark, dialect sniffed)."""
+    table = _read(path)
+    columns = [name.strip() for name in table.header]
     if len(set(columns)) != len(columns):
         raise BadInput(f"{path}: a column name appears twice")
-    reader.fieldnames = columns
     rows = []
-    for number, row in enumerate(reader, start=2):
-        if None in row:
-            raise BadInput(f"{path}: row {number} has more cells than the header")
-        rows.append({key: (value or "").strip() for key, value in row.items()})
+    for record in table.records:
+        if len(record.cells) > len(columns):
+            raise BadInput(f"{path}: row {record.line} has more cells than the header")
+        cells = [cell.strip() for cell in record.cells]
+        rows.append(dict(zip(columns, cells + [""] * (len(columns) - len(cells)), strict=True)))
     return Table(columns, rows)
 
 
@@ -193,15 +189,14 @@ def _column(table: Table, name: str, multi: bool) -> tuple[str, list[object]]:
 
 
 def _avoid_pairs(path: Path, known: set[str]) -> list[tuple[str, str]]:
-    text, dialect = _read_csv_text(path)
+    table = _read(path)
     pairs = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect=dialect), start=1):
+    first = table.header
+    for number, row in [(None, first)] + [(r.line, r.cells) for r in table.records]:
         cells = [cell.strip() for cell in row if cell.strip()]
-        if not cells:
-            continue
         if len(cells) < 2:
-            raise BadInput(f"{path}: row {number} needs two emails")
-        if number == 1 and not ({cells[0], cells[1]} & known):
+            raise BadInput(f"{path}: row {number or 1} needs two emails")
+        if number is None and not ({cells[0], cells[1]} & known):
             continue  # a header row
         pairs.append((cells[0], cells[1]))
     return pairs

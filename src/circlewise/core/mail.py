@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.template import Context, engines
+
+from circlewise.core.text import one_line
+
+logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -29,10 +34,12 @@ def send_templated(*, template: str, to: Iterable[str], context: Mapping[str, ob
     """Send ``email/<template>_subject.txt`` + ``email/<template>.txt`` to each address.
 
     Each recipient gets their own message (so no one sees who else received it). Returns the
-    number of messages sent.
+    number of messages sent. The subject is made one line whatever the names in it hold (a line
+    break would start a new header). Sending runs after the action it reports was saved, so a
+    failure is logged and reported as 0 messages sent, never raised into the request or task.
     """
     context = {"site_name": settings.SITE_NAME, **context}
-    subject = " ".join(render_text(f"email/{template}_subject.txt", context).split())
+    subject = one_line(render_text(f"email/{template}_subject.txt", context))
     body = render_text(f"email/{template}.txt", context)
     messages = [
         EmailMultiAlternatives(
@@ -40,5 +47,9 @@ def send_templated(*, template: str, to: Iterable[str], context: Mapping[str, ob
         )
         for address in to
     ]
-    with mailers.default as connection:
-        return connection.send_messages(messages) or 0
+    try:
+        with mailers.default as connection:
+            return connection.send_messages(messages) or 0
+    except Exception:  # any backend's failure: SMTP, socket, TLS, a provider's HTTP API
+        logger.exception("Could not send the %s email to %d recipients", template, len(messages))
+        return 0

@@ -18,7 +18,6 @@ engine's messages name people in a way an admin recognises.
 from __future__ import annotations
 
 import itertools
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from datetime import date
 import numpy as np
 
 from circlewise.circles.models import CircleMember
-from circlewise.matching import Attribute, Problem, reporting_line_pairs
+from circlewise.matching import Attribute, Problem, can_split, reporting_line_pairs
 from circlewise.organisations.models import Membership
 from circlewise.programmes.models import OverlapRule, Participant, Programme
 from circlewise.programmes.selectors import composition_values
@@ -175,11 +174,6 @@ def _previous_pairs(
     return pairs
 
 
-def _splittable(size: int, min_size: int, max_size: int) -> bool:
-    """Whether ``size`` people can be split into circles of ``min_size``..``max_size``."""
-    return size > 0 and math.ceil(size / max_size) * min_size <= size
-
-
 def shared_languages(
     first: Sequence[object], spoken: Sequence[Sequence[str]], min_size: int, max_size: int
 ) -> list[object]:
@@ -194,11 +188,11 @@ def shared_languages(
     chosen = list(first)
     counts = Counter(value for value in chosen if value is not None)
     for index, language in enumerate(first):
-        if language is not None and _splittable(counts[language], min_size, max_size):
+        if language is not None and can_split(counts[language], min_size, max_size):
             continue
         others = [other for other in spoken[index] if other != language and counts[other]]
         best = max(others, key=lambda other: counts[other], default=None)
-        if best is not None and _splittable(counts[best] + 1, min_size, max_size):
+        if best is not None and can_split(counts[best] + 1, min_size, max_size):
             counts[best] += 1
             if language is not None:
                 counts[language] -= 1
@@ -216,7 +210,7 @@ def _leave_out_small_groups(
     out: set[int] = set()
     warnings = []
     for key, members in groups.items():
-        if _splittable(len(members), programme.min_size, programme.max_size):
+        if can_split(len(members), programme.min_size, programme.max_size):
             continue
         out.update(members)
         described = ", ".join(

@@ -104,6 +104,9 @@ def formation_start(
             raise FormationError(
                 "This programme's circles are already published: use late joiners instead."
             )
+        date_problem = programme.start_date_problem()
+        if date_problem:
+            raise FormationError(f"{date_problem} Change it in the programme's settings first.")
         busy = _busy(programme, FormationKind.PROPOSAL)
         if busy is not None:
             return busy

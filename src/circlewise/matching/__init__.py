@@ -9,8 +9,8 @@ about 1). Aligned attributes count negatively. Per-circle value counts make a mo
 O(attributes), so memory and time per step do not grow with the number of people.
 
 Public API: :func:`form_circles`, :func:`evaluate`, :func:`check`, :func:`place_late_joiners`,
-:func:`reporting_line_pairs`, :func:`kernels_ready` (whether the first run must compile the
-kernels first), the data types of :mod:`circlewise.matching.model` and the
+:func:`reporting_line_pairs`, :func:`can_split`, :func:`kernels_ready` (whether the first run
+must compile the kernels first), the data types of :mod:`circlewise.matching.model` and the
 exceptions of :mod:`circlewise.matching.exceptions`.
 """
 
@@ -28,6 +28,7 @@ from circlewise.matching.model import (
     Solution,
     Violation,
 )
+from circlewise.matching.plan import can_split
 from circlewise.matching.rules import reporting_line_pairs
 from circlewise.matching.search import form_circles
 from circlewise.matching.warmup import kernels_ready
@@ -43,6 +44,7 @@ __all__ = [
     "Progress",
     "Solution",
     "Violation",
+    "can_split",
     "check",
     "evaluate",
     "form_circles",

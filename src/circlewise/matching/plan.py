@@ -15,7 +15,15 @@ from circlewise.matching.encode import Block, Encoded, gather_values
 from circlewise.matching.exceptions import InfeasibleError
 from circlewise.matching.model import Problem
 
-__all__ = ["BlockPlan", "block_bound", "circle_count", "is_close", "plan_block", "plan_blocks"]
+__all__ = [
+    "BlockPlan",
+    "block_bound",
+    "can_split",
+    "circle_count",
+    "is_close",
+    "plan_block",
+    "plan_blocks",
+]
 
 
 @dataclass
@@ -119,6 +127,18 @@ def _circle_count(encoded: Encoded, block: Block, n_pins: int) -> int:
 def circle_count(m: int, max_size: int, n_pins: int) -> int:
     """The fewest circles that hold `m` people and `n_pins` pinned groups."""
     return max(-(-m // max_size), n_pins)
+
+
+def can_split(m: int, min_size: int, max_size: int) -> bool:
+    """Whether `m` people (no pins) can be split into circles of `min_size`..`max_size`.
+
+    The same test :func:`plan_block` applies to every block before searching: the fewest circles
+    that hold everyone must each reach the minimum size.
+
+    >>> can_split(7, 5, 6), can_split(10, 5, 6), can_split(0, 5, 6)
+    (False, True, False)
+    """
+    return m > 0 and circle_count(m, max_size, 0) * min_size <= m
 
 
 def _capacity(

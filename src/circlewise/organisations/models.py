@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from circlewise.core.validators import validate_one_line
+
 INVITATION_LIFETIME = timedelta(days=14)
 
 
@@ -19,7 +21,7 @@ class Role(models.TextChoices):
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_one_line])
     slug = models.SlugField(max_length=140, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 
 from circlewise.accounts.models import TIME_ZONE_CHOICES
@@ -11,8 +9,6 @@ from circlewise.programmes import parsing
 from circlewise.programmes.models import Participant, Programme
 from circlewise.programmes.services import PROGRAMME_FIELDS
 from circlewise.scheduling import DAYS
-
-_ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 class AttributeListField(forms.CharField):
@@ -24,13 +20,12 @@ class AttributeListField(forms.CharField):
     def to_python(self, value: object) -> list[str]:
         names: list[str] = []
         for raw in str(value or "").split(","):
-            name = re.sub(r"[\s\-]+", "_", raw.strip().lower())
-            if not name:
+            if not raw.strip():
                 continue
-            if not _ATTRIBUTE_NAME.match(name):
-                raise forms.ValidationError(
-                    f"“{raw.strip()}” is not an attribute name: use letters, digits and spaces."
-                )
+            try:
+                name = parsing.parse_attribute_name(raw)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
             if name not in names:
                 names.append(name)
         return names

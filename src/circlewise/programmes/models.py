@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -9,12 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from circlewise.core.validators import validate_one_line
 from circlewise.organisations.models import Organisation
 
 
 def _signup_token() -> str:
     return secrets.token_urlsafe(16)
 
+
+# Start dates outside this range are typing mistakes, and dates near the calendar's end overflow
+# the meeting-time arithmetic (a week after 9999-12-31 does not exist).
+EARLIEST_START = dt.date(2000, 1, 1)
+START_YEARS_AHEAD = 5
 
 # Rule attributes computed from other intake answers rather than asked for.
 DERIVED_ATTRIBUTES = frozenset({"language", "time_zone_band"})
@@ -48,7 +55,7 @@ class Programme(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="programmes"
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_one_line])
     goal = models.TextField(help_text="What the programme is for, in a sentence or two.")
     start_date = models.DateField()
     duration_months = models.PositiveSmallIntegerField(default=12)
@@ -88,9 +95,19 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def start_date_problem(self) -> str | None:
+        """Why the start date cannot be used, or None."""
+        latest = dt.date(timezone.localdate().year + START_YEARS_AHEAD, 12, 31)
+        if self.start_date is None or EARLIEST_START <= self.start_date <= latest:
+            return None
+        return f"The start date must be between {EARLIEST_START:%-d %B %Y} and {latest:%-d %B %Y}."
+
     def clean(self) -> None:
         """The rules every programme must satisfy, whether made in the browser or the API."""
         errors: dict[str, str] = {}
+        date_problem = self.start_date_problem()
+        if date_problem:
+            errors["start_date"] = date_problem
         if self.min_size is not None and self.min_size < 3:
             errors["min_size"] = "A circle needs at least 3 people for peer coaching to work."
         if self.min_size is not None and self.max_size is not None:
@@ -162,7 +179,7 @@ class Participant(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
     email = models.EmailField()
-    name = models.CharField(max_length=150, blank=True)
+    name = models.CharField(max_length=150, blank=True, validators=[validate_one_line])
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

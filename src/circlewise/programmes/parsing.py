@@ -6,25 +6,30 @@ attributes and the set of emails already enrolled, which the caller passes in.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import itertools
 import re
 import zoneinfo
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from circlewise.core.csvfile import CsvProblem, read_csv
 from circlewise.core.languages import language_name, parse_language
+from circlewise.core.text import NAME_MAX_LENGTH, line_problem
 
 __all__ = [
+    "ATTRIBUTE_NAME_PATTERN",
+    "ATTRIBUTE_VALUE_MAX_LENGTH",
+    "EMAIL_MAX_LENGTH",
     "MAX_UPLOAD_BYTES",
     "ParsedUpload",
+    "clean_participant",
     "language_name",
     "normalise_email",
+    "parse_attribute_name",
     "parse_day_windows",
     "parse_languages",
     "parse_time_zone",
@@ -34,6 +39,12 @@ __all__ = [
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_ROWS = 5000
+EMAIL_MAX_LENGTH = 254  # RFC 5321's limit for a forward path, and Django's EmailField
+ATTRIBUTE_VALUE_MAX_LENGTH = 120
+# Attribute names are snake_case keys of Participant.attributes; the API schema and the programme
+# form both use this rule.
+ATTRIBUTE_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+_ATTRIBUTE_NAME = re.compile(ATTRIBUTE_NAME_PATTERN)
 
 # Header spellings people use in HR exports, mapped to our column names.
 _COLUMN_ALIASES = {
@@ -61,11 +72,24 @@ def normalise_email(raw: str) -> str:
     email = raw.strip().lower()
     if not email:
         raise ValueError("Email is missing.")
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise ValueError(f"The email address is longer than {EMAIL_MAX_LENGTH} characters.")
     try:
         validate_email(email)
     except ValidationError:
         raise ValueError(f"“{raw.strip()}” is not a valid email address.") from None
     return email
+
+
+def parse_attribute_name(raw: str) -> str:
+    """An attribute name from what someone typed (“Time zone band” -> ``time_zone_band``)."""
+    name = re.sub(r"[\s\-]+", "_", raw.strip().lower())
+    if not _ATTRIBUTE_NAME.match(name):
+        raise ValueError(
+            f"“{raw.strip()}” is not an attribute name: use up to 40 letters, digits and spaces, "
+            "starting with a letter."
+        )
+    return name
 
 
 @cache
@@ -127,6 +151,84 @@ def parse_day_windows(raw: str, *, day: int) -> list[dict[str, object]]:
     ]
 
 
+# Participants ------------------------------------------------------------------------------------
+def _text(value: object) -> str:
+    return str(value).strip()
+
+
+def clean_participant(
+    values: Mapping[str, object], *, attributes: Sequence[str]
+) -> tuple[dict[str, object], dict[str, list[str]]]:
+    """Validate one person's details, however they came in (a form, a CSV row, the API).
+
+    ``values`` holds ``email`` and any of ``name``, ``manager_email``, ``attributes`` (a mapping),
+    ``languages`` (a list, or names separated by commas) and ``time_zone``; a field that is absent
+    or None is neither checked nor returned, so an update can send only what changed.
+    ``attributes`` are the names the programme asks for. Returns the cleaned values and the
+    problems by field name; whether the person is already enrolled is for the caller to decide.
+    """
+    clean: dict[str, object] = {}
+    errors: dict[str, list[str]] = {}
+
+    def check(name: str, parse):
+        try:
+            clean[name] = parse(values.get(name))
+        except ValueError as error:
+            errors.setdefault(name, []).append(str(error))
+
+    check("email", lambda raw: normalise_email(_text(raw or "")))
+    given = {name for name, value in values.items() if value is not None}
+    if "name" in given:
+        check("name", _participant_name)
+    if "manager_email" in given:
+        check("manager_email", _manager_email)
+        if clean.get("manager_email") and clean["manager_email"] == clean.get("email"):
+            errors.setdefault("manager_email", []).append("A person cannot be their own manager.")
+    if "attributes" in given:
+        check("attributes", lambda raw: _attribute_values(raw, attributes))
+    if "languages" in given:
+        check("languages", parse_languages)
+    if "time_zone" in given:
+        check("time_zone", lambda raw: parse_time_zone(_text(raw)) if _text(raw) else "")
+    return clean, errors
+
+
+def _participant_name(raw: object) -> str:
+    name = _text(raw)
+    problem = line_problem(name, label="The name", max_length=NAME_MAX_LENGTH)
+    if problem:
+        raise ValueError(problem)
+    return name
+
+
+def _manager_email(raw: object) -> str:
+    text = _text(raw)
+    if not text:
+        return ""
+    try:
+        return normalise_email(text)
+    except ValueError:
+        raise ValueError(f"Manager email “{text}” is not a valid address.") from None
+
+
+def _attribute_values(raw: object, asked: Sequence[str]) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise ValueError("Attributes must be names with values.")
+    unknown = sorted(str(name) for name in raw if name not in asked)
+    if unknown:
+        raise ValueError(f"Attributes not asked for by this programme: {', '.join(unknown)}.")
+    values: dict[str, str] = {}
+    for name, value in raw.items():
+        text = _text(value)
+        label = f"The {str(name).replace('_', ' ')}"
+        problem = line_problem(text, label=label, max_length=ATTRIBUTE_VALUE_MAX_LENGTH)
+        if problem:
+            raise ValueError(problem)
+        if text:
+            values[str(name)] = text
+    return values
+
+
 # CSV uploads -------------------------------------------------------------------------------------
 @dataclass
 class ParsedUpload:
@@ -142,30 +244,6 @@ class ParsedUpload:
 
 def _normalise_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
-
-
-def _decode(data: bytes) -> str:
-    """The file's text; ValueError naming the problem when it is not UTF-8."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ValueError(
-            "The file is saved as UTF-16. Save it as “CSV UTF-8” (comma-delimited) and upload "
-            "it again."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"The file is not UTF-8 encoded (unexpected byte 0x{data[error.start]:02x} at "
-            f"position {error.start}); it may be Latin-1 or Windows-1252. Save it as "
-            "“CSV UTF-8” and upload it again."
-        ) from None
-
-
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel  # a single column, or too little text to tell: plain commas
 
 
 def _columns(header: list[str], attributes: list[str]) -> tuple[list[str | None], ParsedUpload]:
@@ -199,46 +277,46 @@ def _columns(header: list[str], attributes: list[str]) -> tuple[list[str | None]
 
 
 def _parse_row(
-    cells: list[str], columns: list[str | None], *, line: int, enrolled: set[str]
+    cells: list[str], columns: list[str | None], *, line: int, attributes: list[str]
 ) -> dict[str, object]:
-    values = {name: cell.strip() for name, cell in zip(columns, cells, strict=False) if name}
-    row: dict[str, object] = {
-        "line": line,
-        "email": values.get("email", ""),
-        "name": values.get("name", ""),
-        "manager_email": values.get("manager_email", ""),
-        "attributes": {
-            name.removeprefix("attr:"): value
-            for name, value in values.items()
-            if name.startswith("attr:") and value
-        },
-        "languages": [],
-        "time_zone": "",
+    values = {name: cell for name, cell in zip(columns, cells, strict=False) if name}
+    fields = {name: values.get(name, "") for name in ("email", "name", "manager_email")}
+    fields["attributes"] = {
+        name.removeprefix("attr:"): value
+        for name, value in values.items()
+        if name.startswith("attr:")
     }
+    fields["languages"] = values.get("languages", "")
+    fields["time_zone"] = values.get("time_zone", "")
+    clean, problems = clean_participant(fields, attributes=attributes)
     errors: list[str] = []
     if len(cells) > len(columns):
         errors.append(f"This line has {len(cells)} values but the header has {len(columns)}.")
-    try:
-        row["email"] = normalise_email(values.get("email", ""))
-    except ValueError as error:
-        errors.append(str(error))
-    if row["email"] in enrolled:
-        errors.append("Already enrolled in this programme.")
-    if values.get("manager_email"):
-        try:
-            row["manager_email"] = normalise_email(values["manager_email"])
-        except ValueError:
-            errors.append(f"Manager email “{values['manager_email']}” is not a valid address.")
-        if row["manager_email"] and row["manager_email"] == row["email"]:
-            errors.append("A person cannot be their own manager.")
-    for name, parser in (("languages", parse_languages), ("time_zone", parse_time_zone)):
-        if values.get(name):
-            try:
-                row[name] = parser(values[name])
-            except ValueError as error:
-                errors.append(str(error))
-    row["errors"] = errors
-    return row
+    errors += [message for messages in problems.values() for message in messages]
+    # A row with problems is shown as it was written, so the admin can find it in the file.
+    shown = {name: value.strip() for name, value in fields.items() if isinstance(value, str)}
+    attrs = {name: value.strip() for name, value in fields["attributes"].items() if value.strip()}
+    row: dict[str, object] = {
+        "line": line,
+        **shown,
+        "attributes": attrs,
+        "languages": [],
+        "time_zone": "",
+        **clean,
+        "errors": errors,
+    }
+    return _storable(row)
+
+
+def _storable(value: object) -> object:
+    """``value`` with NUL characters made visible: PostgreSQL cannot store them, even in JSON."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    return value
 
 
 def parse_upload(data: bytes, *, attributes: list[str], enrolled: set[str]) -> ParsedUpload:
@@ -247,39 +325,47 @@ def parse_upload(data: bytes, *, attributes: list[str], enrolled: set[str]) -> P
     ``attributes`` are the profile attributes the programme asks for (recognised as columns);
     ``enrolled`` the lower-cased emails already in the programme.
     """
-    if not data.strip():
-        return ParsedUpload(errors=["The file is empty."])
     if len(data) > MAX_UPLOAD_BYTES:
         return ParsedUpload(errors=["The file is larger than 2 MB; split it into smaller files."])
     try:
-        text = _decode(data)
-    except ValueError as error:
-        return ParsedUpload(errors=[str(error)])
-    if "\x00" in text:
-        return ParsedUpload(errors=["The file contains NUL characters: it is not a CSV text file."])
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
-    except csv.Error as error:
-        return ParsedUpload(errors=[f"The file is not valid CSV: {error}."])
-    # Numbered as a spreadsheet shows them (the header is line 1); blank lines are skipped.
-    lines = [(n, cells) for n, cells in enumerate(records, 1) if any(c.strip() for c in cells)]
-    if not lines:
-        return ParsedUpload(errors=["The file is empty."])
-    columns, report = _columns(lines[0][1], attributes)
+        table = read_csv(data)
+    except CsvProblem as error:
+        return ParsedUpload(errors=[str(_storable(str(error)))])
+    columns, report = _columns(table.header, attributes)
+    report.errors = _storable(report.errors)  # type: ignore[assignment]
+    report.warnings = _storable(report.warnings)  # type: ignore[assignment]
     if report.errors:
         return report
-    if len(lines) == 1:
+    if not table.records:
         report.errors.append("The file has a header but no people.")
         return report
-    if len(lines) - 1 > MAX_UPLOAD_ROWS:
+    if len(table.records) > MAX_UPLOAD_ROWS:
         report.errors.append(f"The file has more than {MAX_UPLOAD_ROWS} people; split it.")
         return report
     first_line: dict[str, int] = {}
-    for number, cells in lines[1:]:
-        row = _parse_row(cells, columns, line=number, enrolled=enrolled)
+    for record in table.records:
+        if record.problem:
+            report.rows.append(_unreadable_row(record.line, record.problem))
+            continue
+        row = _parse_row(record.cells, columns, line=record.line, attributes=attributes)
         email = str(row["email"])
+        if email and email in enrolled:
+            row["errors"].append("Already enrolled in this programme.")
         if email and email in first_line:
             row["errors"].append(f"Duplicate of line {first_line[email]} (same email).")
-        first_line.setdefault(email, number)
+        first_line.setdefault(email, record.line)
         report.rows.append(row)
     return report
+
+
+def _unreadable_row(line: int, problem: str) -> dict[str, object]:
+    return {
+        "line": line,
+        "email": "",
+        "name": "",
+        "manager_email": "",
+        "attributes": {},
+        "languages": [],
+        "time_zone": "",
+        "errors": [problem],
+    }

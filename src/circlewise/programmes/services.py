@@ -183,7 +183,7 @@ def upload_preview(
     return EnrolmentUpload.objects.create(
         programme=programme,
         uploaded_by=by,
-        filename=filename[:255],
+        filename=filename.replace("\x00", "")[:255],
         rows=parsed.rows,
         errors=parsed.errors,
         warnings=parsed.warnings,
@@ -223,23 +223,14 @@ def participant_add(
     *, programme: Programme, email: str, name: str = "", manager_email: str = "", by: User
 ) -> Participant:
     """Enrol one person by email and invite them."""
-    errors: dict[str, list[str]] = {}
-    try:
-        email = parsing.normalise_email(email)
-    except ValueError as error:
-        errors["email"] = [str(error)]
-    if manager_email:
-        try:
-            manager_email = parsing.normalise_email(manager_email)
-        except ValueError as error:
-            errors["manager_email"] = [str(error)]
-    if not errors and manager_email == email:
-        errors["manager_email"] = ["A person cannot be their own manager."]
-    if not errors and email in _enrolled_emails(programme):
-        errors["email"] = [f"{email} is already enrolled in this programme."]
+    row, errors = parsing.clean_participant(
+        {"email": email, "name": name, "manager_email": manager_email},
+        attributes=programme.asked_attributes,
+    )
+    if not errors and row["email"] in _enrolled_emails(programme):
+        errors["email"] = [f"{row['email']} is already enrolled in this programme."]
     if errors:
         raise EnrolmentError(next(iter(errors.values()))[0], errors)
-    row = {"email": email, "name": name.strip(), "manager_email": manager_email}
     return _create_participants(programme, [row], source=Source.MANUAL)[0]
 
 
@@ -401,45 +392,6 @@ def participants_remind(*, programme: Programme, by: User) -> int:
 _UPSERT_FIELDS = ("name", "manager_email", "attributes", "languages", "time_zone")
 
 
-def _upsert_item_errors(
-    item: Mapping[str, object], programme: Programme, seen: dict[str, int], index: int
-) -> tuple[dict[str, object], list[str]]:
-    """Clean one item of a bulk upsert; return the cleaned values and its problems."""
-    clean: dict[str, object] = {}
-    errors: list[str] = []
-    try:
-        clean["email"] = parsing.normalise_email(str(item.get("email") or ""))
-    except ValueError as error:
-        errors.append(str(error))
-    else:
-        if clean["email"] in seen:
-            errors.append(f"Duplicate of item {seen[clean['email']]} (same email).")
-        seen.setdefault(clean["email"], index)
-    if item.get("name") is not None:
-        clean["name"] = str(item["name"]).strip()
-    if item.get("manager_email"):
-        try:
-            clean["manager_email"] = parsing.normalise_email(str(item["manager_email"]))
-        except ValueError:
-            errors.append(f"Manager email “{item['manager_email']}” is not a valid address.")
-    elif "manager_email" in item:
-        clean["manager_email"] = ""
-    if item.get("attributes") is not None:
-        unknown = sorted(set(item["attributes"]) - set(programme.asked_attributes))
-        if unknown:
-            errors.append(f"Attributes not asked for by this programme: {', '.join(unknown)}.")
-        clean["attributes"] = {k: str(v) for k, v in item["attributes"].items() if v}
-    for name, parser in (("languages", parsing.parse_languages), ("time_zone", None)):
-        if item.get(name):
-            try:
-                clean[name] = (
-                    parser(item[name]) if parser else parsing.parse_time_zone(str(item[name]))
-                )
-            except ValueError as error:
-                errors.append(str(error))
-    return clean, errors
-
-
 @transaction.atomic
 def participants_upsert(
     *, programme: Programme, items: Sequence[Mapping[str, object]], by: User, invite: bool = True
@@ -454,10 +406,23 @@ def participants_upsert(
     seen: dict[str, int] = {}
     cleaned, problems = [], []
     for index, item in enumerate(items):
-        clean, errors = _upsert_item_errors(item, programme, seen, index)
+        values = {name: item[name] for name in ("email", *_UPSERT_FIELDS) if name in item}
+        clean, fields = parsing.clean_participant(values, attributes=programme.asked_attributes)
+        email = clean.get("email")
+        if email in seen:
+            fields.setdefault("email", []).append(f"Duplicate of item {seen[email]} (same email).")
+        elif email:
+            seen[email] = index
         cleaned.append(clean)
-        if errors:
-            problems.append({"index": index, "email": item.get("email"), "errors": errors})
+        if fields:
+            problems.append(
+                {
+                    "index": index,
+                    "email": item.get("email"),
+                    "errors": [message for messages in fields.values() for message in messages],
+                    "fields": fields,
+                }
+            )
     if problems:
         raise UpsertRejected(
             f"{len(problems)} of {len(items)} participants are invalid; nothing was saved.",

@@ -22,6 +22,6 @@ def names_to_codes(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("circles", "0003_merge_targets_welcome_meeting_window")]
+    dependencies = [("circles", "0004_one_line_names")]
 
     operations = [migrations.RunPython(names_to_codes, migrations.RunPython.noop)]

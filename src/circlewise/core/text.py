@@ -1,0 +1,51 @@
+"""Rules for short text that people type or upload: names, emails, attribute values.
+
+Pure Python (no Django), so the CSV reader, the command line and the API schemas share it with the
+forms. A name is one line: it ends up in email subjects, where a line break would start a new
+header, and in CSV exports. NUL characters are refused everywhere, as PostgreSQL cannot store them.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["NAME_MAX_LENGTH", "SINGLE_LINE_PATTERN", "line_problem", "one_line"]
+
+NAME_MAX_LENGTH = 150
+# Any character except NUL and the line and paragraph separators that break a header or a row;
+# the same rule as line_problem(), written for JSON schemas (OpenAPI ``pattern``).
+# Escapes, not the characters, so the pattern reads the same in Python, Rust (pydantic) and
+# ECMAScript (JSON Schema) regular expressions.
+_BREAKS = r"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines() splits
+SINGLE_LINE_PATTERN = rf"^[^\x00{_BREAKS}]*$"
+_BREAK = re.compile(f"[{_BREAKS}]")
+
+
+def line_problem(value: str, *, label: str, max_length: int) -> str | None:
+    """What is wrong with ``value`` as one line of at most ``max_length`` characters, or None.
+
+    ``label`` names the value in the message (“The name”).
+
+    >>> line_problem("Ada Lovelace", label="The name", max_length=150)
+    >>> line_problem("Ada\\nBcc: x@y.z", label="The name", max_length=150)
+    'The name must be on one line.'
+    """
+    if "\x00" in value:
+        return f"{label} contains a NUL character; remove it."
+    if _BREAK.search(value):
+        return f"{label} must be on one line."
+    if len(value) > max_length:
+        return f"{label} is {len(value)} characters long; the most is {max_length}."
+    return None
+
+
+def one_line(value: str) -> str:
+    """``value`` with every run of whitespace, line breaks included, made one space.
+
+    For text built into a single line from stored values (an email subject), so that old data
+    from before the rule can never break it.
+
+    >>> one_line(" Circle\\r\\n  Bcc: x ")
+    'Circle Bcc: x'
+    """
+    return " ".join(value.split())

@@ -50,6 +50,9 @@ CATALOGUES := $(wildcard src/circlewise/locale/*/LC_MESSAGES/django.po)
 messages: $(STAMP) gettext
 	$(if $(CATALOGUES),$(BIN)/pybabel compile --domain django --directory src/circlewise/locale,@true)
 
+# Settings default to production (DEBUG off); the local targets ask for the laptop defaults.
+migrate demo run serve: export DEBUG ?= 1
+
 migrate: $(STAMP) messages
 	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py migrate --no-input
 

@@ -33,6 +33,7 @@ def _an_invitation(organisation: Organisation) -> dict:
 ROWS = [
     Row("organisations:dashboard", _org, expect(member=200, coach=200)),
     Row("organisations:members", _org, expect(coach=200)),
+    Row("organisations:activity", _org, expect()),
     Row("organisations:invitations", _org, expect()),
     Row(
         "organisations:invitations",

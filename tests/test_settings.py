@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -77,3 +81,30 @@ def test_it_runs_sqlite_in_wal_mode_with_a_busy_timeout() -> None:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_it_defaults_to_production_when_debug_is_not_set() -> None:
+    result = run_manage("check", ALLOWED_HOSTS="circles.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_a_short_secret_key_in_production() -> None:
+    result = run_manage("check", DEBUG="0", SECRET_KEY="x", ALLOWED_HOSTS="circles.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too short" in result.stderr
+
+
+def test_it_runs_locally_when_debug_is_asked_for() -> None:
+    result = run_manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_it_keeps_rate_limit_counters_in_a_cache_every_process_shares() -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    cache.set("login-attempts", 3)  # the table comes from the migrations, nothing else
+    assert cache.get("login-attempts") == 3

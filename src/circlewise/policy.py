@@ -12,35 +12,51 @@ the membership's organisation.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from circlewise.circles.models import Circle
 from circlewise.formation.models import FormationRun
-from circlewise.organisations.models import Membership, Role
+from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import Programme
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
+    from circlewise.programmes.models import Participant
 
 __all__ = [
+    "NEW_ORGANISATION_AGE",
     "ROLE_PERMISSIONS",
     "Perm",
     "can",
     "can_manage_circle",
+    "can_schedule_circle",
     "can_see_circle",
+    "can_see_member_emails",
     "can_see_programme",
+    "can_see_sessions",
     "circle_for",
+    "circle_sessions_for",
     "enter_organisation",
+    "mail_allowance",
+    "may_claim",
     "membership_or_404",
     "permissions_of",
     "programme_for",
     "require",
     "run_for",
+    "verified_emails",
 ]
+
+# An organisation this young may send only ``MAIL_LIMIT_NEW_ORGANISATION`` emails an hour.
+NEW_ORGANISATION_AGE = timedelta(days=7)
 
 
 class Perm(StrEnum):
@@ -50,6 +66,7 @@ class Perm(StrEnum):
     VIEW_PROGRAMMES = "view_programmes"
     MANAGE_PROGRAMMES = "manage_programmes"
     START_CIRCLE = "start_circle"
+    VIEW_ACTIVITY = "view_activity"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -116,13 +133,15 @@ def can_see_circle(membership: Membership, circle: Circle) -> bool:
     """Who may see a circle and its members.
 
     Confidentiality: participants never see another circle's members unless that circle is
-    listed. Programme managers (admins) see the composition of every circle they formed.
+    listed. Programme managers (admins) see the composition of every circle their programmes
+    formed, but not of self-organised circles they are not in: what is said in a circle stays
+    in the circle.
     """
     if circle.organisation_id != membership.organisation_id:
         return False
     user_id = membership.user_id
     return (
-        can(membership, Perm.MANAGE_PROGRAMMES)
+        (circle.programme_id is not None and can(membership, Perm.MANAGE_PROGRAMMES))
         or circle.is_listed
         or circle.host_id == user_id
         or circle.coach_id == user_id
@@ -137,6 +156,85 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     if circle.programme_id is not None and can(membership, Perm.MANAGE_PROGRAMMES):
         return True
     return membership.user_id in (circle.host_id, circle.coach_id)
+
+
+def can_see_member_emails(membership: Membership, circle: Circle) -> bool:
+    """Circle-mates and the circle's coach see each other's email addresses; everyone else
+    (admins included) sees names only. Pages and the API both ask this."""
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    return circle.coach_id == membership.user_id or _is_in_circle(membership.user_id, circle)
+
+
+# Claiming a seat --------------------------------------------------------------------------------
+def verified_emails(user: User) -> set[str]:
+    """The user's verified addresses, lower-case: the only proof that an invited address is
+    theirs."""
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+
+
+def may_claim(user: User, participant: Participant, *, verified: set[str]) -> bool:
+    """A seat (an enrolment, and with it any circle seat) belongs to whoever verified the invited
+    address; a seat that ended (left or removed) cannot be claimed back: only a new invitation
+    brings the person back."""
+    from circlewise.programmes.models import ParticipantStatus
+
+    return (
+        participant.email.lower() in verified
+        and participant.status != ParticipantStatus.LEFT
+        and participant.user_id in (None, user.pk)
+    )
+
+
+# Sending ---------------------------------------------------------------------------------------
+def mail_allowance(organisation: Organisation) -> int:
+    """How many emails the organisation may send per hour (invitations, reminders).
+
+    A young organisation gets a small allowance, so an account made to send spam cannot use the
+    product to reach thousands of outside addresses.
+    """
+    if timezone.now() - organisation.created_at < NEW_ORGANISATION_AGE:
+        return settings.MAIL_LIMIT_NEW_ORGANISATION
+    return settings.MAIL_LIMIT_PER_HOUR
+
+
+def can_see_sessions(membership: Membership, circle: Circle) -> bool:
+    """A circle's sessions, video link and calendar: its members, coach, host and the
+    admins of its programme (never a self-organised circle's).
+
+    Stricter than :func:`can_see_circle`: a listed circle shows colleagues who is in it, not
+    where and when they meet.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return (
+        (circle.programme_id is not None and can(membership, Perm.MANAGE_PROGRAMMES))
+        or user_id in (circle.host_id, circle.coach_id)
+        or _is_in_circle(user_id, circle)
+    )
+
+
+def can_schedule_circle(membership: Membership, circle: Circle) -> bool:
+    """Set, move and cancel a circle's sessions: its coach, else its host.
+
+    A programme circle without a coach or host is scheduled by the programme's admins.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    if membership.user_id in (circle.host_id, circle.coach_id):
+        return True
+    return (
+        circle.programme_id is not None
+        and circle.coach_id is None
+        and circle.host_id is None
+        and can(membership, Perm.MANAGE_PROGRAMMES)
+    )
 
 
 # Reaching objects: one helper per kind, the organisation filter always applied --------------
@@ -187,4 +285,21 @@ def circle_for(membership: Membership, circle_id: int, *, manage: bool = False) 
         raise Http404("No such circle.")
     if manage and not can_manage_circle(membership, circle):
         raise PermissionDenied("Only the circle's host, coach or programme admins can do this.")
+    return circle
+
+
+def circle_sessions_for(
+    membership: Membership, circle_id: int, *, schedule: bool = False
+) -> Circle:
+    """A circle whose sessions the member may see (else 404: see :func:`can_see_sessions`);
+    with ``schedule``, one whose sessions they may also change (else 403)."""
+    circle = (
+        Circle.objects.select_related("organisation", "programme", "host", "coach")
+        .filter(pk=circle_id, organisation_id=membership.organisation_id)
+        .first()
+    )
+    if circle is None or not can_see_sessions(membership, circle):
+        raise Http404("No such circle.")
+    if schedule and not can_schedule_circle(membership, circle):
+        raise PermissionDenied("Only the circle's coach or host can change its sessions.")
     return circle

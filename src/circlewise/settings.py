@@ -61,13 +61,22 @@ def _local_secret_key() -> str:
     return key_file.read_text().strip()
 
 
-DEBUG = envbool("DEBUG", True)
+# Off unless asked for: a deployment that forgets DEBUG must not serve debug pages (`make run`
+# sets DEBUG=1 for local use; tests set it in tests/conftest.py).
+DEBUG = envbool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or ""
+MIN_SECRET_KEY_LENGTH = 50  # what `manage.py check --deploy` asks for
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (production).")
     SECRET_KEY = _local_secret_key()
+elif not DEBUG and (len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too short or too simple for production: use at least "
+        f"{MIN_SECRET_KEY_LENGTH} random characters, e.g. from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
@@ -99,6 +108,7 @@ INSTALLED_APPS = [
     "circlewise.programmes",
     "circlewise.circles",
     "circlewise.formation",
+    "circlewise.meetings",
     "circlewise.api",
 ]
 
@@ -237,8 +247,20 @@ TASKS = {
     }
 }
 
-# Cache (rate limits); a database or local-memory cache is enough for one server ----------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cache: allauth keeps its login rate limits and lockout counters here, so it must be shared by
+# every web process (a per-process memory cache would let each process count on its own). The
+# table is created by the `core` migrations, so `migrate` is all a deployment needs.
+CACHE_TABLE = "circlewise_cache"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,
+    }
+}
+
+# Sending limits: emails (invitations, reminders) an organisation may send per hour ------------
+MAIL_LIMIT_NEW_ORGANISATION = envint("MAIL_LIMIT_NEW_ORGANISATION", 100)
+MAIL_LIMIT_PER_HOUR = envint("MAIL_LIMIT_PER_HOUR", 2000)
 
 # Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

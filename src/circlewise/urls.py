@@ -3,7 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from circlewise.accounts.views import admin_login
 from circlewise.core import views as core_views
+
+# The admin is kept (staff use it to look into data), but its login goes through allauth so it
+# gets the same two-factor step, rate limits and lockout as the product.
+admin.site.login = admin_login  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,6 +19,7 @@ urlpatterns = [
     path("", include("circlewise.programmes.urls")),
     path("", include("circlewise.circles.urls")),
     path("", include("circlewise.formation.urls")),
+    path("", include("circlewise.meetings.urls")),
     path("api/", include("circlewise.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -56,3 +56,47 @@ def test_it_hides_other_peoples_tokens_from_revoking(db):
     response = client_for(make_user("eve@example.test")).post(f"/account/tokens/{token.pk}/revoke/")
     assert response.status_code == 404
     assert ApiToken.find(raw) is not None
+
+
+def _works(raw: str) -> bool:
+    from django.test import Client
+
+    response = Client(headers={"authorization": f"Bearer {raw}"}).get(
+        "/api/organisations/x/programmes"
+    )
+    return response.status_code != 401
+
+
+def test_it_lets_a_token_expire(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = make_user("ann@example.test")
+    client = client_for(user)
+    content = client.post("/account/tokens/", {"name": "HR sync", "expires": "30"}, follow=True)
+    raw = re.search(r'data-testid="new-token">(cw_[^<]+)<', content.text).group(1)
+    token = ApiToken.objects.get()
+    assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
+    assert _works(raw)
+    ApiToken.objects.update(expires_at=timezone.now())
+    assert not _works(raw)
+
+
+def test_it_revokes_every_token_when_the_password_changes(db):
+    from tests.conftest import PASSWORD
+
+    user = make_user("ann@example.test")
+    _, raw = ApiToken.issue(user=user, name="HR sync")
+    assert _works(raw)
+    response = client_for(user).post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a new long passphrase 42",
+            "password2": "a new long passphrase 42",
+        },
+    )
+    assert response.status_code == 302
+    assert not _works(raw)
+    assert ApiToken.objects.get().revoked_at is not None

@@ -8,6 +8,7 @@ from django.core import mail
 
 from circlewise.formation.models import FormationRun, FormationStatus
 from circlewise.programmes.models import Programme, Source
+from tests.conftest import client_for
 from tests.programmes.factories import make_participant
 
 
@@ -216,7 +217,9 @@ def test_it_says_when_no_run_exists(admin, programme, api_client):
     assert response.json() == {"detail": "Circles have not been formed for this programme yet."}
 
 
-def test_it_lists_a_programmes_circles_with_members(admin, organisation, programme, api_client):
+def test_it_lists_a_programmes_circles_with_members_names_only_for_admins(
+    admin, organisation, programme, api_client
+):
     from circlewise.circles.models import Circle, CircleMember
 
     participant = make_participant(programme, "ann@acme.test", name="Ann", ready=True)
@@ -230,9 +233,25 @@ def test_it_lists_a_programmes_circles_with_members(admin, organisation, program
             "status": "active",
             "language": "",
             "time_zone": "",
-            "members": [{"name": "Ann", "email": "ann@acme.test"}],
+            "members": [{"name": "Ann", "email": None}],
         }
     ]
+
+
+def test_it_shows_circle_mates_each_others_emails_as_the_page_does(
+    member, organisation, programme, api_client
+):
+    from circlewise.circles.models import Circle, CircleMember
+
+    circle = Circle.objects.create(organisation=organisation, programme=programme, name="Circle 1")
+    for email, user in (("ann@acme.test", None), (member.email, member)):
+        participant = make_participant(programme, email, name=email[:3], user=user, ready=True)
+        CircleMember.objects.create(circle=circle, participant=participant, user=user, email=email)
+    url = f"/api/organisations/acme/programmes/{programme.pk}/circles"
+    members = api_client(member).get(url).json()["items"][0]["members"]
+    assert {m["email"] for m in members} == {"ann@acme.test", member.email}
+    page = client_for(member).get(f"/o/acme/circles/{circle.pk}/").text
+    assert "ann@acme.test" in page
 
 
 def test_it_answers_404_with_a_message_for_another_organisation(outsider, programme, api_client):

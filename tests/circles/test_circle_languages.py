@@ -67,7 +67,7 @@ def test_it_shows_a_programme_circles_language_by_name(organisation, admin):
 
 
 def test_it_turns_language_names_stored_before_into_codes(organisation):
-    migration = importlib.import_module("circlewise.circles.migrations.0005_language_codes")
+    migration = importlib.import_module("circlewise.circles.migrations.0006_language_codes")
     for name, language in [
         ("A", "English"),
         ("B", "Deutsch"),

@@ -106,7 +106,7 @@ def _invite_kwargs(organisation: Organisation) -> dict:
 
 
 def _request_kwargs(organisation: Organisation) -> dict:
-    circle = _self_organised(organisation, listed=True)
+    circle = _self_organised(organisation, listed=True, hosted_by_member=True)
     join_request = circle.join_requests.create(user=make_user("jo@acme.test"))
     return {"org_slug": organisation.slug, "circle_id": circle.pk, "request_id": join_request.pk}
 
@@ -134,15 +134,21 @@ ROWS = [
         expect(member=302, coach=302, admin=302),
         method="post",
     ),
-    Row("circles:decide", _request_kwargs, expect(admin=403), method="post"),
-    # An unlisted circle: its members are confidential (admins see every circle's composition).
-    Row("circles:detail", _circle_kwargs(listed=False), UNSEEN | {"admin": 200}),
+    Row("circles:decide", _request_kwargs, expect(member=302, admin=403), method="post"),
+    # An unlisted self-organised circle: its members are confidential, from admins too.
+    Row("circles:detail", _circle_kwargs(listed=False), UNSEEN | {"admin": 404}),
     Row(
         "circles:edit",
         _circle_kwargs(listed=False, hosted_by_member=True),
-        {"outsider": 404, "member": 200, "coach": 404, "admin": 403},
+        {"outsider": 404, "member": 200, "coach": 404, "admin": 404},
     ),
-    Row("circles:request", _circle_kwargs(listed=False), UNSEEN | {"admin": 302}, method="post"),
+    Row(
+        "circles:reset_link",
+        _circle_kwargs(listed=False, hosted_by_member=True),
+        {"outsider": 404, "member": 302, "coach": 404, "admin": 404},
+        method="post",
+    ),
+    Row("circles:request", _circle_kwargs(listed=False), UNSEEN | {"admin": 404}, method="post"),
     Row("circles:join", _invite_kwargs, EVERY_MEMBER),  # the link itself is the invitation
     Row("circles:leave", _programme_circle_kwargs, UNSEEN | {"admin": 302}, method="post"),
     # Programme circles: managed by the organisation's admins.
@@ -165,11 +171,14 @@ def test_it_covers_every_circles_url():
 def test_it_shows_a_participant_their_circle_and_not_another(organisation, member):
     programme = _programme(organisation)
     mine = Circle.objects.create(organisation=organisation, programme=programme, name="Birch")
-    CircleMember.objects.create(circle=mine, email=member.email)  # seated before they logged in
     other = _programme_circle(organisation)
+    seat = Participant.objects.create(programme=programme, email=member.email)
+    CircleMember.objects.create(circle=mine, participant=seat, email=member.email)  # no login yet
     from tests.conftest import client_for
 
     client = client_for(member)
+    assert "Birch" not in client.get("/o/acme/circles/").text  # a page view claims nothing
+    client.post(f"/o/acme/programmes/{programme.pk}/welcome/")  # accepting the invitation does
     listing = client.get("/o/acme/circles/").content.decode()
     assert "Birch" in listing and "Oak" not in listing
     page = client.get(f"/o/acme/circles/{mine.pk}/")

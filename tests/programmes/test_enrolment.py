@@ -245,7 +245,12 @@ def test_admins_can_close_and_reopen_the_link(admin, programme):
 def test_it_links_an_invitation_to_the_verified_owner_of_the_address(db, programme):
     make_participant(programme, "new@elsewhere.test")
     newcomer = make_user("new@elsewhere.test")
-    response = client_for(newcomer).get(reverse("programmes:accept", args=["acme", programme.pk]))
+    url = reverse("programmes:accept", args=["acme", programme.pk])
+    page = client_for(newcomer).get(url)
+    assert page.status_code == 200 and "new@elsewhere.test" in page.text
+    assert programme.participants.get().user is None  # opening the page changes nothing
+    assert not Membership.objects.filter(user=newcomer).exists()
+    response = client_for(newcomer).post(url)
     assert response.url == reverse("programmes:intake", args=["acme", programme.pk])
     assert programme.participants.get().user == newcomer
     assert Membership.objects.get(user=newcomer).role == Role.MEMBER
@@ -255,14 +260,14 @@ def test_it_refuses_an_invitation_to_an_unverified_address(db, programme):
     make_participant(programme, "new@elsewhere.test")
     newcomer = make_user("new@elsewhere.test")
     newcomer.emailaddress_set.update(verified=False)
-    response = client_for(newcomer).get(reverse("programmes:accept", args=["acme", programme.pk]))
+    response = client_for(newcomer).post(reverse("programmes:accept", args=["acme", programme.pk]))
     assert response.status_code == 404
     assert not Membership.objects.filter(user=newcomer).exists()
 
 
 def test_it_refuses_an_invitation_for_someone_else(member, programme):
     make_participant(programme, "someone-else@acme.test")
-    response = client_for(member).get(reverse("programmes:accept", args=["acme", programme.pk]))
+    response = client_for(member).post(reverse("programmes:accept", args=["acme", programme.pk]))
     assert response.status_code == 404
     assert programme.participants.get().user is None
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 
@@ -44,9 +46,28 @@ class AccountSettingsForm(forms.ModelForm):
             del self.fields["language"]
 
 
+TOKEN_LIFETIMES = {"30": 30, "90": 90, "365": 365, "never": None}
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100,
         label="Token name",
         help_text="What will use it, e.g. “HR system sync”.",
     )
+    expires = forms.ChoiceField(
+        label="Expires",
+        choices=[
+            ("30", "In 30 days"),
+            ("90", "In 90 days"),
+            ("365", "In a year"),
+            ("never", "Never (until you revoke it)"),
+        ],
+        initial="90",
+        required=False,
+        help_text="Every token also stops working when your password changes.",
+    )
+
+    def lifetime(self) -> timedelta | None:
+        days = TOKEN_LIFETIMES[self.cleaned_data["expires"] or self.fields["expires"].initial]
+        return timedelta(days=days) if days is not None else None

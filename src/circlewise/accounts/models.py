@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import zoneinfo
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -76,7 +77,10 @@ def _hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
+        """Tokens that still work: not revoked and not past their expiry date."""
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
 
 
 class ApiToken(models.Model):
@@ -91,6 +95,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -101,10 +106,14 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls, *, user: User, name: str, expires_at: datetime | None = None
+    ) -> tuple[ApiToken, str]:
         """Create a token; return it with the raw key, which is shown to the user once."""
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), hint=raw[:8])
+        token = cls.objects.create(
+            user=user, name=name, key_hash=_hash_token(raw), hint=raw[:8], expires_at=expires_at
+        )
         return token, raw
 
     @classmethod

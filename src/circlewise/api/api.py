@@ -199,7 +199,8 @@ def upsert_participants(request: HttpRequest, org_slug: str, programme_id: int, 
 
     All or nothing: when any item is invalid, nothing is saved. A 422 answer either names the
     fields that break the schema (``FieldErrors``) or lists each item that is invalid for this
-    programme with its index, email and problems (``UpsertRejectedOut``).
+    programme with its index, email and problems (``UpsertRejectedOut``). Inviting more people
+    than the organisation may email this hour is refused with 409, and nothing is saved.
     """
     _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
     return programme_services.participants_upsert(
@@ -256,6 +257,27 @@ def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
 
 
 # Circles -----------------------------------------------------------------------------------------
+def _circle_out(circle, *, show_emails: bool) -> dict:
+    """A circle as the API shows it: emails only to circle-mates and the coach (the policy's
+    ``can_see_member_emails``, as on the circle page); names for everyone else."""
+    return {
+        "id": circle.pk,
+        "name": circle.name,
+        "status": circle.status,
+        "language": circle.language,
+        "time_zone": circle.time_zone,
+        "members": [
+            {
+                "name": (member.participant and member.participant.name)
+                or (member.user and member.user.name)
+                or "",
+                "email": member.email if show_emails else None,
+            }
+            for member in circle.active
+        ],
+    }
+
+
 @api.get(
     "/organisations/{org_slug}/programmes/{programme_id}/circles",
     response={200: list[CircleOut], **ERRORS},
@@ -270,7 +292,13 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
 
     membership, programme = _programme(request, org_slug, programme_id)
     return [
-        circle
+        _circle_out(circle, show_emails=policy.can_see_member_emails(membership, circle))
         for circle in circles_for_programme(programme=programme)
         if policy.can_see_circle(membership, circle)
     ]
+
+
+# Sessions (the meetings app's endpoints, on this API's authentication and error answers) ---------
+from circlewise.meetings.api import router as meetings_router  # noqa: E402
+
+api.add_router("", meetings_router)

@@ -186,7 +186,9 @@ class FormationRunOut(Schema):
 
 class CircleMemberOut(Schema):
     name: str
-    email: str
+    email: str | None = Field(
+        None, description="Shown only to the circle's members and its coach; null for others."
+    )
 
 
 class CircleOut(Schema):
@@ -196,16 +198,3 @@ class CircleOut(Schema):
     language: str
     time_zone: str
     members: list[CircleMemberOut]
-
-    @staticmethod
-    def resolve_members(circle) -> list[dict[str, str]]:
-        """The active members (prefetched as ``circle.active``) with their best-known name."""
-        return [
-            {
-                "name": (member.participant and member.participant.name)
-                or (member.user and member.user.name)
-                or "",
-                "email": member.email,
-            }
-            for member in circle.active
-        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -13,9 +14,16 @@ from circlewise.core.validators import validate_one_line
 from circlewise.organisations.models import Organisation
 from circlewise.programmes.models import Format, Participant, Programme
 
+# An invitation link of a self-organised circle works this long after it was made or reset.
+INVITE_LINK_LIFETIME = timedelta(days=30)
+
 
 def _invite_token() -> str:
     return secrets.token_urlsafe(16)
+
+
+def _invite_expiry() -> datetime:
+    return timezone.now() + INVITE_LINK_LIFETIME
 
 
 class CircleStatus(models.TextChoices):
@@ -55,6 +63,7 @@ class Circle(models.Model):
         "Listed: colleagues can find this circle and ask to join", default=False
     )
     invite_token = models.CharField(max_length=32, unique=True, default=_invite_token)
+    invite_expires_at = models.DateTimeField(default=_invite_expiry)
     status = models.CharField(
         max_length=10, choices=CircleStatus.choices, default=CircleStatus.ACTIVE
     )
@@ -76,6 +85,10 @@ class Circle(models.Model):
     def language_name(self) -> str:
         """The language the circle meets in, named in the page's language ("" for any)."""
         return language_name(self.language)
+
+    @property
+    def invite_link_is_live(self) -> bool:
+        return timezone.now() < self.invite_expires_at
 
 
 class CircleMember(models.Model):

@@ -6,9 +6,11 @@ Forming a programme's circles (runs, proposals, publishing, late joiners, merges
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,12 +25,16 @@ from circlewise.circles.models import (
 from circlewise.circles.signals import members_changed
 from circlewise.core.languages import parse_language
 from circlewise.core.mail import absolute_url, send_templated
+from circlewise.organisations.models import Membership
+from circlewise.organisations.services import activity_record
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
     from circlewise.organisations.models import Organisation
 
 __all__ = [
+    "JOIN_REQUEST_RETRY_AFTER",
+    "circle_invite_reset",
     "circle_join_by_link",
     "circle_leave",
     "circle_member_remove",
@@ -36,7 +42,12 @@ __all__ = [
     "circle_update",
     "join_request_create",
     "join_request_decide",
+    "member_circles_end",
 ]
+
+# After the host declines, the same person may ask again only after this long: asking emails
+# the host, and a decline should not be answerable with a stream of emails.
+JOIN_REQUEST_RETRY_AFTER = timedelta(days=14)
 
 SELF_ORGANISED_FIELDS = (
     "name",
@@ -111,11 +122,35 @@ def _seat(circle: Circle, user: User) -> CircleMember:
         raise CircleError("You are already in this circle.") from error
 
 
+def _record(circle: Circle, by: User, action: str, summary: str) -> None:
+    """Log a change to a programme circle in the organisation's activity.
+
+    Self-organised circles are left out on purpose: admins do not see them unless they are in
+    them, so the log must not tell admins who runs or joins them.
+    """
+    if circle.programme_id is not None:
+        activity_record(organisation=circle.organisation, by=by, action=action, summary=summary)
+
+
+@transaction.atomic
+def circle_invite_reset(*, circle: Circle, by: User) -> Circle:
+    """Give a self-organised circle a new invitation link; the old one stops working."""
+    if circle.programme_id is not None:
+        raise CircleError("Programme circles have no invitation link.")
+    # The fields' defaults make a fresh token and a fresh expiry date.
+    circle.invite_token = Circle._meta.get_field("invite_token").get_default()
+    circle.invite_expires_at = Circle._meta.get_field("invite_expires_at").get_default()
+    circle.save(update_fields=["invite_token", "invite_expires_at"])
+    return circle
+
+
 @transaction.atomic
 def circle_join_by_link(*, circle: Circle, token: str, user: User) -> CircleMember:
-    """Join a self-organised circle through its invitation link."""
+    """Join a self-organised circle through its invitation link (while the link is live)."""
     if circle.programme_id is not None or token != circle.invite_token:
         raise CircleError("This invitation link is not valid.")
+    if not circle.invite_link_is_live:
+        raise CircleError("This invitation link has expired. Ask the host for a new one.")
     member = _seat(circle, user)
     circle.join_requests.filter(user=user, status=JoinRequestStatus.PENDING).update(
         status=JoinRequestStatus.APPROVED, decided_at=timezone.now()
@@ -132,6 +167,17 @@ def join_request_create(*, circle: Circle, user: User, message: str = "") -> Joi
         raise CircleError("You are already in this circle.")
     if circle.join_requests.filter(user=user, status=JoinRequestStatus.PENDING).exists():
         raise CircleError("You have already asked to join this circle; the host will reply.")
+    declined = (
+        circle.join_requests.filter(user=user, status=JoinRequestStatus.DECLINED)
+        .order_by("-decided_at")
+        .first()
+    )
+    if declined and declined.decided_at + JOIN_REQUEST_RETRY_AFTER > timezone.now():
+        retry = timezone.localtime(declined.decided_at + JOIN_REQUEST_RETRY_AFTER)
+        raise CircleError(
+            f"The host declined your request on {timezone.localtime(declined.decided_at):%d %b}. "
+            f"You can ask again from {retry:%d %b %Y}."
+        )
     request = JoinRequest.objects.create(circle=circle, user=user, message=message.strip())
     if circle.host is not None:
         host_email = circle.host.email
@@ -151,11 +197,20 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, by: User) -
         raise CircleError("This request has already been answered.")
     circle = join_request.circle
     if approve:
+        if not Membership.objects.filter(
+            organisation_id=circle.organisation_id, user_id=join_request.user_id
+        ).exists():
+            raise CircleError(
+                f"{join_request.user} is no longer a member of {circle.organisation}, so they "
+                "cannot join this circle. Decline the request instead."
+            )
         _seat(circle, join_request.user)
     join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
     join_request.decided_at = timezone.now()
     join_request.decided_by = by
     join_request.save()
+    verb = "Approved" if approve else "Declined"
+    _record(circle, by, "circle.join_request", f"{verb} {join_request.user}'s request.")
     context = {"circle": circle, "approved": approve, "url": _circle_url(circle)}
     to = [join_request.user.email]
     transaction.on_commit(
@@ -197,10 +252,38 @@ def circle_member_remove(*, member: CircleMember, by: User) -> CircleMember:
         raise CircleError("This person has already left the circle.")
     member.left_at = timezone.now()
     member.save(update_fields=["left_at"])
-    _notify_left(member.circle, member)
     circle = member.circle
+    removed = member.user_id is None or member.user_id != by.pk
+    if removed and circle.programme_id is None:
+        # The removed person still has the link: a new one keeps them from rejoining with it.
+        circle_invite_reset(circle=circle, by=by)
+    if removed:
+        _record(circle, by, "circle.remove", f"Took {member.email} out of {circle.name}.")
+    _notify_left(circle, member)
     transaction.on_commit(lambda: members_changed.send(sender=Circle, circle=circle))
     return member
+
+
+@transaction.atomic
+def member_circles_end(*, organisation: Organisation, user: User, by: User) -> int:
+    """Take someone removed from the organisation out of all its circles, as leavers.
+
+    Each circle's remaining members are told, as when someone leaves; their pending requests to
+    join circles are withdrawn. Returns how many seats ended.
+    """
+    seats = CircleMember.objects.filter(
+        Q(user=user) | Q(email__iexact=user.email),
+        circle__organisation=organisation,
+        left_at__isnull=True,
+    )
+    count = 0
+    for seat in seats:
+        circle_member_remove(member=seat, by=by)
+        count += 1
+    JoinRequest.objects.filter(
+        circle__organisation=organisation, user=user, status=JoinRequestStatus.PENDING
+    ).update(status=JoinRequestStatus.DECLINED, decided_at=timezone.now(), decided_by=by)
+    return count
 
 
 def circle_leave(*, circle: Circle, user: User) -> CircleMember:

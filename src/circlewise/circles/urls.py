@@ -15,6 +15,7 @@ urlpatterns = [
     path(CIRCLE, views.detail, name="detail"),
     path(CIRCLE + "edit/", views.edit, name="edit"),
     path(CIRCLE + "join/<str:token>/", views.join, name="join"),
+    path(CIRCLE + "invitation-link/reset/", views.reset_link, name="reset_link"),
     path(CIRCLE + "request/", views.request_to_join, name="request"),
     path(CIRCLE + "requests/<int:request_id>/", views.decide_request, name="decide"),
     path(CIRCLE + "members/<int:member_id>/remove/", views.remove_member, name="remove"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,17 +24,9 @@ from circlewise.core.mail import absolute_url
 from circlewise.policy import Perm
 
 
-def _claim_seats(request: HttpRequest) -> None:
-    """Link seats given to this email before the person had a login (CSV or API invites)."""
-    CircleMember.objects.filter(
-        Q(email__iexact=request.user.email), user__isnull=True, left_at__isnull=True
-    ).update(user=request.user)
-
-
 @login_required
 def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    _claim_seats(request)
     circles = selectors.circles_for_user(user=request.user, organisation=membership.organisation)
     return render(
         request,
@@ -47,7 +38,6 @@ def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    _claim_seats(request)
     circle = policy.circle_for(membership, circle_id)
     members = list(selectors.active_members(circle=circle))
     manages = policy.can_manage_circle(membership, circle)
@@ -58,6 +48,8 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         "members": members,
         "manages": manages,
         "is_member": is_member,
+        "show_emails": policy.can_see_member_emails(membership, circle),
+        "sees_sessions": policy.can_see_sessions(membership, circle),
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
     if manages:
@@ -132,6 +124,8 @@ def join(request: HttpRequest, org_slug: str, circle_id: int, token: str) -> Htt
     )
     if token != circle.invite_token:
         raise Http404("No such invitation.")
+    if not circle.invite_link_is_live:
+        return render(request, "circles/join.html", {"circle": circle, "expired": True}, status=410)
     if request.method == "POST":
         try:
             services.circle_join_by_link(circle=circle, token=token, user=request.user)
@@ -193,7 +187,26 @@ def remove_member(
     except CircleError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{member.email} left {circle.name}; the others were told.")
+        name = (member.user and member.user.name) or (
+            member.participant and member.participant.name
+        )
+        messages.success(request, f"{name or 'They'} left {circle.name}; the others were told.")
+    return redirect("circles:detail", org_slug, circle.pk)
+
+
+@login_required
+@require_POST
+def reset_link(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    membership = policy.enter_organisation(request, org_slug)
+    circle = policy.circle_for(membership, circle_id, manage=True)
+    try:
+        services.circle_invite_reset(circle=circle, by=request.user)
+    except CircleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "The circle has a new invitation link; the old one no longer works."
+        )
     return redirect("circles:detail", org_slug, circle.pk)
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from circlewise.accounts.models import User
 from circlewise.matching.synthetic import generate_organisation
+from circlewise.meetings.demo import schedule_demo_circles
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import (
     Participant,
@@ -231,6 +232,8 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
     """Create the demo organisation unless it exists; return it and what was created."""
     existing = Organisation.objects.filter(slug=DEMO_SLUG).first()
     if existing is not None:
+        # Circles published since the last load get a schedule; scheduled ones are left alone.
+        schedule_demo_circles(organisation_slug=DEMO_SLUG)
         return DemoResult(existing, created=False, people=0, participants=0)
     generated = generate_organisation(people, seed=seed)
     emails = _emails(generated)
@@ -240,4 +243,5 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
         users = _create_accounts(generated, emails)
         _create_memberships(organisation, generated, emails, users)
         enrolled = _create_programme(organisation, generated, emails, users, rng)
+        schedule_demo_circles(organisation_slug=DEMO_SLUG)
     return DemoResult(organisation, created=True, people=len(generated), participants=enrolled)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ServiceError"]
+__all__ = ["SendingLimitReached", "ServiceError"]
 
 
 class ServiceError(ValueError):
@@ -16,3 +16,8 @@ class ServiceError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field  # the form field the message belongs to, if any
+
+
+class SendingLimitReached(ServiceError):
+    """An action would send more email than the organisation's hourly allowance; nothing was
+    sent or saved."""

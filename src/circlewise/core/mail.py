@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -30,7 +31,21 @@ def render_text(template_name: str, context: Mapping[str, object]) -> str:
     return engine.get_template(template_name).render(Context(context, autoescape=False))
 
 
-def send_templated(*, template: str, to: Iterable[str], context: Mapping[str, object]) -> int:
+class Attachment(NamedTuple):
+    """A file sent with an email, e.g. a calendar invitation (``text/calendar; method=REQUEST``)."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+def send_templated(
+    *,
+    template: str,
+    to: Iterable[str],
+    context: Mapping[str, object],
+    attachments: Sequence[Attachment] = (),
+) -> int:
     """Send ``email/<template>_subject.txt`` + ``email/<template>.txt`` to each address.
 
     Each recipient gets their own message (so no one sees who else received it). Returns the
@@ -43,7 +58,10 @@ def send_templated(*, template: str, to: Iterable[str], context: Mapping[str, ob
     body = render_text(f"email/{template}.txt", context)
     messages = [
         EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[address]
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body=body,
+            to=[address],
+            attachments=list(attachments),
         )
         for address in to
     ]

@@ -50,6 +50,7 @@ from circlewise.matching import (
     evaluate,
     place_late_joiners,
 )
+from circlewise.organisations.services import activity_record
 from circlewise.programmes.models import Participant, Programme, ProgrammeStatus
 
 if TYPE_CHECKING:
@@ -70,6 +71,11 @@ __all__ = [
 
 
 # --- 1. Runs ----------------------------------------------------------------------------------
+
+
+def _record(programme: Programme, by: User | None, action: str, summary: str) -> None:
+    """Write the change to the organisation's activity log (who did what)."""
+    activity_record(organisation=programme.organisation, by=by, action=action, summary=summary)
 
 
 def _queue(run: FormationRun) -> None:
@@ -128,6 +134,7 @@ def formation_start(
             message="Waiting for a worker",
         )
         _queue(run)
+        _record(programme, by, "formation.start", f"Started forming circles for {programme.name}.")
     return run
 
 
@@ -288,6 +295,12 @@ def proposal_move(
     circles[source].remove(participant_id)
     circles[to_circle].append(participant_id)
     _apply_edit(run, circles, [to_circle])
+    _record(
+        run.programme,
+        by,
+        "proposal.move",
+        f"Moved a participant to circle {to_circle + 1} of the {run.programme.name} proposal.",
+    )
     return run
 
 
@@ -302,6 +315,13 @@ def proposal_swap(*, run: FormationRun, first_id: int, second_id: int, by: User)
     circles[first][circles[first].index(first_id)] = second_id
     circles[second][circles[second].index(second_id)] = first_id
     _apply_edit(run, circles, [first, second])
+    _record(
+        run.programme,
+        by,
+        "proposal.swap",
+        f"Swapped two participants between circles {first + 1} and {second + 1} of the "
+        f"{run.programme.name} proposal.",
+    )
     return run
 
 
@@ -352,6 +372,9 @@ def formation_publish(*, run: FormationRun, by: User) -> list[Circle]:
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_at"])
     _after_placing(programme, circles)
+    _record(
+        programme, by, "formation.publish", f"Published {len(circles)} circles of {programme.name}."
+    )
     return circles
 
 
@@ -394,6 +417,10 @@ def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
             members_add(circle=circle, participants=new)
             placed[circle] = new
     _after_placing(programme, list(placed))
+    count = sum(len(people) for people in placed.values())
+    _record(
+        programme, by, "late_joiners.place", f"Placed {count} late joiners in {programme.name}."
+    )
     return LateJoinResult(placed=placed, queued=[composition.people[k] for k in placement.queued])
 
 
@@ -420,6 +447,12 @@ def queue_circles_start(*, programme: Programme, by: User) -> FormationRun:
             message="Waiting for a worker",
         )
         _queue(run)
+        _record(
+            programme,
+            by,
+            "queue.start",
+            f"Started forming new circles from the {programme.name} queue.",
+        )
     return run
 
 
@@ -439,4 +472,5 @@ def circle_merge(*, source: Circle, target: Circle, by: User) -> Circle:
     source.status = CircleStatus.CLOSED
     source.save(update_fields=["status"])
     _after_placing(programme, [target])
+    _record(programme, by, "circle.merge", f"Merged {source.name} into {target.name}.")
     return target

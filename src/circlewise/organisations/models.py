@@ -108,3 +108,30 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+class Activity(models.Model):
+    """One entry of an organisation's audit log: who did what, and how many emails it sent.
+
+    Services that act on someone's behalf (they take ``by``) write one entry; admins read them on
+    the organisation's Activity page. ``recipients`` also counts the organisation's outgoing mail
+    against its hourly sending limit (see ``policy.mail_allowance``).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="activities"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    summary = models.CharField(max_length=300)
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.summary}"

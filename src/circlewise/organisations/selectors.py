@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from circlewise.accounts.models import User
 from circlewise.organisations.models import (
+    Activity,
     Invitation,
     InvitationStatus,
     Membership,
@@ -13,6 +14,7 @@ from circlewise.organisations.models import (
 )
 
 __all__ = [
+    "activity_of",
     "invitation_by_token",
     "invitation_closed_reason",
     "member_in",
@@ -20,6 +22,11 @@ __all__ = [
     "memberships_of",
     "pending_invitations",
 ]
+
+
+def activity_of(*, organisation: Organisation) -> QuerySet[Activity]:
+    """The organisation's activity log, newest first, with who did each thing."""
+    return Activity.objects.filter(organisation=organisation).select_related("actor")
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:

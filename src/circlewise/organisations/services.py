@@ -6,17 +6,22 @@ message for the user when one is broken, so a refused change leaves nothing behi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from circlewise import policy
 from circlewise.accounts.models import User
-from circlewise.core.errors import ServiceError
+from circlewise.core.errors import SendingLimitReached, ServiceError
 from circlewise.core.mail import absolute_url, send_templated
 from circlewise.organisations import selectors
 from circlewise.organisations.models import (
+    Activity,
     Invitation,
     InvitationStatus,
     Membership,
@@ -29,6 +34,8 @@ __all__ = [
     "InvitationError",
     "MembershipError",
     "OrganisationError",
+    "SendingLimitReached",
+    "activity_record",
     "invitation_accept",
     "invitation_create",
     "invitation_decline",
@@ -54,6 +61,52 @@ class InvitationError(OrganisationError):
     pass
 
 
+# Activity (the audit log) and the sending limit -----------------------------------------------
+
+
+def activity_record(
+    *, organisation: Organisation, by: User | None, action: str, summary: str, recipients: int = 0
+) -> Activity:
+    """Write who did what to the organisation's activity log.
+
+    ``recipients`` is how many emails the action sends: they count against the organisation's
+    hourly allowance (``policy.mail_allowance``), and an action that would go over it is refused
+    with SendingLimitReached before anything is sent. Call it inside the action's transaction, so
+    a refused send undoes the action too. The organisation's row is locked while counting, so two
+    uploads at once cannot both squeeze under the limit.
+    """
+    if recipients:
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        allowance = policy.mail_allowance(locked)
+        since = timezone.now() - timedelta(hours=1)
+        sent = (
+            Activity.objects.filter(organisation=locked, created_at__gte=since).aggregate(
+                total=Sum("recipients")
+            )["total"]
+            or 0
+        )
+        if sent + recipients > allowance:
+            left = max(allowance - sent, 0)
+            young = timezone.now() - locked.created_at < policy.NEW_ORGANISATION_AGE
+            reason = (
+                f"While {organisation} is new (its first "
+                f"{policy.NEW_ORGANISATION_AGE.days} days) it can send {allowance} emails an hour"
+                if young
+                else f"{organisation} can send {allowance} emails an hour"
+            )
+            raise SendingLimitReached(
+                f"{reason}; {left} are left this hour and this would send {recipients}. "
+                "Nothing was sent or saved: send to fewer people, or try again in an hour."
+            )
+    return Activity.objects.create(
+        organisation=organisation,
+        actor=by,
+        action=action,
+        summary=summary[:300],
+        recipients=recipients,
+    )
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:120] or "organisation"
     slug, n = base, 1
@@ -69,8 +122,17 @@ def organisation_create(*, name: str, by: User) -> Organisation:
     name = name.strip()
     if not name:
         raise OrganisationError("Give the organisation a name.", field="name")
+    if by.email.lower() not in policy.verified_emails(by):
+        # An organisation can email people; its creator must at least own their address.
+        raise OrganisationError(
+            f"Confirm your email address {by.email} first (we sent you a link when you signed "
+            "up; your account page can send it again), then create the organisation."
+        )
     organisation = Organisation.objects.create(name=name, slug=_unique_slug(name))
     Membership.objects.create(organisation=organisation, user=by, role=Role.ADMIN)
+    activity_record(
+        organisation=organisation, by=by, action="organisation.create", summary=f"Created {name}."
+    )
     return organisation
 
 
@@ -101,21 +163,46 @@ def member_change_role(*, membership: Membership, role: str, by: User) -> Member
             f"{membership.user} is the only admin of {membership.organisation}. "
             "Make someone else an admin first."
         )
+    old_role = membership.get_role_display()
     membership.role = role
     membership.save(update_fields=["role"])
+    activity_record(
+        organisation=membership.organisation,
+        by=by,
+        action="member.role",
+        summary=f"Changed {membership.user} from {old_role} to {membership.get_role_display()}.",
+    )
     return membership
 
 
 @transaction.atomic
 def member_remove(*, membership: Membership, by: User) -> None:
-    """Remove someone from the organisation (not the last admin)."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    """Remove someone from the organisation (not the last admin), for good.
+
+    Their enrolments in the organisation's programmes end (marked left, so no link or welcome
+    page can claim them back) and they leave every circle of the organisation, whose members are
+    told as when someone leaves. Only a new invitation from an admin brings them back.
+    """
+    from circlewise.circles.services import member_circles_end
+    from circlewise.programmes.services import participations_end
+
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=membership.pk)
+    )
     if _is_last_admin(membership):
         raise MembershipError(
             f"{membership.user} is the only admin of {membership.organisation} and cannot be "
             "removed. Make someone else an admin first."
         )
+    organisation, user = membership.organisation, membership.user
+    participations_end(organisation=organisation, user=user)
+    member_circles_end(organisation=organisation, user=user, by=by)
     membership.delete()
+    activity_record(
+        organisation=organisation, by=by, action="member.remove", summary=f"Removed {user}."
+    )
 
 
 # Invitations ----------------------------------------------------------------------------------
@@ -154,6 +241,13 @@ def invitation_create(
             pending.save(update_fields=["status", "responded_at"])
         invitation = Invitation.objects.create(
             organisation=organisation, email=email, role=role, invited_by=by
+        )
+        activity_record(
+            organisation=organisation,
+            by=by,
+            action="invitation.create",
+            summary=f"Invited {email} as {invitation.get_role_display().lower()}.",
+            recipients=1,
         )
     send_templated(
         template="invitation",
@@ -206,6 +300,12 @@ def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
     invitation.status = InvitationStatus.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
+    activity_record(
+        organisation=invitation.organisation,
+        by=by,
+        action="invitation.accept",
+        summary=f"{by} joined as {invitation.get_role_display().lower()}.",
+    )
     return membership
 
 
@@ -232,4 +332,10 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     invitation.status = InvitationStatus.REVOKED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])
+    activity_record(
+        organisation=invitation.organisation,
+        by=by,
+        action="invitation.revoke",
+        summary=f"Revoked the invitation to {invitation.email}.",
+    )
     return invitation

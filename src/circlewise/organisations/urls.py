@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.organisation_create, name="create"),
     path("invitations/<str:token>/", views.invitation_respond, name="invitation"),
     path("<slug:org_slug>/", views.dashboard, name="dashboard"),
+    path("<slug:org_slug>/activity/", views.activity, name="activity"),
     path("<slug:org_slug>/members/", views.member_list, name="members"),
     path(
         "<slug:org_slug>/members/<int:membership_id>/role/", views.member_role, name="member_role"

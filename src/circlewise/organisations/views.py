@@ -24,6 +24,7 @@ from circlewise.organisations.models import Invitation, Membership
 from circlewise.policy import Perm
 
 MEMBERS_PER_PAGE = 50
+ACTIVITY_PER_PAGE = 50
 
 
 @login_required
@@ -57,6 +58,7 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
         "can_manage_programmes": policy.can(membership, Perm.MANAGE_PROGRAMMES),
         "can_view_members": policy.can(membership, Perm.VIEW_MEMBERS),
         "can_manage_members": policy.can(membership, Perm.MANAGE_MEMBERS),
+        "can_view_activity": policy.can(membership, Perm.VIEW_ACTIVITY),
         "member_count": membership.organisation.memberships.count(),
     }
     if context["can_manage_members"]:
@@ -64,6 +66,16 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
             organisation=membership.organisation
         ).count()
     return render(request, "organisations/dashboard.html", context)
+
+
+@login_required
+def activity(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The organisation's audit log, newest first (admins)."""
+    membership = policy.enter_organisation(request, org_slug)
+    policy.require(membership, Perm.VIEW_ACTIVITY)
+    entries = selectors.activity_of(organisation=membership.organisation)
+    page = Paginator(entries, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "organisations/activity.html", {"page": page})
 
 
 # Members --------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ __all__ = [
     "composition_values",
     "intake_counts",
     "membership_profile",
+    "participant_claimable",
     "participant_for_user",
     "participants_pending_intake",
     "participants_ready",
@@ -71,6 +72,15 @@ def membership_profile(membership: Membership) -> dict[str, str]:
 
 def participant_for_user(programme: Programme, user: User) -> Participant | None:
     return programme.participants.filter(user=user).first()
+
+
+def participant_claimable(*, programme: Programme, user: User) -> Participant | None:
+    """The emailed invitation to ``programme`` that ``user`` may claim (``policy.may_claim``)."""
+    from circlewise import policy
+
+    verified = policy.verified_emails(user)
+    candidates = programme.participants.filter(email__in=verified)
+    return next((p for p in candidates if policy.may_claim(user, p, verified=verified)), None)
 
 
 def participants_ready(programme: Programme) -> QuerySet[Participant]:

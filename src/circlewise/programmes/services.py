@@ -11,14 +11,15 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from circlewise import policy
 from circlewise.core.mail import absolute_url, send_templated
 from circlewise.organisations.models import Membership, Organisation, Role
+from circlewise.organisations.services import activity_record
 from circlewise.programmes import parsing
 from circlewise.programmes.errors import (
     EnrolmentError,
@@ -35,7 +36,11 @@ from circlewise.programmes.models import (
     ProgrammeStatus,
     Source,
 )
-from circlewise.programmes.selectors import REMIND_INTERVAL, participants_pending_intake
+from circlewise.programmes.selectors import (
+    REMIND_INTERVAL,
+    participant_claimable,
+    participants_pending_intake,
+)
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -49,6 +54,7 @@ __all__ = [
     "participant_join",
     "participants_remind",
     "participants_upsert",
+    "participations_end",
     "programme_create",
     "programme_update",
     "upload_confirm",
@@ -96,15 +102,32 @@ def programme_create(
 ) -> Programme:
     """Create a programme from ``PROGRAMME_FIELDS`` values (others use the model defaults)."""
     values = {name: data[name] for name in PROGRAMME_FIELDS if name in data}
-    return _save_valid(Programme(organisation=organisation, created_by=by, **values))
+    programme = _save_valid(Programme(organisation=organisation, created_by=by, **values))
+    activity_record(
+        organisation=organisation,
+        by=by,
+        action="programme.create",
+        summary=f"Created the programme {programme.name}.",
+    )
+    return programme
 
 
 @transaction.atomic
 def programme_update(*, programme: Programme, data: Mapping[str, object], by: User) -> Programme:
-    for name in PROGRAMME_FIELDS:
-        if name in data:
-            setattr(programme, name, data[name])
-    return _save_valid(programme)
+    changed = [
+        name for name in PROGRAMME_FIELDS if name in data and getattr(programme, name) != data[name]
+    ]
+    for name in changed:
+        setattr(programme, name, data[name])
+    programme = _save_valid(programme)
+    if changed:
+        activity_record(
+            organisation=programme.organisation,
+            by=by,
+            action="programme.update",
+            summary=f"Changed {', '.join(changed)} of {programme.name}.",
+        )
+    return programme
 
 
 # Enrolment ---------------------------------------------------------------------------------------
@@ -115,8 +138,18 @@ def _accept_path(programme: Programme) -> str:
     )
 
 
-def _send_invitations(programme: Programme, participants: Iterable[Participant]) -> None:
+def _send_invitations(
+    programme: Programme, participants: Iterable[Participant], *, by: User, summary: str
+) -> None:
+    """Email the programme's invitation after commit, within the organisation's allowance."""
     addresses = [participant.email for participant in participants]
+    activity_record(
+        organisation=programme.organisation,
+        by=by,
+        action="participants.invite",
+        summary=summary,
+        recipients=len(addresses),
+    )
     if not addresses:
         return
     context = {
@@ -147,7 +180,12 @@ def _enrolled_emails(programme: Programme) -> set[str]:
 
 
 def _create_participants(
-    programme: Programme, rows: Sequence[Mapping[str, object]], *, source: str, invite: bool = True
+    programme: Programme,
+    rows: Sequence[Mapping[str, object]],
+    *,
+    source: str,
+    by: User,
+    invite: bool = True,
 ) -> list[Participant]:
     """Create participants (linking existing members by email) and invite them."""
     members = _members_by_email(programme.organisation, [row["email"] for row in rows])
@@ -168,8 +206,20 @@ def _create_participants(
         ]
     )
     _mark_enrolling(programme)
-    if invite:
-        _send_invitations(programme, participants)
+    if participants:
+        summary = (
+            f"Enrolled {len(participants)} in {programme.name} "
+            f"({Source(source).label.lower()})" + (" and invited them by email." if invite else ".")
+        )
+        if invite:
+            _send_invitations(programme, participants, by=by, summary=summary)
+        else:
+            activity_record(
+                organisation=programme.organisation,
+                by=by,
+                action="participants.enrol",
+                summary=summary,
+            )
     return participants
 
 
@@ -212,7 +262,7 @@ def upload_confirm(*, upload: EnrolmentUpload, by: User) -> list[Participant]:
             + ", ".join(taken)
             + ". Upload the file again."
         )
-    participants = _create_participants(programme, upload.rows, source=Source.CSV)
+    participants = _create_participants(programme, upload.rows, source=Source.CSV, by=by)
     upload.confirmed_at = timezone.now()
     upload.save(update_fields=["confirmed_at"])
     return participants
@@ -231,7 +281,7 @@ def participant_add(
         errors["email"] = [f"{row['email']} is already enrolled in this programme."]
     if errors:
         raise EnrolmentError(next(iter(errors.values()))[0], errors)
-    return _create_participants(programme, [row], source=Source.MANUAL)[0]
+    return _create_participants(programme, [row], source=Source.MANUAL, by=by)[0]
 
 
 @transaction.atomic
@@ -244,13 +294,20 @@ def participant_join(*, programme: Programme, user: User) -> tuple[Participant, 
     if not programme.signup_is_open:
         raise EnrolmentError(f"Sign-up for {programme.name} is closed.")
     email = user.email.lower()
+    if email not in policy.verified_emails(user):
+        raise EnrolmentError(f"Confirm your email address {email} first, then sign up again.")
     participant = programme.participants.filter(email__iexact=email).first()
     if participant is not None:
+        if participant.user_id not in (None, user.pk):
+            raise EnrolmentError(f"{email} is enrolled in {programme.name} by another account.")
+        # A current member of the organisation who had left the programme may sign up again:
+        # the sign-up link is open to members, and only members reach this point.
         changed = participant.status == ParticipantStatus.LEFT or participant.user_id is None
         participant.user = user
         if participant.status != ParticipantStatus.ACTIVE:
             participant.status, participant.left_at = ParticipantStatus.ACTIVE, None
         participant.save(update_fields=["user", "status", "left_at"])
+        _link_seats(participant)
         return participant, changed
     participant = Participant.objects.create(
         programme=programme,
@@ -264,23 +321,30 @@ def participant_join(*, programme: Programme, user: User) -> tuple[Participant, 
     return participant, True
 
 
+def _link_seats(participant: Participant) -> None:
+    """Give the participant's circle seats (made before they had a login) to their user."""
+    from circlewise.circles.models import CircleMember
+
+    CircleMember.objects.filter(
+        participant=participant, left_at__isnull=True, user__isnull=True
+    ).update(user=participant.user)
+
+
 @transaction.atomic
 def participant_claim(*, programme: Programme, user: User) -> Participant | None:
-    """Link an emailed invitation to the user who opened it.
+    """Link an emailed invitation, and the circle seat it may already have, to the user.
 
-    The invitation belongs to whoever owns the invited address, so the user must have verified
-    it. They become a member of the organisation if they were not one yet. Returns None when no
-    invitation in this programme matches one of the user's verified addresses.
+    The one way a seat given to an email address becomes someone's (a POST, never a page view):
+    the invitation belongs to whoever verified the invited address, and an enrolment that ended
+    (the person left, or was removed from the organisation) cannot be claimed back. They become
+    a member of the organisation if they were not one yet: the admin's invitation let them in.
+    Returns None when there is nothing this user may claim.
     """
-    verified = set(
-        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    )
-    participant = (
-        programme.participants.exclude(status=ParticipantStatus.LEFT)
-        .filter(email__in=[address.lower() for address in verified])
-        .first()
-    )
-    if participant is None or (participant.user_id not in (None, user.pk)):
+    participant = participant_claimable(programme=programme, user=user)
+    if participant is None:
+        return None
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if not policy.may_claim(user, participant, verified=policy.verified_emails(user)):
         return None
     Membership.objects.get_or_create(
         organisation=programme.organisation, user=user, defaults={"role": Role.MEMBER}
@@ -289,7 +353,22 @@ def participant_claim(*, programme: Programme, user: User) -> Participant | None
     participant.status = ParticipantStatus.ACTIVE
     participant.name = participant.name or user.name
     participant.save(update_fields=["user", "status", "name"])
+    _link_seats(participant)
     return participant
+
+
+def participations_end(*, organisation: Organisation, user: User) -> int:
+    """End the user's enrolments in the organisation's programmes (they were removed from it).
+
+    Marked left rather than deleted, so the programme remembers them and nobody can claim the
+    enrolment back. Returns how many ended. The caller holds the transaction.
+    """
+    return (
+        Participant.objects.filter(programme__organisation=organisation)
+        .filter(models.Q(user=user) | models.Q(email__iexact=user.email))
+        .exclude(status=ParticipantStatus.LEFT)
+        .update(status=ParticipantStatus.LEFT, left_at=timezone.now())
+    )
 
 
 # Intake ------------------------------------------------------------------------------------------
@@ -304,7 +383,6 @@ def intake_submit(
     availability: list[dict],
     goals: str,
     manager_email: str,
-    by: User,
 ) -> Participant:
     """Save a participant's intake answers and mark it complete.
 
@@ -372,6 +450,13 @@ def participants_remind(*, programme: Programme, by: User) -> int:
             f"{timezone.localtime(last):%H:%M}). Try again tomorrow."
         )
     Participant.objects.filter(pk__in=[p.pk for p in due]).update(reminded_at=now)
+    activity_record(
+        organisation=programme.organisation,
+        by=by,
+        action="participants.remind",
+        summary=f"Reminded {len(due)} in {programme.name} to complete their intake.",
+        recipients=len(due),
+    )
     context = {
         "programme": programme,
         "organisation": programme.organisation,
@@ -446,5 +531,5 @@ def participants_upsert(
         else:
             participant.save(update_fields=changed)
             counts["updated"] += 1
-    _create_participants(programme, new_rows, source=Source.API, invite=invite)
+    _create_participants(programme, new_rows, source=Source.API, by=by, invite=invite)
     return counts

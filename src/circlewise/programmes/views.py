@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
+from circlewise.core.errors import SendingLimitReached
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes import selectors, services
@@ -47,10 +48,11 @@ def _detail_url(programme: Programme) -> str:
     return reverse("programmes:detail", args=[programme.organisation.slug, programme.pk])
 
 
-def _show_errors(form, error: ProgrammeError) -> None:
-    if not error.field_errors:
+def _show_errors(form, error: ProgrammeError | SendingLimitReached) -> None:
+    field_errors = getattr(error, "field_errors", {})
+    if not field_errors:
         form.add_error(None, str(error))
-    for name, field_messages in error.field_errors.items():
+    for name, field_messages in field_errors.items():
         for message in field_messages:
             form.add_error(name if name in form.fields else None, message)
 
@@ -179,7 +181,7 @@ def upload(request: HttpRequest, org_slug: str, pk: int, upload_id: int) -> Http
     if request.method == "POST":
         try:
             participants = services.upload_confirm(upload=pending, by=request.user)
-        except ProgrammeError as error:
+        except (ProgrammeError, SendingLimitReached) as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"{len(participants)} people enrolled and invited by email.")
@@ -197,7 +199,7 @@ def participant_add(request: HttpRequest, org_slug: str, pk: int) -> HttpRespons
             participant = services.participant_add(
                 programme=programme, by=request.user, **form.cleaned_data
             )
-        except ProgrammeError as error:
+        except (ProgrammeError, SendingLimitReached) as error:
             _show_errors(form, error)
         else:
             messages.success(request, f"{participant.email} is enrolled and invited by email.")
@@ -250,12 +252,25 @@ def join(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
 
 @login_required
 def accept(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    """Where an emailed invitation leads: link it to the user and go to the intake."""
-    programme = get_object_or_404(Programme, pk=pk, organisation__slug=org_slug)
-    participant = services.participant_claim(programme=programme, user=request.user)
+    """Where an emailed invitation leads: a page, and a POST that links it to the user.
+
+    Opening the page changes nothing; accepting is a POST (``services.participant_claim``).
+    """
+    programme = get_object_or_404(
+        Programme.objects.select_related("organisation"), pk=pk, organisation__slug=org_slug
+    )
+    if request.method == "POST":
+        participant = services.participant_claim(programme=programme, user=request.user)
+    else:
+        participant = selectors.participant_claimable(programme=programme, user=request.user)
     if participant is None:
         raise Http404("No invitation to this programme for your verified email addresses.")
-    return redirect("programmes:intake", org_slug, programme.pk)
+    if request.method == "POST":
+        messages.success(request, f"Welcome to {programme}. Tell us about you.")
+        return redirect("programmes:intake", org_slug, programme.pk)
+    return render(
+        request, "programmes/welcome.html", {"programme": programme, "participant": participant}
+    )
 
 
 # Intake ------------------------------------------------------------------------------------------
@@ -271,7 +286,7 @@ def intake(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     form = IntakeForm(request.POST or None, programme=programme, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.intake_submit(participant=participant, by=request.user, **form.answers())
+            services.intake_submit(participant=participant, **form.answers())
         except ProgrammeError as error:
             _show_errors(form, error)
         else:
@@ -316,7 +331,7 @@ def remind(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     _, programme = _managed_programme(request, org_slug, pk)
     try:
         count = services.participants_remind(programme=programme, by=request.user)
-    except ProgrammeError as error:
+    except (ProgrammeError, SendingLimitReached) as error:
         messages.warning(request, str(error))
     else:
         people = "person" if count == 1 else "people"

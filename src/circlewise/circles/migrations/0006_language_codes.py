@@ -22,6 +22,6 @@ def names_to_codes(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("circles", "0004_one_line_names")]
+    dependencies = [("circles", "0005_circle_invite_expires_at")]
 
     operations = [migrations.RunPython(names_to_codes, migrations.RunPython.noop)]

@@ -8,6 +8,7 @@ completely, then add it to ``settings.LANGUAGES``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -32,9 +33,12 @@ def extract_strings(source: Path, workdir: Path) -> set[str]:
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("static", "locale", "__pycache__"))
     (copy / "locale").mkdir()
     django_admin = Path(sys.executable).with_name("django-admin")
+    # Without the project's settings (which need production secrets when DEBUG is off):
+    # makemessages only reads files.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     subprocess.run(
         [django_admin, "makemessages", "--locale", "xx", "--no-obsolete", "--no-location"],
-        cwd=copy, check=True, capture_output=True,
+        cwd=copy, env=env, check=True, capture_output=True,
     )  # fmt: skip
     po = copy / "locale/xx/LC_MESSAGES/django.po"
     if not po.exists():  # makemessages writes nothing when nothing is marked

@@ -66,6 +66,7 @@ run: demo
 serve: $(STAMP)
 	@trap 'kill 0' INT TERM EXIT; export SITE_URL='$(SITE_URL)'; \
 	echo "Serving $(SITE_URL) (links in emails point there too)"; \
+	$(BIN)/python manage.py start_notices; \
 	$(BIN)/python manage.py db_worker --interval 0.5 --no-reload & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload & \
 	wait

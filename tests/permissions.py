@@ -145,4 +145,4 @@ def assert_matrix(
     actual = {}
     for role in ROLES:  # admin last: its POST may change what the others would see
         actual[role] = _request(clients[role], row, url).status_code
-    assert actual == dict(row.expected), f"{row.method.upper()} {url}"
+    assert actual == dict(row.expected), f"{row.method.upper()} {url}: {actual}"

@@ -6,7 +6,8 @@ Two rules run through every answer, so that nothing leaks between organisations 
 
 Organisation-level permissions come from the member's role (``ROLE_PERMISSIONS``); object-level
 answers (a programme, a circle) add who is in it. Pages and the API reach every object through
-one helper per kind (:func:`programme_for`, :func:`run_for`, :func:`circle_for`), always within
+one helper per kind (:func:`programme_for`, :func:`run_for`, :func:`circle_for`,
+:func:`circle_inside_for`), always within
 the membership's organisation.
 """
 
@@ -29,6 +30,7 @@ from circlewise.programmes.models import Programme
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
+    from circlewise.journal.models import JournalEntry
     from circlewise.programmes.models import Participant
 
 __all__ = [
@@ -36,13 +38,17 @@ __all__ = [
     "ROLE_PERMISSIONS",
     "Perm",
     "can",
+    "can_host_circle",
+    "can_lead_circle",
     "can_manage_circle",
     "can_schedule_circle",
     "can_see_circle",
-    "can_see_member_emails",
+    "can_see_circle_private",
+    "can_see_journal_entry",
     "can_see_programme",
     "can_see_sessions",
     "circle_for",
+    "circle_inside_for",
     "circle_sessions_for",
     "enter_organisation",
     "mail_allowance",
@@ -158,12 +164,18 @@ def can_manage_circle(membership: Membership, circle: Circle) -> bool:
     return membership.user_id in (circle.host_id, circle.coach_id)
 
 
-def can_see_member_emails(membership: Membership, circle: Circle) -> bool:
-    """Circle-mates and the circle's coach see each other's email addresses; everyone else
-    (admins included) sees names only. Pages and the API both ask this."""
+def can_lead_circle(membership: Membership, circle: Circle) -> bool:
+    """Run the circle's sessions and share resources with it: its coach or host."""
     if circle.organisation_id != membership.organisation_id:
         return False
-    return circle.coach_id == membership.user_id or _is_in_circle(membership.user_id, circle)
+    return membership.user_id in (circle.host_id, circle.coach_id)
+
+
+def can_see_journal_entry(membership: Membership, entry: JournalEntry) -> bool:
+    """A journal entry is its owner's alone: not the circle's, the coach's, nor an admin's."""
+    return (
+        entry.organisation_id == membership.organisation_id and entry.owner_id == membership.user_id
+    )
 
 
 # Claiming a seat --------------------------------------------------------------------------------
@@ -201,6 +213,27 @@ def mail_allowance(organisation: Organisation) -> int:
     if timezone.now() - organisation.created_at < NEW_ORGANISATION_AGE:
         return settings.MAIL_LIMIT_NEW_ORGANISATION
     return settings.MAIL_LIMIT_PER_HOUR
+
+
+def can_see_circle_private(membership: Membership, circle: Circle) -> bool:
+    """Who may see what is the circle's alone: members' emails, the contract, the rotation,
+    commitments, reflections and the resources shared with it.
+
+    Its members (closing a circle keeps their seats, so its history stays readable to them),
+    host and coach; never programme admins who are not in it.
+    """
+    if circle.organisation_id != membership.organisation_id:
+        return False
+    user_id = membership.user_id
+    return user_id in (circle.host_id, circle.coach_id) or _is_in_circle(user_id, circle)
+
+
+def can_host_circle(membership: Membership, circle: Circle) -> bool:
+    """Hand the host role over or close the circle: its host alone."""
+    return (
+        circle.organisation_id == membership.organisation_id
+        and circle.host_id == membership.user_id
+    )
 
 
 def can_see_sessions(membership: Membership, circle: Circle) -> bool:
@@ -302,4 +335,19 @@ def circle_sessions_for(
         raise Http404("No such circle.")
     if schedule and not can_schedule_circle(membership, circle):
         raise PermissionDenied("Only the circle's coach or host can change its sessions.")
+    return circle
+
+
+def circle_inside_for(membership: Membership, circle_id: int, *, lead: bool = False) -> Circle:
+    """A circle whose inside the member may see (else 404: see :func:`can_see_circle_private`;
+    admins too); with ``lead``, one whose sessions and resources they lead (else 403)."""
+    circle = (
+        Circle.objects.select_related("organisation", "programme", "host", "coach")
+        .filter(pk=circle_id, organisation_id=membership.organisation_id)
+        .first()
+    )
+    if circle is None or not can_see_circle_private(membership, circle):
+        raise Http404("No such circle.")
+    if lead and not can_lead_circle(membership, circle):
+        raise PermissionDenied("Only the circle's coach or host can do this.")
     return circle

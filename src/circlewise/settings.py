@@ -108,7 +108,11 @@ INSTALLED_APPS = [
     "circlewise.programmes",
     "circlewise.circles",
     "circlewise.formation",
+    "circlewise.contracts",
     "circlewise.meetings",
+    "circlewise.journal",
+    "circlewise.resources",
+    "circlewise.coaching",
     "circlewise.api",
 ]
 

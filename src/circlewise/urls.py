@@ -19,7 +19,11 @@ urlpatterns = [
     path("", include("circlewise.programmes.urls")),
     path("", include("circlewise.circles.urls")),
     path("", include("circlewise.formation.urls")),
+    path("", include("circlewise.contracts.urls")),
     path("", include("circlewise.meetings.urls")),
+    path("", include("circlewise.journal.urls")),
+    path("", include("circlewise.resources.urls")),
+    path("", include("circlewise.coaching.urls")),
     path("api/", include("circlewise.api.urls")),
     path("admin/", admin.site.urls),
 ]

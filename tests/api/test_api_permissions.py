@@ -41,6 +41,18 @@ def _with_run(organisation: Organisation) -> dict:
     return kwargs
 
 
+def _my_circle(organisation: Organisation) -> dict:
+    """A programme circle the member sits in and the coach coaches; the admin is not in it."""
+    from circlewise.accounts.models import User
+
+    mia, cody = (User.objects.get(email=e) for e in ("mia@acme.test", "cody@acme.test"))
+    circle = Circle.objects.create(
+        organisation=organisation, programme=make_programme(organisation), name="Oak", coach=cody
+    )
+    CircleMember.objects.create(circle=circle, user=mia, email=mia.email)
+    return {"org_slug": organisation.slug, "circle_id": circle.pk}
+
+
 def _coached_circle(organisation: Organisation) -> dict:
     """A programme circle coached by the matrix's coach; the member is not in it."""
     from circlewise.accounts.models import User
@@ -50,6 +62,15 @@ def _coached_circle(organisation: Organisation) -> dict:
         organisation=organisation, programme=_programme(organisation), name="Oak", coach=coach
     )
     return {"org_slug": organisation.slug, "circle_id": circle.pk}
+
+
+def _members_journal_entry(organisation: Organisation) -> dict:
+    from circlewise.accounts.models import User
+    from circlewise.journal.services import journal_entry_create
+
+    mia = User.objects.get(email="mia@acme.test")
+    entry = journal_entry_create(owner=mia, organisation=organisation, body="Mine alone.")
+    return {"org_slug": organisation.slug, "entry_id": entry.pk}
 
 
 NEW_PROGRAMME = {"name": "API cohort", "goal": "Peer support.", "start_date": "2027-02-01"}
@@ -73,6 +94,12 @@ ENDPOINTS = [
     _api("read_formation", _run, (404, 404, 200, 200)),
     _api("list_circles", _in_programme, (404, 404, 200, 200)),
     _api("circle_sessions", _coached_circle, (404, 404, 200, 200)),
+    # A circle's contract and rotation are the circle's alone: not even admins outside it.
+    _api("circle_contract", _my_circle, (404, 200, 200, 404)),
+    _api("circle_rotation", _my_circle, (404, 200, 200, 404)),
+    _api("list_journal", _org, (404, 200, 200, 200)),
+    _api("create_journal_entry", _org, (404, 201, 201, 201), "post", {"body": "A note."}),
+    _api("read_journal_entry", _members_journal_entry, (404, 200, 404, 404)),  # the owner alone
 ]
 
 

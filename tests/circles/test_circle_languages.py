@@ -28,7 +28,7 @@ def test_it_stores_the_language_typed_as_a_name_as_its_code(organisation, member
     assert circle.language == "es"
     edit = client.get(f"{BASE}/{circle.pk}/edit/").content.decode()
     assert 'value="Spanish"' in edit  # the form shows the name, not the code
-    assert "<dd>Spanish</dd>" in client.get(f"{BASE}/{circle.pk}/").content.decode()
+    assert " · Spanish" in client.get(f"{BASE}/{circle.pk}/").content.decode()
 
 
 def test_it_explains_a_language_it_does_not_know_and_starts_nothing(organisation, member):
@@ -63,11 +63,11 @@ def test_it_shows_a_programme_circles_language_by_name(organisation, admin):
         organisation=organisation, programme=programme, name="Circle 1", language="de"
     )
     page = client_for(admin).get(f"{BASE}/{circle.pk}/").content.decode()
-    assert "<dd>German</dd>" in page
+    assert " · German" in page
 
 
 def test_it_turns_language_names_stored_before_into_codes(organisation):
-    migration = importlib.import_module("circlewise.circles.migrations.0006_language_codes")
+    migration = importlib.import_module("circlewise.circles.migrations.0007_language_codes")
     for name, language in [
         ("A", "English"),
         ("B", "Deutsch"),

@@ -60,7 +60,7 @@ def test_it_creates_a_realistic_organisation(northwind):
 
 
 def test_it_creates_an_enrolling_programme_with_completed_intakes(northwind):
-    programme = Programme.objects.get(organisation=northwind)
+    programme = Programme.objects.get(organisation=northwind, name="New managers 2027")
     assert programme.name == "New managers 2027"
     assert programme.status == ProgrammeStatus.ENROLLING
     assert set(programme.diversify) == {"department", "level", "location", "background"}
@@ -89,3 +89,22 @@ def test_it_refuses_too_few_people(db):
     with pytest.raises(CommandError, match="at least 10"):
         call_command("load_demo", people=3)
     assert not Organisation.objects.exists()
+
+
+def test_it_shows_the_member_a_living_circle(northwind):
+    """The running programme: circles with coaches, contracts and a rotation."""
+    from circlewise.circles.models import Circle
+    from circlewise.circles.selectors import circle_rotation
+    from circlewise.contracts.selectors import contract_status
+
+    running = Programme.objects.get(organisation=northwind, name="Leadership circles 2026")
+    circles = list(Circle.objects.filter(programme=running).order_by("pk"))
+    assert len(circles) == 5 and all(c.coach is not None for c in circles)
+    coaches = [c.coach_id for c in circles]
+    assert max(map(coaches.count, coaches)) <= 2  # spread over the three coaches
+    mine = next(c for c in circles if c.members.filter(email=LOGINS[Role.MEMBER]).exists())
+    assert len(contract_status(mine).missing) == 1
+    assert sum(contract_status(c).accepted_by_all for c in circles) == 4
+    assert not any(c.members.filter(user_id=c.coach_id).exists() for c in circles)
+    assert circle_rotation(circle=mine).next is not None
+    assert mine.sessions.exists()  # the meetings demo gave it a schedule

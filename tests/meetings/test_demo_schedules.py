@@ -11,7 +11,7 @@ from circlewise.programmes.models import Programme
 
 def test_it_gives_demo_circles_a_schedule_once(db):
     call_command("load_demo")
-    programme = Programme.objects.get(organisation__slug="northwind")
+    programme = Programme.objects.get(organisation__slug="northwind", name="New managers 2027")
     circle = Circle.objects.create(
         organisation=programme.organisation, programme=programme, name="Demo Oak",
         coach=programme.organisation.memberships.get(user__email="coach@northwind.example").user,
@@ -29,4 +29,4 @@ def test_it_gives_demo_circles_a_schedule_once(db):
     before = list(Session.objects.values_list("pk", "starts_at"))
     call_command("load_demo")
     assert list(Session.objects.values_list("pk", "starts_at")) == before
-    assert SessionSeries.objects.get().sequence == 0
+    assert SessionSeries.objects.get(circle=circle).sequence == 0

@@ -14,9 +14,18 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        timezone.deactivate()  # nothing carries over from the thread's previous request
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], *args: object
+    ) -> None:
+        # Views polled every few seconds that show no dates (the session clock) opt out, so that
+        # they do not load the user row on every poll.
+        if getattr(view_func, "needs_no_user", False):
+            return
         tz_name = getattr(request.user, "time_zone", "") if request.user.is_authenticated else ""
         try:
             timezone.activate(zoneinfo.ZoneInfo(tz_name)) if tz_name else timezone.deactivate()
         except zoneinfo.ZoneInfoNotFoundError:
             timezone.deactivate()
-        return self.get_response(request)

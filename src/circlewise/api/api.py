@@ -23,12 +23,14 @@ from circlewise import policy
 from circlewise.api.auth import TokenAuth
 from circlewise.api.schemas import (
     CircleOut,
+    ContractOut,
     FieldErrors,
     FormationRunOut,
     Message,
     ParticipantOut,
     ProgrammeIn,
     ProgrammeOut,
+    RotationOut,
     UpsertIn,
     UpsertOut,
     UpsertRejectedOut,
@@ -259,7 +261,7 @@ def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
 # Circles -----------------------------------------------------------------------------------------
 def _circle_out(circle, *, show_emails: bool) -> dict:
     """A circle as the API shows it: emails only to circle-mates and the coach (the policy's
-    ``can_see_member_emails``, as on the circle page); names for everyone else."""
+    ``can_see_circle_private``, as on the circle page); names for everyone else."""
     return {
         "id": circle.pk,
         "name": circle.name,
@@ -292,13 +294,71 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
 
     membership, programme = _programme(request, org_slug, programme_id)
     return [
-        _circle_out(circle, show_emails=policy.can_see_member_emails(membership, circle))
+        _circle_out(circle, show_emails=policy.can_see_circle_private(membership, circle))
         for circle in circles_for_programme(programme=programme)
         if policy.can_see_circle(membership, circle)
     ]
+
+
+def _private_circle(request: HttpRequest, org_slug: str, circle_id: int):
+    """A circle whose private side (contract, rotation) the token's user may see, else 404."""
+    from circlewise.circles.models import Circle
+
+    membership = _membership(request, org_slug)
+    circle = (
+        Circle.objects.select_related("programme", "coach")
+        .filter(pk=circle_id, organisation=membership.organisation)
+        .first()
+    )
+    if circle is None or not policy.can_see_circle_private(membership, circle):
+        raise Http404("No such circle.")
+    return circle
+
+
+@api.get(
+    "/organisations/{org_slug}/circles/{circle_id}/contract",
+    response={200: ContractOut, **ERRORS},
+    tags=["circles"],
+    summary="The circle's contract and who has accepted it (members and coach only)",
+)
+def circle_contract(request: HttpRequest, org_slug: str, circle_id: int):
+    from circlewise.circles.selectors import member_name
+    from circlewise.contracts.selectors import contract_status
+
+    status = contract_status(_private_circle(request, org_slug, circle_id))
+    return {
+        "version": status.number,
+        "agreements": list(status.terms.agreements),
+        "goal": status.terms.goal,
+        "duration": status.terms.duration,
+        "accepted_by_all": status.accepted_by_all,
+        "accepted": [{"name": member_name(m), "accepted_at": at} for m, at in status.accepted],
+        "missing": [member_name(m) for m in status.missing],
+    }
+
+
+@api.get(
+    "/organisations/{org_slug}/circles/{circle_id}/rotation",
+    response={200: RotationOut, **ERRORS},
+    tags=["circles"],
+    summary="Who is coachee at the coming sessions (members and coach only)",
+)
+def circle_rotation(request: HttpRequest, org_slug: str, circle_id: int):
+    from circlewise.circles.selectors import circle_rotation as plan
+
+    rotation = plan(circle=_private_circle(request, org_slug, circle_id))
+    return {
+        "coachees_per_session": rotation.per_session,
+        "upcoming": [{"day": turn.day, "coachees": turn.coachees} for turn in rotation.upcoming],
+    }
 
 
 # Sessions (the meetings app's endpoints, on this API's authentication and error answers) ---------
 from circlewise.meetings.api import router as meetings_router  # noqa: E402
 
 api.add_router("", meetings_router)
+
+# The private journal (the journal app's endpoints): each token reads its own user's entries only.
+from circlewise.journal.api import router as journal_router  # noqa: E402
+
+api.add_router("", journal_router)

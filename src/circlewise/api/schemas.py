@@ -198,3 +198,28 @@ class CircleOut(Schema):
     language: str
     time_zone: str
     members: list[CircleMemberOut]
+
+
+class AcceptanceOut(Schema):
+    name: str
+    accepted_at: datetime
+
+
+class ContractOut(Schema):
+    version: int = Field(description="0: the starting terms, which nobody has accepted yet.")
+    agreements: list[str]
+    goal: str
+    duration: str
+    accepted_by_all: bool
+    accepted: list[AcceptanceOut]
+    missing: list[str] = Field(description="Members who have not accepted this version.")
+
+
+class RotationSessionOut(Schema):
+    day: date | None = Field(description="None for a circle without a programme calendar.")
+    coachees: list[str]
+
+
+class RotationOut(Schema):
+    coachees_per_session: int
+    upcoming: list[RotationSessionOut]

@@ -67,7 +67,12 @@ class Circle(models.Model):
     status = models.CharField(
         max_length=10, choices=CircleStatus.choices, default=CircleStatus.ACTIVE
     )
+    coachees_per_session = models.PositiveSmallIntegerField(
+        "Coachees per session", choices=[(1, "One"), (2, "Two")], default=1
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_announced_at = models.DateTimeField(null=True, blank=True)
     # For a programme circle below the minimum size: circles it could join whole. Computed by
     # formation when the circle's members change, so pages only read it.
     # The weekly window every member of a programme circle can meet in, when the programme

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import calendar
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from circlewise.circles.models import (
     Circle,
@@ -14,6 +20,10 @@ from circlewise.circles.models import (
     JoinRequestStatus,
 )
 from circlewise.core.languages import language_codes_matching
+from circlewise.organisations.models import Membership, Role
+from circlewise.programmes.models import Cadence
+from circlewise.rotation import plan_rotation
+from circlewise.scheduling import time_zone_band
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -21,11 +31,21 @@ if TYPE_CHECKING:
     from circlewise.programmes.models import Programme
 
 __all__ = [
+    "CircleRotation",
+    "CoachOption",
+    "Seat",
+    "Turn",
     "active_members",
+    "circle_rotation",
+    "circle_seats",
     "circles_for_programme",
     "circles_for_user",
+    "closed_circles_for_user",
+    "coach_options",
     "listed_circles",
+    "member_name",
     "pending_requests",
+    "programme_session_dates",
 ]
 
 
@@ -49,6 +69,16 @@ def circles_for_user(*, user: User, organisation: Organisation) -> QuerySet[Circ
     return _with_active_members(
         Circle.objects.filter(pk__in=ids, status=CircleStatus.ACTIVE).select_related("programme")
     )
+
+
+def closed_circles_for_user(*, user: User, organisation: Organisation) -> QuerySet[Circle]:
+    """Closed circles the user was in when they closed: their history stays readable."""
+    return Circle.objects.filter(
+        organisation=organisation,
+        status=CircleStatus.CLOSED,
+        members__user=user,
+        members__left_at__isnull=True,
+    ).order_by("-closed_at")
 
 
 def circles_for_programme(*, programme: Programme) -> QuerySet[Circle]:
@@ -77,3 +107,260 @@ def listed_circles(
 
 def pending_requests(*, circle: Circle) -> QuerySet[JoinRequest]:
     return circle.join_requests.filter(status=JoinRequestStatus.PENDING).select_related("user")
+
+
+# --- The circle home ---------------------------------------------------------------------------
+
+
+def member_name(member: CircleMember) -> str:
+    """How a member is named to others: never their email address."""
+    return (
+        (member.user and member.user.name)
+        or (member.participant and member.participant.name)
+        or "A member"
+    )
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A person on the circle home: a member (or the host) or the coach, with their local time."""
+
+    name: str
+    pronouns: str
+    role: str  # "host", "member" or "coach"
+    email: str
+    time_zone: str
+    local_time: datetime | None
+    member: CircleMember | None
+
+
+def _local(time_zone: str, now: datetime) -> datetime | None:
+    try:
+        return now.astimezone(ZoneInfo(time_zone)) if time_zone else None
+    except (ValueError, KeyError):
+        return None
+
+
+def circle_seats(*, circle: Circle, now: datetime | None = None) -> list[Seat]:
+    """The coach first (never counted as a member), then the members in joining order."""
+    now = now or timezone.now()
+    seats = []
+    if circle.coach is not None:
+        coach = circle.coach
+        seats.append(
+            Seat(
+                coach.name or "The coach",
+                coach.pronouns,
+                "coach",
+                coach.email,
+                coach.time_zone,
+                _local(coach.time_zone, now),
+                None,
+            )
+        )
+    for member in active_members(circle=circle):
+        user, participant = member.user, member.participant
+        zone = (user and user.time_zone) or (participant and participant.time_zone) or ""
+        seats.append(
+            Seat(
+                member_name(member),
+                user.pronouns if user else "",
+                "host" if user is not None and user.pk == circle.host_id else "member",
+                member.email,
+                zone,
+                _local(zone, now),
+                member,
+            )
+        )
+    return seats
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def programme_session_dates(*, programme: Programme) -> list[date]:
+    """The session days the programme's cadence gives, from its start for its duration."""
+    end = _add_months(programme.start_date, programme.duration_months)
+    dates: list[date] = []
+    while True:
+        if programme.cadence == Cadence.MONTHLY:
+            day = _add_months(programme.start_date, len(dates))
+        else:
+            step = 7 if programme.cadence == Cadence.WEEKLY else 14
+            day = programme.start_date + timedelta(days=step * len(dates))
+        if day >= end:
+            return dates
+        dates.append(day)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One coming session of the rotation: its key (a meetings session id, a programme session
+    day, or a turn number for a circle without a calendar), its day and its coachees' names."""
+
+    key: object
+    day: date | None
+    coachees: list[str]
+
+
+@dataclass(frozen=True)
+class CircleRotation:
+    per_session: int
+    upcoming: list[Turn]
+
+    @property
+    def next(self) -> Turn | None:
+        return self.upcoming[0] if self.upcoming else None
+
+    def coachees(self, key: object) -> list[str]:
+        """The coachees of a coming session (e.g. a meetings session id), else []."""
+        return next((turn.coachees for turn in self.upcoming if turn.key == key), [])
+
+
+def _calendar(circle: Circle, now: datetime) -> tuple[list[tuple[object, date]], set, dict]:
+    """The circle's sessions as (key, day) in order, which are still to come, and who said
+    they cannot come to which: the meetings schedule if one is set, else the programme's
+    cadence (no absences known)."""
+    from circlewise.meetings.models import SessionAbsence, SessionStatus
+
+    sessions = list(
+        circle.sessions.exclude(status=SessionStatus.CANCELLED).order_by("starts_at", "pk")
+    )
+    if sessions:
+        absences: dict[object, set[int]] = {}
+        for session_id, user_id in SessionAbsence.objects.filter(session__in=sessions).values_list(
+            "session_id", "user_id"
+        ):
+            absences.setdefault(session_id, set()).add(user_id)
+        days = [(s.pk, timezone.localtime(s.starts_at).date()) for s in sessions]
+        coming = {s.pk for s in sessions if s.ends_at > now}
+        return days, coming, absences
+    if circle.programme is None:
+        return [], set(), {}
+    today = timezone.localdate(now)
+    days = [(day, day) for day in programme_session_dates(programme=circle.programme)]
+    return days, {key for key, day in days if day >= today}, {}
+
+
+def _first_on_or_after(days: list[date], moment: datetime | None) -> int | None:
+    if moment is None:
+        return None
+    day = moment.date()
+    return next((i for i, session in enumerate(days) if session >= day), len(days))
+
+
+def circle_rotation(*, circle: Circle, now: datetime | None = None) -> CircleRotation:
+    """Plan the circle's coachee rotation (see :mod:`circlewise.rotation`) from its history:
+    who joined and left when, in joining order, and who said they cannot come to a session."""
+    now = now or timezone.now()
+    per = circle.coachees_per_session
+    seats = list(circle.members.select_related("user", "participant").order_by("joined_at", "pk"))
+    names = {seat.pk: member_name(seat) for seat in seats}
+    calendar, coming, away = _calendar(circle, now)
+    if not calendar:  # no calendar yet: one round of turns, in order, for the members now
+        seated = [seat.pk for seat in seats if seat.left_at is None]
+        plan = plan_rotation(seated, list(range(len(seated))), per_session=per)
+        turns = [Turn(s.session, None, [names[pk] for pk in s.coachees]) for s in plan.slots]
+        return CircleRotation(per, turns)
+    keys = [key for key, _ in calendar]
+    days = [day for _, day in calendar]
+    members, joined, left = [], {}, {}
+    for seat in seats:
+        start = _first_on_or_after(days, seat.joined_at) or 0
+        end = _first_on_or_after(days, seat.left_at)
+        if start >= len(days) or (end is not None and end <= start):
+            continue  # never in the circle at any session
+        members.append(seat.pk)
+        if start:
+            joined[seat.pk] = keys[start]
+        if end is not None and end < len(days):
+            left[seat.pk] = keys[end]
+    seat_of_user = {seat.user_id: seat.pk for seat in seats if seat.user_id}
+    absences = {
+        key: {seat_of_user[user] for user in users if user in seat_of_user}
+        for key, users in away.items()
+    }
+    plan = plan_rotation(
+        members, keys, per_session=per, joined=joined, left=left, absences=absences
+    )
+    day_of = dict(calendar)
+    turns = [
+        Turn(slot.session, day_of[slot.session], [names[pk] for pk in slot.coachees])
+        for slot in plan.slots
+        if slot.session in coming
+    ]
+    return CircleRotation(per, turns)
+
+
+# --- Coaches -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoachOption:
+    """An organisation coach for a circle, with why they fit (or do not)."""
+
+    coach: User
+    circles: int
+    shares_language: bool
+    shares_band: bool
+
+    @property
+    def rank(self) -> tuple[int, int, int, str]:
+        # Language first (a coach must follow the circle), then load, so that assigning one
+        # circle after another spreads circles evenly; the time-zone band breaks ties.
+        return (not self.shares_language, self.circles, not self.shares_band, self.coach.email)
+
+
+def _band(time_zone: str) -> str:
+    """The band today: coaching happens now, whatever the programme's start date."""
+    return time_zone_band(time_zone, on=timezone.localdate())
+
+
+def _circle_band(circle: Circle) -> str:
+    zones = [
+        (m.user and m.user.time_zone) or (m.participant and m.participant.time_zone) or ""
+        for m in active_members(circle=circle)
+    ]
+    bands = Counter(band for band in map(_band, zones) if band)
+    return bands.most_common(1)[0][0] if bands else ""
+
+
+def _language_code(text: str) -> str:
+    from circlewise.programmes.parsing import parse_languages
+
+    try:
+        codes = parse_languages(text)
+    except ValueError:
+        return ""
+    return codes[0].split("-")[0] if codes else ""
+
+
+def coach_options(*, circle: Circle) -> list[CoachOption]:
+    """The organisation's coaches who are not members of the circle, best suggestion first:
+    a shared language, then the fewest active circles, then the circle's time-zone band."""
+    seated = circle.members.filter(left_at__isnull=True, user__isnull=False).values("user_id")
+    coaches = (
+        Membership.objects.filter(organisation_id=circle.organisation_id, role=Role.COACH)
+        .exclude(user_id__in=seated)
+        .select_related("user")
+        .annotate(
+            coached=Count(
+                "user__coached_circles",
+                filter=Q(user__coached_circles__status=CircleStatus.ACTIVE),
+            )
+        )
+    )
+    language, band = _language_code(circle.language), _circle_band(circle)
+    options = [
+        CoachOption(
+            coach=membership.user,
+            circles=membership.coached,
+            shares_language=bool(language) and _language_code(membership.user.language) == language,
+            shares_band=bool(band) and _band(membership.user.time_zone) == band,
+        )
+        for membership in coaches
+    ]
+    return sorted(options, key=lambda option: option.rank)

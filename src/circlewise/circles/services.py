@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from circlewise.circles.errors import CircleError
@@ -22,24 +21,33 @@ from circlewise.circles.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from circlewise.circles.notices import circle_url
+from circlewise.circles.selectors import coach_options, member_name
 from circlewise.circles.signals import members_changed
+from circlewise.circles.tasks import circle_closed_notify_task
 from circlewise.core.languages import parse_language
-from circlewise.core.mail import absolute_url, send_templated
-from circlewise.organisations.models import Membership
+from circlewise.core.mail import send_templated
+from circlewise.organisations.models import Membership, Role
 from circlewise.organisations.services import activity_record
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
     from circlewise.organisations.models import Organisation
+    from circlewise.programmes.models import Programme
 
 __all__ = [
     "JOIN_REQUEST_RETRY_AFTER",
+    "circle_close",
+    "circle_coach_assign",
+    "circle_host_hand_over",
     "circle_invite_reset",
     "circle_join_by_link",
     "circle_leave",
     "circle_member_remove",
+    "circle_rotation_set",
     "circle_start",
     "circle_update",
+    "coaches_assign_evenly",
     "join_request_create",
     "join_request_decide",
     "member_circles_end",
@@ -69,10 +77,6 @@ def _with_language_code(details: dict[str, object]) -> dict[str, object]:
         return {**details, "language": parse_language(str(language))}
     except ValueError as error:
         raise CircleError(str(error)) from None
-
-
-def _circle_url(circle: Circle) -> str:
-    return absolute_url(reverse("circles:detail", args=[circle.organisation.slug, circle.pk]))
 
 
 @transaction.atomic
@@ -182,7 +186,7 @@ def join_request_create(*, circle: Circle, user: User, message: str = "") -> Joi
     if circle.host is not None:
         host_email = circle.host.email
         context = {"circle": circle, "requester": user, "message": request.message}
-        context["url"] = _circle_url(circle)
+        context["url"] = circle_url(circle)
         transaction.on_commit(
             lambda: send_templated(template="circle_join_request", to=[host_email], context=context)
         )
@@ -211,7 +215,7 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, by: User) -
     join_request.save()
     verb = "Approved" if approve else "Declined"
     _record(circle, by, "circle.join_request", f"{verb} {join_request.user}'s request.")
-    context = {"circle": circle, "approved": approve, "url": _circle_url(circle)}
+    context = {"circle": circle, "approved": approve, "url": circle_url(circle)}
     to = [join_request.user.email]
     transaction.on_commit(
         lambda: send_templated(template="circle_join_decision", to=to, context=context)
@@ -226,12 +230,8 @@ def _notify_left(circle: Circle, leaver: CircleMember) -> None:
         for member in circle.members.filter(left_at__isnull=True).select_related("user")
         if member.user is None or member.user.notify_circle_updates
     ]
-    leaver_name = (
-        (leaver.user and leaver.user.name)
-        or (leaver.participant and leaver.participant.name)
-        or leaver.email
-    )
-    context = {"circle": circle, "leaver_name": leaver_name, "url": _circle_url(circle)}
+    # The name only: a leaver's address is not the circle's to keep (see selectors.member_name).
+    context = {"circle": circle, "leaver_name": member_name(leaver), "url": circle_url(circle)}
     transaction.on_commit(
         lambda: send_templated(template="circle_member_left", to=remaining, context=context)
     )
@@ -250,6 +250,8 @@ def circle_member_remove(*, member: CircleMember, by: User) -> CircleMember:
     )
     if member.left_at is not None:
         raise CircleError("This person has already left the circle.")
+    if member.user_id is not None and member.user_id == member.circle.host_id:
+        raise CircleError("The host cannot leave: hand the host role to another member first.")
     member.left_at = timezone.now()
     member.save(update_fields=["left_at"])
     circle = member.circle
@@ -292,3 +294,97 @@ def circle_leave(*, circle: Circle, user: User) -> CircleMember:
     if member is None:
         raise CircleError("You are not in this circle.")
     return circle_member_remove(member=member, by=user)
+
+
+@transaction.atomic
+def circle_host_hand_over(*, circle: Circle, to: CircleMember, by: User) -> Circle:
+    """The host makes another member the host (and stays a member)."""
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    if circle.host_id != by.pk:
+        raise CircleError("Only the host can hand the host role over.")
+    if to.circle_id != circle.pk or to.left_at is not None or to.user_id is None:
+        raise CircleError("Choose a member of this circle who has logged in.")
+    if to.user_id == by.pk:
+        raise CircleError("You are already the host.")
+    circle.host_id = to.user_id
+    circle.save(update_fields=["host"])
+    return circle
+
+
+@transaction.atomic
+def circle_close(*, circle: Circle, by: User) -> Circle:
+    """Close a circle: it leaves Find, takes nobody new, and members are told by email.
+
+    Members keep their seats, so the circle's history stays readable to them.
+    """
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    if circle.status == CircleStatus.CLOSED:
+        raise CircleError("This circle is already closed.")
+    circle.status = CircleStatus.CLOSED
+    circle.is_listed = False
+    circle.closed_at = timezone.now()
+    circle.save(update_fields=["status", "is_listed", "closed_at"])
+    circle.join_requests.filter(status=JoinRequestStatus.PENDING).update(
+        status=JoinRequestStatus.DECLINED, decided_at=circle.closed_at, decided_by=by
+    )
+    transaction.on_commit(lambda: circle_closed_notify_task.enqueue(circle.pk))
+    return circle
+
+
+def _check_coach(circle: Circle, coach: User) -> None:
+    if circle.programme_id is None or not circle.programme.with_coach:
+        raise CircleError("Only circles of programmes with coaches get a coach.")
+    if not Membership.objects.filter(
+        organisation_id=circle.organisation_id, user=coach, role=Role.COACH
+    ).exists():
+        raise CircleError(f"{coach} is not a coach of {circle.organisation}.")
+    if circle.members.filter(user=coach, left_at__isnull=True).exists():
+        raise CircleError(f"{coach} is a participant of this circle and cannot coach it.")
+
+
+@transaction.atomic
+def circle_coach_assign(*, circle: Circle, coach: User | None, by: User) -> Circle:
+    """Give a programme circle a coach from the organisation's coaches (None: no coach)."""
+    circle = (
+        Circle.objects.select_for_update(of=("self",)).select_related("programme").get(pk=circle.pk)
+    )
+    if coach is not None:
+        _check_coach(circle, coach)
+    circle.coach = coach
+    circle.save(update_fields=["coach"])
+    return circle
+
+
+@transaction.atomic
+def coaches_assign_evenly(*, programme: Programme, by: User) -> list[Circle]:
+    """Give every active circle of the programme without a coach the best-suited coach, one
+    circle at a time, so each choice counts the circles given out before it."""
+    if not programme.with_coach:
+        raise CircleError("This programme's circles do not get a coach; change its settings.")
+    circles = list(
+        Circle.objects.select_for_update(of=("self",))
+        .filter(programme=programme, status=CircleStatus.ACTIVE, coach__isnull=True)
+        .select_related("programme")
+    )
+    assigned = []
+    for circle in circles:
+        options = coach_options(circle=circle)
+        if not options:
+            raise CircleError(f"{programme.organisation} has no coach who can coach these circles.")
+        circle.coach = options[0].coach
+        circle.save(update_fields=["coach"])
+        assigned.append(circle)
+    return assigned
+
+
+@transaction.atomic
+def circle_rotation_set(*, circle: Circle, per_session: int, by: User) -> Circle:
+    """The circle chooses one or two coachees per session; the rotation re-plans from it."""
+    if per_session not in (1, 2):
+        raise CircleError("A session has one or two coachees.")
+    circle = Circle.objects.select_for_update().get(pk=circle.pk)
+    if circle.status != CircleStatus.ACTIVE:
+        raise CircleError("This circle is closed.")
+    circle.coachees_per_session = per_session
+    circle.save(update_fields=["coachees_per_session"])
+    return circle

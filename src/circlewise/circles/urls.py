@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from circlewise.circles import views
+from circlewise.circles import coach_views, views
 
 app_name = "circles"
 
 CIRCLE = "o/<slug:org_slug>/circles/<int:circle_id>/"
+PROGRAMME = "o/<slug:org_slug>/programmes/<int:programme_id>/"
 
 urlpatterns = [
     path("o/<slug:org_slug>/circles/", views.mine, name="mine"),
@@ -20,4 +21,9 @@ urlpatterns = [
     path(CIRCLE + "requests/<int:request_id>/", views.decide_request, name="decide"),
     path(CIRCLE + "members/<int:member_id>/remove/", views.remove_member, name="remove"),
     path(CIRCLE + "leave/", views.leave, name="leave"),
+    path(CIRCLE + "host/", views.hand_over, name="hand_over"),
+    path(CIRCLE + "close/", views.close, name="close"),
+    path(CIRCLE + "rotation/", views.rotation, name="rotation"),
+    path(CIRCLE + "coach/", coach_views.assign, name="coach"),
+    path(PROGRAMME + "coaches/", coach_views.coaches, name="coaches"),
 ]

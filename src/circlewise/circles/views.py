@@ -19,39 +19,58 @@ from circlewise import policy
 from circlewise.circles import selectors, services
 from circlewise.circles.errors import CircleError
 from circlewise.circles.forms import CircleForm, FindCirclesForm, JoinRequestForm
-from circlewise.circles.models import Circle, CircleMember, JoinRequest
+from circlewise.circles.models import Circle, CircleMember, CircleStatus, JoinRequest
+from circlewise.contracts import selectors as contract_selectors
 from circlewise.core.mail import absolute_url
+from circlewise.meetings.selectors import next_session
 from circlewise.policy import Perm
 
 
 @login_required
 def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
-    circles = selectors.circles_for_user(user=request.user, organisation=membership.organisation)
-    return render(
-        request,
-        "circles/mine.html",
-        {"circles": circles, "can_start": policy.can(membership, Perm.START_CIRCLE)},
-    )
+    organisation = membership.organisation
+    context = {
+        "circles": selectors.circles_for_user(user=request.user, organisation=organisation),
+        "closed": selectors.closed_circles_for_user(user=request.user, organisation=organisation),
+        "can_start": policy.can(membership, Perm.START_CIRCLE),
+    }
+    return render(request, "circles/mine.html", context)
 
 
 @login_required
 def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    """The circle home: who is in it, the next session, the contract, the rotation; what is the
+    circle's alone (emails, contract, rotation) only for its members, host and coach."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id)
-    members = list(selectors.active_members(circle=circle))
+    seats = selectors.circle_seats(circle=circle)
+    members = [seat.member for seat in seats if seat.member is not None]
     manages = policy.can_manage_circle(membership, circle)
     is_member = any(m.user_id == request.user.pk for m in members)
+    private = policy.can_see_circle_private(membership, circle)
     context = {
         "circle": circle,
         "programme": circle.programme,
+        "seats": seats,
         "members": members,
         "manages": manages,
         "is_member": is_member,
-        "show_emails": policy.can_see_member_emails(membership, circle),
+        "is_host": policy.can_host_circle(membership, circle),
+        "private": private,
         "sees_sessions": policy.can_see_sessions(membership, circle),
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
+    if context["sees_sessions"]:
+        context["next_session"] = next_session(circle=circle)
+    if private:
+        status = contract_selectors.contract_status(circle)
+        context["status"] = status
+        context["i_accepted"] = any(m.user_id == request.user.pk for m, _ in status.accepted)
+        context["rotation"] = rotation = selectors.circle_rotation(circle=circle)
+        if context.get("next_session"):
+            context["next_coachees"] = rotation.coachees(context["next_session"].pk)
+        context["emails"] = ", ".join(seat.email for seat in seats)
     if manages:
         context["requests"] = selectors.pending_requests(circle=circle)
         context["merges"] = circle.merge_targets.all() if context["below_minimum"] else []
@@ -187,10 +206,8 @@ def remove_member(
     except CircleError as error:
         messages.error(request, error.message)
     else:
-        name = (member.user and member.user.name) or (
-            member.participant and member.participant.name
-        )
-        messages.success(request, f"{name or 'They'} left {circle.name}; the others were told.")
+        name = selectors.member_name(member)
+        messages.success(request, f"{name} left {circle.name}; the others were told.")
     return redirect("circles:detail", org_slug, circle.pk)
 
 
@@ -222,3 +239,68 @@ def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         return redirect("circles:detail", org_slug, circle.pk)
     messages.success(request, f"You left {circle.name}.")
     return redirect("circles:mine", org_slug)
+
+
+@login_required
+@require_POST
+def hand_over(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    """The host hands the host role to another member."""
+    membership = policy.enter_organisation(request, org_slug)
+    circle = policy.circle_for(membership, circle_id)
+    if not policy.can_host_circle(membership, circle):
+        raise PermissionDenied("Only the host can hand the host role over.")
+    to = CircleMember.objects.filter(
+        pk=request.POST.get("member") or 0, circle=circle, left_at__isnull=True
+    ).first()
+    if to is None:
+        messages.error(request, "Choose a member of this circle.")
+        return redirect("circles:detail", org_slug, circle.pk)
+    try:
+        services.circle_host_hand_over(circle=circle, to=to, by=request.user)
+    except CircleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{selectors.member_name(to)} is now the host.")
+    return redirect("circles:detail", org_slug, circle.pk)
+
+
+@login_required
+def close(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    """Close a self-organised circle, after a confirmation page that says what will happen."""
+    membership = policy.enter_organisation(request, org_slug)
+    circle = policy.circle_for(membership, circle_id)
+    if circle.programme_id is not None or not policy.can_host_circle(membership, circle):
+        raise PermissionDenied("Only the host closes a self-organised circle.")
+    if circle.status == CircleStatus.CLOSED:
+        messages.info(request, f"{circle.name} is already closed.")
+        return redirect("circles:detail", org_slug, circle.pk)
+    if request.method == "POST":
+        try:
+            services.circle_close(circle=circle, by=request.user)
+        except CircleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{circle.name} is closed; its members are being told.")
+        return redirect("circles:detail", org_slug, circle.pk)
+    count = len(selectors.active_members(circle=circle))
+    return render(request, "circles/close.html", {"circle": circle, "count": count})
+
+
+@login_required
+@require_POST
+def rotation(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    """One or two coachees per session: the circle's members, host or coach choose."""
+    membership = policy.enter_organisation(request, org_slug)
+    circle = policy.circle_for(membership, circle_id)
+    if not policy.can_see_circle_private(membership, circle):
+        raise Http404("No such circle.")
+    raw = request.POST.get("coachees_per_session", "")
+    try:
+        services.circle_rotation_set(
+            circle=circle, per_session=int(raw) if raw.isdigit() else 0, by=request.user
+        )
+    except CircleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The rotation is re-planned.")
+    return redirect("circles:detail", org_slug, circle.pk)

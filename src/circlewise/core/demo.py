@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from circlewise.accounts.models import User
+from circlewise.coaching.demo import load_circle_life
+from circlewise.core.running_demo import publish_running_programme
 from circlewise.matching.synthetic import generate_organisation
 from circlewise.meetings.demo import schedule_demo_circles
 from circlewise.organisations.models import Membership, Organisation, Role
@@ -233,7 +235,11 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
     existing = Organisation.objects.filter(slug=DEMO_SLUG).first()
     if existing is not None:
         # Circles published since the last load get a schedule; scheduled ones are left alone.
+        publish_running_programme(
+            organisation=existing, member_email=LOGINS[Role.MEMBER], coach_email=LOGINS[Role.COACH]
+        )
         schedule_demo_circles(organisation_slug=DEMO_SLUG)
+        load_circle_life(organisation_slug=DEMO_SLUG)
         return DemoResult(existing, created=False, people=0, participants=0)
     generated = generate_organisation(people, seed=seed)
     emails = _emails(generated)
@@ -243,5 +249,11 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
         users = _create_accounts(generated, emails)
         _create_memberships(organisation, generated, emails, users)
         enrolled = _create_programme(organisation, generated, emails, users, rng)
+        publish_running_programme(
+            organisation=organisation,
+            member_email=LOGINS[Role.MEMBER],
+            coach_email=LOGINS[Role.COACH],
+        )
         schedule_demo_circles(organisation_slug=DEMO_SLUG)
+        load_circle_life(organisation_slug=DEMO_SLUG)
     return DemoResult(organisation, created=True, people=len(generated), participants=enrolled)

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NAME_MAX_LENGTH", "SINGLE_LINE_PATTERN", "line_problem", "one_line"]
+from circlewise.core.errors import ServiceError
+
+__all__ = [
+    "NAME_MAX_LENGTH",
+    "SINGLE_LINE_PATTERN",
+    "clean_line",
+    "clean_text",
+    "line_problem",
+    "one_line",
+]
 
 NAME_MAX_LENGTH = 150
 # Any character except NUL and the line and paragraph separators that break a header or a row;
@@ -49,3 +58,47 @@ def one_line(value: str) -> str:
     'Circle Bcc: x'
     """
     return " ".join(value.split())
+
+
+def clean_text(
+    value: str,
+    *,
+    label: str,
+    max_length: int,
+    required: bool = True,
+    field: str | None = None,
+    error: type[ServiceError] = ServiceError,
+) -> str:
+    """Stripped multi-line text (notes, reflections), or ``error`` saying what to fix.
+
+    Services call it themselves: the API and tasks reach them without a form.
+    """
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise error(f"{label} contains a NUL character; remove it.", field=field)
+    if required and not text:
+        raise error(f"{label} is required.", field=field)
+    if len(text) > max_length:
+        raise error(
+            f"{label} is {len(text)} characters long; the most is {max_length}.", field=field
+        )
+    return text
+
+
+def clean_line(
+    value: str,
+    *,
+    label: str,
+    max_length: int,
+    required: bool = True,
+    field: str | None = None,
+    error: type[ServiceError] = ServiceError,
+) -> str:
+    """A stripped single line (titles, links, tags) by :func:`line_problem`'s rule, or ``error``."""
+    text = (value or "").strip()
+    problem = line_problem(text, label=label, max_length=max_length)
+    if problem:
+        raise error(problem, field=field)
+    if required and not text:
+        raise error(f"{label} is required.", field=field)
+    return text

@@ -22,6 +22,6 @@ def names_to_codes(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("circles", "0005_circle_invite_expires_at")]
+    dependencies = [("circles", "0006_circle_rotation_and_closing")]
 
     operations = [migrations.RunPython(names_to_codes, migrations.RunPython.noop)]

@@ -1,0 +1,88 @@
+"""The built-in powerful questions, written for Circlewise, by phase.
+
+Migration 0002 loads this list into a new database. Databases that already ran it keep their
+rows, so a change here reaches them only through a new data migration.
+"""
+
+from __future__ import annotations
+
+BUILT_IN: dict[str, tuple[str, ...]] = {
+    "goal": (
+        "What would you like to be different when we finish today?",
+        "If this went really well, what would you notice first?",
+        "What makes this important to you now, rather than in six months?",
+        "How will you know you have made progress on it?",
+        "Which part of this is yours to change?",
+        "What would a small win look like by our next session?",
+        "If you could only solve one piece of this, which would it be?",
+        "What do you want for yourself here, apart from what others expect?",
+        "What would it be worth to you to have this settled?",
+        "How would you put your goal in one sentence?",
+        "What is the real question you are wrestling with?",
+    ),
+    "reality": (
+        "What is happening at the moment, in concrete terms?",
+        "What have you already tried, and what did it teach you?",
+        "Who else is involved, and how do they see it?",
+        "What are you assuming that you have not yet checked?",
+        "What is in your control here, and what is not?",
+        "When does this go better, and what is different then?",
+        "What is the cost of leaving things as they are?",
+        "How do you feel when you think about it right now?",
+        "What are you not saying about this yet?",
+        "On a scale of one to ten, where are you today, and why not lower?",
+        "What story are you telling yourself about this situation?",
+    ),
+    "options": (
+        "What could you do? Let us list everything, even the odd ideas.",
+        "What would you do if you knew you could not fail?",
+        "What would someone you admire do in your place?",
+        "What would you advise a friend who brought you this?",
+        "What is the smallest step that would still make a difference?",
+        "What have you not considered yet?",
+        "If time and money did not matter, what would you try?",
+        "Which option gives you the most energy, and which drains you?",
+        "What could you stop doing that would help?",
+        "Whose help could you ask for?",
+        "What would happen if you did nothing at all?",
+    ),
+    "will": (
+        "Which option will you try first?",
+        "What exactly will you do, and by when?",
+        "What might get in the way, and how will you handle it?",
+        "How committed are you to this, from one to ten? What would make it a ten?",
+        "Who needs to know about your plan?",
+        "How will you know it has worked?",
+        "What support do you need from this circle?",
+        "When will you take the first step?",
+        "What will you tell us at the next session?",
+        "What are you saying no to by saying yes to this?",
+        "What is one thing you can do in the next 48 hours?",
+    ),
+    "clarifying": (
+        "Could you give us an example of when that happened?",
+        "What do you mean when you say that word?",
+        "How long has this been going on?",
+        "Who are the people involved, and what is their role?",
+        "What has happened since you first noticed it?",
+        "What have you decided already, and what is still open?",
+        "Is there a deadline, and who set it?",
+        "What outcome are you hoping for from the circle today?",
+        "How often does this come up?",
+        "What happened just before that?",
+        "Which part is the most pressing for you?",
+    ),
+    "reflecting": (
+        "What did you learn about yourself today?",
+        "What surprised you in the questions you heard?",
+        "What are you taking away from this session?",
+        "Which question will stay with you this month?",
+        "What shifted in how you see the situation?",
+        "What do you feel now, compared with the start of the session?",
+        "What would you like to remember from today?",
+        "What did you notice about how you answered?",
+        "How did the circle help, and what could help more next time?",
+        "What are you curious about now?",
+        "What will you tell yourself when it gets hard?",
+    ),
+}

@@ -18,7 +18,7 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import Page
 
 from circlewise.circles import services as circle_services
-from circlewise.core.demo import DEMO_PASSWORD, LOGINS, load_demo
+from circlewise.core.demo import DEMO_PASSWORD, LOGINS, PROGRAMME_NAME, load_demo
 from circlewise.formation.services import formation_start
 from circlewise.organisations.models import Role
 from circlewise.programmes.models import Programme
@@ -87,7 +87,7 @@ def northwind(transactional_db, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     result = load_demo(people=40, seed=2027)
     admin = result.organisation.memberships.get(role=Role.ADMIN, user__email=LOGINS[Role.ADMIN])
-    formation_start(programme=Programme.objects.get(), by=admin.user)
+    formation_start(programme=Programme.objects.get(name=PROGRAMME_NAME), by=admin.user)
     member = result.organisation.memberships.get(user__email=LOGINS[Role.MEMBER]).user
     circle_services.circle_start(
         organisation=result.organisation, by=member, name="Parents at work",

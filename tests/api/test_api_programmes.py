@@ -56,6 +56,23 @@ def test_it_explains_an_invalid_programme(admin, api_client):
     assert not Programme.objects.exists()
 
 
+def test_it_takes_weights_per_attribute_and_refuses_one_not_diversified(admin, api_client):
+    url = "/api/organisations/acme/programmes"
+    body = {"name": "Weighted", "goal": "Support.", "start_date": "2027-02-01"}
+    created = _post(
+        api_client(admin), url, body | {"diversify": ["department"], "weights": {"department": 2}}
+    )
+    assert created.status_code == 201 and created.json()["weights"] == {"department": 2.0}
+    refused = _post(
+        api_client(admin), url, body | {"diversify": ["department"], "weights": {"level": 2}}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {
+        "weights": ["level: only attributes to diversify can have a weight."]
+    }
+    assert Programme.objects.count() == 1
+
+
 def test_it_validates_the_schema(admin, api_client):
     response = _post(
         api_client(admin),

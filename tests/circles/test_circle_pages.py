@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core import mail
 
-from circlewise.circles.models import Circle, JoinRequest
+from circlewise.circles.models import Circle, CircleMember, JoinRequest
 from tests.conftest import client_for, make_user
 
 # Self-organised circles --------------------------------------------------------------------------
@@ -94,3 +94,16 @@ def test_it_refuses_to_shrink_a_circle_below_its_members(organisation, admin, me
     assert "A circle has between 2 and 12 members." in response.content.decode()
     circle.refresh_from_db()
     assert circle.max_size == 6
+
+
+def test_it_asks_before_someone_leaves_a_circle(member, coach):
+    circle = Circle.objects.create(organisation=member.memberships.get().organisation, name="Oak")
+    CircleMember.objects.create(circle=circle, user=member, email=member.email)
+    CircleMember.objects.create(circle=circle, user=coach, email=coach.email)
+    url = f"/o/acme/circles/{circle.pk}/leave/"
+    page = client_for(member).get(url).content.decode()
+    assert "Leave Oak?" in page
+    assert f"({coach.name}) will be told by email" in page
+    assert circle.members.filter(user=member, left_at__isnull=True).exists()  # not yet
+    client_for(member).post(url)
+    assert not circle.members.filter(user=member, left_at__isnull=True).exists()

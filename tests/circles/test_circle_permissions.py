@@ -151,6 +151,13 @@ ROWS = [
     Row("circles:request", _circle_kwargs(listed=False), UNSEEN | {"admin": 404}, method="post"),
     Row("circles:join", _invite_kwargs, EVERY_MEMBER),  # the link itself is the invitation
     Row("circles:leave", _programme_circle_kwargs, UNSEEN | {"admin": 302}, method="post"),
+    # Asking to confirm: only a member of the circle gets the page; others go back to it.
+    Row("circles:leave", _programme_circle_kwargs, UNSEEN | {"admin": 302}),
+    Row(
+        "circles:leave",
+        _circle_kwargs(listed=False, hosted_by_member=True),
+        {"outsider": 404, "member": 200, "coach": 404, "admin": 404},
+    ),
     # Programme circles: managed by the organisation's admins.
     Row("circles:detail", _programme_circle_kwargs, UNSEEN | {"admin": 200}),
     Row("circles:remove", _member_kwargs, UNSEEN | {"admin": 302}, method="post"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from circlewise.formation.models import FormationRun
+from circlewise.formation.placing import circle_name
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import ParticipantStatus, Programme
 from tests.conftest import PASSWORD, make_user
@@ -83,25 +84,31 @@ def test_it_forms_edits_and_publishes_circles_and_a_participant_sees_theirs(new_
     ada.goto(f"/o/acme/programmes/{programme.pk}/")
     ada.get_by_role("button", name="Form circles").click()
     ada.get_by_role("button", name="Form circles").click()
-    expect(ada.get_by_role("progressbar", name="Forming circles")).to_have_attribute("value", "100")
-    expect(ada.get_by_role("heading", name="Proposal: 2 circles")).to_be_visible()
+    expect(ada.get_by_role("progressbar", name="Circles formed")).to_have_attribute("value", "100")
+    expect(ada.get_by_role("heading", name="Proposal: 2 circles for 11 people")).to_be_visible()
 
-    # Move someone from the circle of six to the circle of five.
+    # Find someone from the circle of six by typing, and move them to the circle of five.
     run = FormationRun.objects.get()
     big, small = sorted(run.proposal, key=len, reverse=True)
     mover = programme.participants.get(pk=big[0])
-    target = run.proposal.index(small)
-    ada.get_by_label("Person to move").select_option(str(mover.pk))
-    ada.get_by_label("Move to").select_option(str(target))
-    ada.get_by_role("button", name="Move", exact=True).click()
-    circle = ada.get_by_role("article").filter(
-        has=ada.get_by_role("heading", name=f"Circle {target + 1}")
+    target = circle_name(run.proposal.index(small))
+    ada.get_by_role("combobox", name="Find a person").fill(mover.name)
+    ada.get_by_role("option", name=mover.name).click()
+    expect(ada.get_by_role("region", name="Chosen person")).to_contain_text(
+        f"{mover.name} is in {circle_name(run.proposal.index(big))}"
     )
+    ada.get_by_role("button", name=f"Move {mover.name} here").click()
+    expect(ada.get_by_text(f"{mover.name} moved to {target}.")).to_be_visible()
+    circle = ada.get_by_role("article").filter(has=ada.get_by_role("heading", name=target))
     expect(circle.get_by_text(mover.name, exact=True)).to_be_visible()
     expect(ada.get_by_role("alert")).to_have_count(0)
 
-    ada.get_by_role("button", name="Publish these circles and email every member").click()
+    ada.get_by_role("button", name="Publish these circles").click()
+    expect(ada.get_by_role("heading", name="Publish 2 circles?")).to_be_visible()
+    ada.get_by_role("button", name="Publish and email 11 people").click()
     expect(ada.get_by_text("2 circles published")).to_be_visible()
+    expect(ada.get_by_role("heading", name="Circles published")).to_be_visible()
+    expect(ada.get_by_role("button", name="Form circles")).to_have_count(0)
 
     # Mia logs in and finds her circle, with the names of the others in it.
     page = new_page()

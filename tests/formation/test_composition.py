@@ -25,6 +25,14 @@ def test_it_diversifies_and_keeps_same_rules(make_programme, add_participants):
     assert problem.values["language"] == ["English"] * 6
 
 
+def test_it_passes_the_programmes_weights_to_the_engine(make_programme, add_participants):
+    programme = make_programme(diversify=["department", "level"], weights={"department": 2.5})
+    add_participants(programme, 6)
+    problem = compose(programme, list(programme.participants.all())).problem
+    weights = {a.name: a.weight for a in problem.attributes}
+    assert (weights["department"], weights["level"]) == (2.5, 1.0)
+
+
 def test_it_separates_a_reporting_line_through_a_manager_who_is_not_a_participant(
     organisation, make_programme, add_participants
 ):

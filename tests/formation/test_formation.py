@@ -177,7 +177,7 @@ def test_it_refuses_a_move_that_breaks_the_size_range_and_changes_nothing(
     add_participants(programme, 10)  # two circles of 5
     run = form(programme, admin)
     before = (run.proposal, run.pins)
-    refused = r"^Circle [12] would have [46] people; circles have 5 to 6\."
+    refused = r"^(Alder|Birch) circle would have [46] people; circles have 5 to 6\."
     with pytest.raises(EditRefused, match=refused):
         services.proposal_move(run=run, participant_id=run.proposal[0][0], to_circle=1, by=admin)
     run.refresh_from_db()
@@ -280,6 +280,50 @@ def test_it_places_late_joiners_in_circles_with_room(
     assert {p.pk for p in placed} | {p.pk for p in result.queued} == {p.pk for p in joiners}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in placed)
     assert_rules_hold(published, published_groups(published))
+
+
+def test_it_says_why_a_late_joiner_could_not_be_placed(published, add_participants, admin):
+    joiners = add_participants(published, 3, start=10)
+    result = services.late_joiners_place(programme=published, by=admin)
+    [waiting] = result.queued
+    assert waiting in joiners
+    assert result.reasons[waiting.pk] == "2 circles full"
+
+
+def test_it_places_a_late_joiner_in_the_circle_the_admin_chose(
+    published, add_participants, admin, django_capture_on_commit_callbacks
+):
+    joiner = add_participants(published, 1, start=10)[0]
+    circle = published.circles.order_by("pk").last()
+    with django_capture_on_commit_callbacks(execute=True):
+        placed = services.late_joiner_place(
+            programme=published, participant_id=joiner.pk, circle_id=circle.pk, by=admin
+        )
+    assert placed == circle and circle.members.filter(participant=joiner).exists()
+    assert [m.to[0] for m in mail.outbox] == [joiner.email]
+    assert_rules_hold(published, published_groups(published))
+
+
+def test_it_refuses_to_place_a_late_joiner_against_a_rule_and_says_which(
+    published, add_participants, admin
+):
+    circle = published.circles.order_by("pk").first()
+    boss = circle.members.first().participant
+    joiner = add_participants(published, 1, start=10, manager_email=boss.email)[0]
+    with pytest.raises(EditRefused, match=f"{boss.name} is in {circle.name}, and"):
+        services.late_joiner_place(
+            programme=published, participant_id=joiner.pk, circle_id=circle.pk, by=admin
+        )
+    full = published.circles.order_by("pk").last()
+    services.late_joiner_place(
+        programme=published, participant_id=joiner.pk, circle_id=full.pk, by=admin
+    )
+    other = add_participants(published, 1, start=11)[0]
+    with pytest.raises(EditRefused, match=f"^{full.name} is full \\(6 people\\)"):
+        services.late_joiner_place(
+            programme=published, participant_id=other.pk, circle_id=full.pk, by=admin
+        )
+    assert not CircleMember.objects.filter(participant=other).exists()
 
 
 def test_it_never_places_a_late_joiner_with_their_manager(published, add_participants, admin):

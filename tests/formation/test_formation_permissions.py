@@ -46,11 +46,14 @@ POSTED = PROGRAMME_ADMIN | {"admin": 302}
 ROWS = [
     Row("formation:formation", _programme_kwargs, PROGRAMME_ADMIN),
     Row("formation:run_status", _run_kwargs, PROGRAMME_ADMIN),
+    Row("formation:people", _run_kwargs, PROGRAMME_ADMIN),
+    Row("formation:publish", _run_kwargs, PROGRAMME_ADMIN),  # asks for confirmation
     Row("formation:move", _run_kwargs, POSTED, method="post"),
     Row("formation:swap", _run_kwargs, POSTED, method="post"),
     Row("formation:publish", _run_kwargs, POSTED, method="post"),
     Row("formation:programme_circles", _programme_kwargs, PROGRAMME_ADMIN),
     Row("formation:place_joiners", _programme_kwargs, POSTED, method="post"),
+    Row("formation:place_joiner", _programme_kwargs, POSTED, method="post"),
     Row("formation:queue_form", _programme_kwargs, POSTED, method="post"),
     Row("formation:merge", _circle_kwargs, POSTED, method="post"),
 ]

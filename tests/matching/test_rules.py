@@ -11,6 +11,7 @@ from circlewise.matching import (
     Problem,
     check,
     form_circles,
+    joiner_obstacle,
     place_late_joiners,
     reporting_line_pairs,
 )
@@ -144,6 +145,29 @@ def test_synthetic_organisation_is_a_seeded_reporting_tree() -> None:
         "tenure_years",
         "interests",
     } <= set(people[0])
+
+
+def test_it_says_which_rule_keeps_a_late_joiner_out_of_each_circle() -> None:
+    def problem(max_size: int) -> Problem:
+        return Problem(
+            ids=["a", "b", "c", "d", "e", "x"],
+            values={"lang": ["en", "en", "de", "de", "en", "en"]},
+            attributes=[],
+            min_size=1,
+            max_size=max_size,
+            same=["lang"],
+            separate=[("x", "e")],
+        )
+
+    circles = [["a", "b"], ["c", "d"], ["e"]]
+    placement = place_late_joiners(problem(2), circles, ["x"])
+    assert placement.queued == ["x"]
+    rules = [(v.rule, v.circle, v.people) for v in placement.reasons["x"]]
+    assert rules == [("size", 0, ("x",)), ("size", 1, ("x",)), ("separate", 2, ("x", "e"))]
+    wrong_language = joiner_obstacle(problem(3), circles, "x", 1)
+    assert wrong_language.rule == "same"
+    assert wrong_language.message == "circle 1 has lang de, x has en"
+    assert joiner_obstacle(problem(3), circles, "x", 0) is None
 
 
 def test_it_gives_each_violation_structured_fields() -> None:

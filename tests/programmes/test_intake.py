@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from circlewise.organisations.models import Membership
-from circlewise.programmes.models import ParticipantStatus
+from circlewise.programmes.models import ParticipantStatus, ProgrammeStatus
 from tests.conftest import client_for
 from tests.programmes.factories import make_participant
 
@@ -150,3 +150,15 @@ def test_it_shows_the_intake_only_to_the_participant(admin, member, programme):
     make_participant(programme, "someone@acme.test")
     assert client_for(admin).get(_intake(programme)).status_code == 404
     assert client_for(member).get(_intake(programme)).status_code == 404
+
+
+def test_it_says_what_happens_next_before_and_after_circles_form(member, programme):
+    make_participant(programme, member.email, user=member)
+    client = client_for(member)
+    before = client.post(_intake(programme), ANSWERS, follow=True)
+    assert "You can change it until circles form." in before.text
+    programme.status = ProgrammeStatus.PUBLISHED
+    programme.save()
+    after = client.post(_intake(programme), ANSWERS, follow=True)
+    assert "until circles form" not in after.text
+    assert "admins will place you in one with room" in after.text

@@ -120,6 +120,87 @@ def test_participants_find_their_circle_once_published(member, organisation, pro
     assert f'href="/o/acme/circles/{circle.pk}/"' in page.text
 
 
+def _publish(programme, organisation, *participants):
+    from circlewise.circles.models import Circle, CircleMember
+
+    programme.status = ProgrammeStatus.PUBLISHED
+    programme.save()
+    circle = Circle.objects.create(organisation=organisation, programme=programme, name="Circle 1")
+    for participant in participants:
+        CircleMember.objects.create(
+            circle=circle, participant=participant, user=participant.user, email=participant.email
+        )
+    return circle
+
+
+def test_it_shows_the_published_state_and_what_comes_next_instead_of_form_circles(
+    admin, organisation, programme
+):
+    from tests.programmes.factories import make_participant
+
+    seated = make_participant(programme, "seated@acme.test", ready=True)
+    make_participant(programme, "late@acme.test", ready=True)
+    url = reverse("programmes:detail", args=["acme", programme.pk])
+    assert "Form circles" in client_for(admin).get(url).text
+    _publish(programme, organisation, seated)
+    page = client_for(admin).get(url).text
+    assert "Form circles" not in page
+    assert "1 circle</span>" in page
+    assert "1 person is waiting for a circle" in page
+    assert "Manage the circles" in page
+
+
+def test_it_tells_a_late_joiner_what_happens_next(member, organisation, programme):
+    from tests.programmes.factories import make_participant
+
+    participant = make_participant(programme, member.email, user=member, ready=True)
+    _publish(programme, organisation)
+    url = reverse("programmes:detail", args=["acme", programme.pk])
+    page = client_for(member).get(url).text
+    assert "not published yet" not in page
+    assert "Circles formed before you joined" in page
+    participant.intake_completed_at = None
+    participant.save()
+    assert "Complete your intake so the programme" in client_for(member).get(url).text
+
+
+def test_it_fills_the_edit_form_with_an_iso_start_date(admin, programme, settings):
+    settings.LANGUAGE_CODE = "en-us"  # a locale whose date format is 01/04/2027
+    response = client_for(admin).get(reverse("programmes:edit", args=["acme", programme.pk]))
+    assert 'type="date"' in response.text
+    assert 'value="2027-01-04"' in response.text
+
+
+def test_it_starts_a_new_programme_with_attributes_to_diversify(admin):
+    response = client_for(admin).get(reverse("programmes:create", args=["acme"]))
+    assert 'value="department, level, location"' in response.text
+
+
+def test_it_saves_weights_per_attribute(admin):
+    _create(client_for(admin), weights="department 2, Level: 0.5")
+    programme = Programme.objects.get()
+    assert programme.weights == {"department": 2.0, "level": 0.5}
+    assert programme.diversify_summary == ("department (weight 2), level (weight 0.5), job_family")
+
+
+def test_it_refuses_a_weight_for_an_attribute_not_diversified(admin):
+    response = _create(client_for(admin), weights="background 3")
+    assert "only attributes to diversify can have a weight" in response.text
+    assert not Programme.objects.exists()
+
+
+def test_it_refuses_a_weight_that_is_not_a_number(admin):
+    response = _create(client_for(admin), weights="department twice")
+    assert "write an attribute and a number" in response.text
+    assert not Programme.objects.exists()
+
+
+def test_it_refuses_a_weight_out_of_range(admin):
+    response = _create(client_for(admin), weights="department 11")
+    assert "at most 10" in response.text
+    assert not Programme.objects.exists()
+
+
 def test_it_refuses_start_dates_out_of_range_and_names_on_several_lines(admin):
     client = client_for(admin)
     response = _create(client, start_date="9999-12-31")

@@ -95,6 +95,12 @@ class ProgrammeIn(Schema):
     format: Format = Format.VIDEO
     with_coach: StrictBool = False
     diversify: list[AttributeName] = Field(default_factory=list, examples=[["department"]])
+    weights: dict[AttributeName, float] = Field(
+        default_factory=dict,
+        examples=[{"department": 2}],
+        description="How much a diversified attribute counts against the others (default 1, "
+        "at most 10).",
+    )
     same: list[AttributeName] = Field(default_factory=list, examples=[["language"]])
     optional_attributes: list[AttributeName] = Field(default_factory=list)
     separate_reporting_line: StrictBool = True

@@ -228,10 +228,19 @@ def reset_link(request: HttpRequest, org_slug: str, circle_id: int) -> HttpRespo
 
 
 @login_required
-@require_POST
 def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+    """GET asks for confirmation (a page, so it works without JavaScript); POST leaves."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id)
+    if request.method != "POST":
+        members = list(
+            selectors.active_members(circle=circle).select_related("user", "participant")
+        )
+        others = [member for member in members if member.user_id != request.user.pk]
+        if len(others) == len(members):
+            messages.error(request, "You are not in this circle.")
+            return redirect("circles:detail", org_slug, circle.pk)
+        return render(request, "circles/leave.html", {"circle": circle, "others": others})
     try:
         services.circle_leave(circle=circle, user=request.user)
     except CircleError as error:

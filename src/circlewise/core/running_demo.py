@@ -18,7 +18,7 @@ from circlewise.circles.models import Circle, CircleMember
 from circlewise.circles.services import circle_coach_assign, coaches_assign_evenly
 from circlewise.contracts.models import ContractAcceptance, ContractVersion
 from circlewise.contracts.selectors import starting_terms
-from circlewise.formation.placing import _circle_name
+from circlewise.formation.placing import circle_name
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import Participant, ParticipantStatus, Programme, ProgrammeStatus
 
@@ -113,7 +113,7 @@ def publish_running_programme(
     circles = []
     for number, group in enumerate(_groups(list(copies.values())[1:], copies[member_email])):
         circle = Circle.objects.create(
-            organisation=organisation, programme=programme, name=_circle_name(number),
+            organisation=organisation, programme=programme, name=circle_name(number),
             topic=programme.name, language="en", max_size=SIZE,
         )  # fmt: skip
         seats = CircleMember.objects.bulk_create(

@@ -3,8 +3,8 @@
 The engine knows nothing of Django; this module is the one place that translates a programme's
 composition rules into the engine's terms:
 
-- ``Programme.diversify`` -> diversified :class:`~circlewise.matching.Attribute` of weight 1
-  (the programme stores attribute names only);
+- ``Programme.diversify`` -> diversified :class:`~circlewise.matching.Attribute`, weighted by
+  ``Programme.weights`` (1 for an attribute without a weight);
 - ``Programme.same`` -> ``Problem.same``;
 - reporting lines -> ``separate`` pairs (:func:`circlewise.matching.reporting_line_pairs`);
 - earlier circles of the organisation -> ``separate`` pairs, when the programme asks for it;
@@ -263,7 +263,11 @@ def compose(
             programme.max_size,
         )
     attributes = [
-        Attribute(name, kind=_kind(values[name]))  # type: ignore[arg-type]
+        Attribute(
+            name,
+            kind=_kind(values[name]),  # type: ignore[arg-type]
+            weight=float(programme.weights.get(name, 1.0)),
+        )
         for name in diversify
     ]
     if programme.overlap_rule == OverlapRule.HARD:

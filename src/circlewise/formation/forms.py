@@ -1,36 +1,35 @@
-"""Forms of formation: edits of a proposal (move one person, swap two)."""
+"""Forms of formation: edits of a proposal (move one person, swap two) and placing a late joiner.
+
+People and circles travel as ids and indexes, not as lists of choices, so a form costs the same
+for 300 or 10,000 people; the services check that they belong to the proposal or programme.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django import forms
 
-from circlewise.programmes.models import Participant
+
+class _Edit(forms.Form):
+    # The page of circles the admin was on, to return to it after the edit.
+    page = forms.IntegerField(min_value=1, required=False)
 
 
-def _people(participants: Sequence[Participant]) -> list[tuple[int, str]]:
-    return [(p.pk, f"{p.name or p.email} ({p.email})") for p in participants]
+class MoveForm(_Edit):
+    """Move one person of a proposal to another proposed circle (by index)."""
+
+    participant = forms.IntegerField(min_value=1)
+    to_circle = forms.IntegerField(min_value=0)
 
 
-class MoveForm(forms.Form):
-    """Move one person of a proposal to another proposed circle."""
-
-    participant = forms.TypedChoiceField(label="Person to move", coerce=int)
-    to_circle = forms.TypedChoiceField(label="Move to", coerce=int)
-
-    def __init__(self, *args, participants: Sequence[Participant], circles: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["participant"].choices = _people(participants)
-        self.fields["to_circle"].choices = [(i, f"Circle {i + 1}") for i in range(circles)]
-
-
-class SwapForm(forms.Form):
+class SwapForm(_Edit):
     """Swap two people of a proposal between their circles."""
 
-    first = forms.TypedChoiceField(label="Swap", coerce=int)
-    second = forms.TypedChoiceField(label="with", coerce=int)
+    first = forms.IntegerField(min_value=1)
+    second = forms.IntegerField(min_value=1)
 
-    def __init__(self, *args, participants: Sequence[Participant], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["first"].choices = self.fields["second"].choices = _people(participants)
+
+class PlaceForm(forms.Form):
+    """Place a person waiting for a circle in a circle the admin chose."""
+
+    participant = forms.IntegerField(min_value=1)
+    circle = forms.IntegerField(min_value=1, label="Place in")

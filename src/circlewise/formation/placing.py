@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CIRCLE_NAMES",
     "circle_members",
+    "circle_name",
     "circle_welcome_send",
     "circles_create",
     "members_add",
@@ -40,8 +41,11 @@ CIRCLE_NAMES = (
 )  # fmt: skip
 
 
-def _circle_name(number: int) -> str:
-    """Friendly names: "Alder circle", ..., then "Alder circle 2" once the list runs out."""
+def circle_name(number: int) -> str:
+    """Friendly names: "Alder circle", ..., then "Alder circle 2" once the list runs out.
+
+    A proposal names its circles the same way, in order, so they keep their names when
+    published."""
     tree = CIRCLE_NAMES[number % len(CIRCLE_NAMES)]
     round_ = number // len(CIRCLE_NAMES)
     return f"{tree} circle" + (f" {round_ + 1}" if round_ else "")
@@ -87,7 +91,7 @@ def circles_create(
             Circle(
                 organisation_id=programme.organisation_id,
                 programme=programme,
-                name=_circle_name(start + offset),
+                name=circle_name(start + offset),
                 topic=programme.name,
                 language=str(language) if language else "",
                 meeting_window=str(window) if window else "",

@@ -28,7 +28,13 @@ from circlewise.circles.models import Circle, CircleMember, CircleStatus
 from circlewise.formation.composition import Composition, compose
 from circlewise.formation.errors import EditRefused, FormationError
 from circlewise.formation.models import FormationKind, FormationRun, FormationStatus
-from circlewise.formation.placing import circle_members, circles_create, members_add, mergeable
+from circlewise.formation.placing import (
+    circle_members,
+    circle_name,
+    circles_create,
+    members_add,
+    mergeable,
+)
 from circlewise.formation.runs import (
     STALLED_AFTER,
     default_time_limit,
@@ -44,14 +50,19 @@ from circlewise.formation.tasks import (
     merge_targets_task,
 )
 from circlewise.matching import (
+    AttributeMix,
     CircleResult,
+    MixSummary,
     Violation,
     check,
+    describe,
     evaluate,
+    joiner_obstacle,
     place_late_joiners,
 )
 from circlewise.organisations.services import activity_record
 from circlewise.programmes.models import Participant, Programme, ProgrammeStatus
+from circlewise.programmes.selectors import participants_ready
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -62,6 +73,7 @@ __all__ = [
     "circle_merge",
     "formation_publish",
     "formation_start",
+    "late_joiner_place",
     "late_joiners_place",
     "proposal_move",
     "proposal_swap",
@@ -143,21 +155,37 @@ def formation_start(
 
 @dataclass
 class ProposedCircle:
+    """One proposed circle: its name (kept when published), members, scores and mix."""
+
     index: int
+    name: str
     members: list[Participant]
     result: CircleResult
+    mixes: list[AttributeMix]
     problems: list[str] = field(default_factory=list)
 
 
 @dataclass
 class ProposalView:
-    """A proposal as the admin sees it: circles with their mix, the score, who is not placed."""
+    """A proposal as the admin sees it: circles with their mix, the score, who is not placed.
+
+    ``diversity_ratio`` counts the diversified attributes alone (see
+    :func:`circlewise.matching.describe`); ``ratio`` is the engine's figure, which an aligned
+    preference lowers. ``violations`` are the hard rules the proposal breaks, if any.
+    """
 
     circles: list[ProposedCircle]
     ratio: float
     objective: float
     upper_bound: float
     unplaced: list[Participant]
+    overall: list[MixSummary]
+    diversity_ratio: float
+    violations: list[Violation]
+
+    @property
+    def people(self) -> int:
+        return sum(len(circle.members) for circle in self.circles)
 
 
 def _proposal_composition(run: FormationRun, pins: dict[str, str] | None = None) -> Composition:
@@ -169,21 +197,29 @@ def _proposal_composition(run: FormationRun, pins: dict[str, str] | None = None)
 
 
 def proposal_view(run: FormationRun) -> ProposalView:
-    """Score the run's proposal as it stands (after any manual edits)."""
+    """Score and describe the run's proposal as it stands (after any manual edits)."""
     composition = _proposal_composition(run)
     groups = composition.problem_ids(run.proposal)
     solution = evaluate(composition.problem, groups)
+    described = describe(composition.problem, groups)
+    violations = check(composition.problem, groups)
     problems: dict[int, list[str]] = {}
-    for violation in check(composition.problem, groups):
+    for violation in violations:
         problems.setdefault(violation.circle, []).append(_describe(violation, composition))
+    # Only the ids of everyone ready are read, then the few not placed: loading every
+    # participant again would double the cost of a large proposal.
     placed = {pk for group in run.proposal for pk in group}
-    unplaced = [p for p in ready_participants(run.programme) if p.pk not in placed]
+    ready = participants_ready(run.programme).values_list("pk", flat=True)
+    waiting = [pk for pk in ready if pk not in placed]
+    unplaced = list(participants_ready(run.programme).filter(pk__in=waiting))
     return ProposalView(
         circles=[
             ProposedCircle(
                 index=index,
+                name=circle_name(index),
                 members=[composition.people[key] for key in result.members],
                 result=result,
+                mixes=described.circles[index],
                 problems=problems.get(index, []),
             )
             for index, result in enumerate(solution.circles)
@@ -192,6 +228,9 @@ def proposal_view(run: FormationRun) -> ProposalView:
         objective=solution.objective,
         upper_bound=solution.upper_bound,
         unplaced=unplaced,
+        overall=described.overall,
+        diversity_ratio=described.diversity_ratio,
+        violations=violations,
     )
 
 
@@ -205,7 +244,7 @@ def _describe(violation: Violation, composition: Composition) -> str:
         person = composition.people.get(key)
         return (person.name or person.email) if person else key
 
-    circle = f"Circle {violation.circle + 1}"
+    circle = circle_name(violation.circle)
     match violation.rule:
         case "separate":
             first, second = map(name, violation.people)
@@ -383,8 +422,11 @@ def formation_publish(*, run: FormationRun, by: User) -> list[Circle]:
 
 @dataclass
 class LateJoinResult:
+    """Who went where, who still waits, and for each of those (by participant pk) why."""
+
     placed: dict[Circle, list[Participant]]
     queued: list[Participant]
+    reasons: dict[int, str] = field(default_factory=dict)
 
 
 def _published(programme: Programme) -> Programme:
@@ -394,11 +436,52 @@ def _published(programme: Programme) -> Programme:
     return programme
 
 
+_OTHER_VALUE = {"meeting_window": "another weekly meeting time", "language": "another language"}
+
+
+def _why_not_placed(obstacles: Sequence[Violation]) -> str:
+    """“12 circles full, 5 with another weekly meeting time”: the rules that kept someone out."""
+    counts: dict[str, int] = {}
+    for obstacle in obstacles:
+        if obstacle.rule == "size":
+            words = "full"
+        elif obstacle.rule == "same":
+            attribute = obstacle.attribute.replace("_", " ")
+            words = "with " + _OTHER_VALUE.get(obstacle.attribute, f"another {attribute}")
+        elif obstacle.rule == "separate":
+            words = "with someone from their reporting line or an earlier circle"
+        else:
+            words = "kept for people placed by hand"
+        counts[words] = counts.get(words, 0) + 1
+    return ", ".join(
+        f"{count} circle{'' if count == 1 else 's'} {words}" for words, count in counts.items()
+    )
+
+
+def _place_refused(obstacle: Violation, circle: Circle, composition: Composition) -> str:
+    """Why one person cannot join one circle, in the admin's words."""
+    person = composition.people[obstacle.people[0]]
+    name = person.name or person.email
+    if obstacle.rule == "size":
+        return f"{circle.name} is full ({obstacle.max_size} people)."
+    if obstacle.rule == "same":
+        words = ATTRIBUTE_WORDS.get(obstacle.attribute, obstacle.attribute.replace("_", " "))
+        theirs, mine = obstacle.values
+        return f"{circle.name} and {name} differ in {words}: {theirs} against {mine}."
+    if obstacle.rule == "separate":
+        other = composition.people[obstacle.people[1]]
+        return (
+            f"{other.name or other.email} is in {circle.name}, and {name} must not share a "
+            "circle with them (same reporting line, or in a circle together before)."
+        )
+    return f"{circle.name} is kept for people placed there by hand."
+
+
 @transaction.atomic
 def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
     """Place everyone waiting in circles with room (best diversity gain, never breaking a hard
-    rule); those who fit nowhere stay queued for a new circle. Each placed person is emailed
-    (by the worker)."""
+    rule); those who fit nowhere stay queued for a new circle, with the rules that kept them
+    out. Each placed person is emailed (by the worker)."""
     programme = _published(programme)
     joiners = unplaced_participants(programme=programme)
     if not joiners:
@@ -421,7 +504,54 @@ def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
     _record(
         programme, by, "late_joiners.place", f"Placed {count} late joiners in {programme.name}."
     )
-    return LateJoinResult(placed=placed, queued=[composition.people[k] for k in placement.queued])
+    return LateJoinResult(
+        placed=placed,
+        queued=[composition.people[k] for k in placement.queued],
+        reasons={
+            composition.people[key].pk: _why_not_placed(placement.reasons.get(key, []))
+            for key in placement.queued
+        },
+    )
+
+
+@transaction.atomic
+def late_joiner_place(
+    *, programme: Programme, participant_id: int, circle_id: int, by: User
+) -> Circle:
+    """Place one waiting person in a circle the admin chose, if every hard rule still holds
+    (like a proposal move); the newcomer is emailed by the worker."""
+    programme = _published(programme)
+    waiting = {p.pk: p for p in unplaced_participants(programme=programme)}
+    participant = waiting.get(participant_id)
+    if participant is None:
+        raise FormationError("This person is not waiting for a circle.")
+    circle = (
+        Circle.objects.select_for_update()
+        .filter(pk=circle_id, programme=programme, status=CircleStatus.ACTIVE)
+        .first()
+    )
+    if circle is None:
+        raise FormationError("Choose one of this programme's circles.")
+    members = circle_members([circle])[0]
+    composition = compose(
+        programme, [member.participant for member in members] + [participant], leave_out=False
+    )
+    if str(participant.email).strip().lower() not in composition.people:
+        raise FormationError("This person's answers cannot be used to compose circles.")
+    existing = composition.problem_ids([[member.participant_id for member in members]])
+    joiner = composition.problem_ids([[participant.pk]])[0][0]
+    obstacle = joiner_obstacle(composition.problem, existing, joiner, 0)
+    if obstacle is not None:
+        raise EditRefused(_place_refused(obstacle, circle, composition))
+    members_add(circle=circle, participants=[participant])
+    _after_placing(programme, [circle])
+    _record(
+        programme,
+        by,
+        "late_joiners.place",
+        f"Placed {participant.email} in {circle.name} ({programme.name}).",
+    )
+    return circle
 
 
 def queue_circles_start(*, programme: Programme, by: User) -> FormationRun:

@@ -7,23 +7,37 @@ All views need ``Perm.MANAGE_PROGRAMMES``: outsiders and members who cannot see 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
 from circlewise.circles.selectors import circles_for_programme
 from circlewise.formation import selectors, services
+from circlewise.formation.composition import MEETING_WINDOW
 from circlewise.formation.errors import FormationError
-from circlewise.formation.forms import MoveForm, SwapForm
+from circlewise.formation.forms import MoveForm, PlaceForm, SwapForm
 from circlewise.formation.models import FormationRun, FormationStatus
+from circlewise.formation.placing import circle_name
+from circlewise.formation.services import ProposalView
+from circlewise.formation.wording import attribute_words, circle_lines, overall_lines
+from circlewise.matching import Violation, kernels_ready
 from circlewise.policy import Perm
-from circlewise.programmes.models import Participant, Programme
+from circlewise.programmes.models import OverlapRule, Participant, Programme
+
+# Circles shown per page of a proposal, and people per search: a 10,000-person proposal renders
+# as much as a 300-person one.
+CIRCLES_PER_PAGE = 12
+MATCHES_SHOWN = 10
 
 
 def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Programme:
@@ -34,11 +48,6 @@ def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Progra
 def _run(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> FormationRun:
     membership = policy.enter_organisation(request, org_slug)
     return policy.run_for(membership, programme_id, run_id)
-
-
-def _proposal_people(run: FormationRun) -> list[Participant]:
-    ids = [pk for circle in run.proposal for pk in circle]
-    return list(Participant.objects.filter(programme=run.programme_id, pk__in=ids))
 
 
 def _mix_lines(mix: dict[str, dict[str, int | float]]) -> list[tuple[str, str]]:
@@ -55,20 +64,139 @@ def _mix_lines(mix: dict[str, dict[str, int | float]]) -> list[tuple[str, str]]:
     ]
 
 
-def _proposal_context(run: FormationRun, **extra: object) -> dict[str, object]:
-    view = services.proposal_view(run)
-    for circle in view.circles:
+@dataclass
+class _Found:
+    """A person of the proposal and where they are in it."""
+
+    person: Participant
+    circle: int
+
+    @property
+    def circle_name(self) -> str:
+        return circle_name(self.circle)
+
+    @property
+    def page(self) -> int:
+        return _page_of(self.circle)
+
+
+def _page_of(circle: int) -> int:
+    return circle // CIRCLES_PER_PAGE + 1
+
+
+def _found(run: FormationRun, people: Iterable[Participant]) -> list[_Found]:
+    where = {pk: index for index, circle in enumerate(run.proposal) for pk in circle}
+    return [_Found(person, where[person.pk]) for person in people if person.pk in where]
+
+
+def _matches(run: FormationRun, query: str) -> list[_Found]:
+    """People of the proposal whose name or email contains ``query`` (one bounded query)."""
+    if not query:
+        return []
+    people = (
+        Participant.objects.filter(programme=run.programme_id)
+        .filter(Q(name__icontains=query) | Q(email__icontains=query))
+        .order_by("name", "email")[: MATCHES_SHOWN * 3]
+    )
+    return _found(run, people)[:MATCHES_SHOWN]
+
+
+def _chosen(run: FormationRun, person_id: object) -> _Found | None:
+    if not str(person_id or "").isdigit():
+        return None
+    person = Participant.objects.filter(programme=run.programme_id, pk=int(person_id)).first()
+    found = _found(run, [person]) if person else []
+    return found[0] if found else None
+
+
+def _query(request: HttpRequest) -> str:
+    # NUL characters are refused by PostgreSQL; nobody types them on purpose.
+    return request.GET.get("q", "").replace("\x00", "").strip()[:100]
+
+
+def _rules(programme: Programme, run: FormationRun, violations: list[Violation]) -> list[dict]:
+    """The hard rules in the admin's words, each with whether it holds in every circle."""
+    broken: dict[tuple[str, str], set[int]] = {}
+    for violation in violations:
+        attribute = violation.attribute if violation.rule == "same" else ""
+        broken.setdefault((violation.rule, attribute), set()).add(violation.circle)
+
+    def rule(text: str, kind: str, attribute: str = "") -> dict:
+        circles = broken.get((kind, attribute), set())
+        return {"text": text, "holds": not circles, "broken": len(circles)}
+
+    rules = [
+        rule(f"Every circle has {programme.min_size} to {programme.max_size} people", "size"),
+        rule("Everyone is in exactly one circle", "placement"),
+    ]
+    same = list(programme.same)
+    if programme.overlap_rule == OverlapRule.HARD:
+        same.append(MEETING_WINDOW)
+    for name in same:
+        if name == MEETING_WINDOW:
+            text = "Every circle has a weekly time all its members can make"
+        elif name == "language":
+            text = "Everyone in a circle speaks one language in common"
+        else:
+            text = f"Everyone in a circle has the same {attribute_words(name)[0]}"
+        rules.append(rule(text, "same", name))
+    apart = []
+    if programme.separate_reporting_line:
+        apart.append(
+            "nobody is with their manager"
+            + (" or their manager's managers" if programme.separation_depth > 1 else "")
+        )
+    if programme.avoid_previous_circles:
+        apart.append("nobody meets someone they shared a circle with before")
+    if apart:
+        text = " and ".join(apart)
+        rules.append(rule(text[:1].upper() + text[1:], "separate"))
+    if run.pins:
+        rules.append(rule("People you placed by hand stay together", "pinned"))
+    return rules
+
+
+def _proposal_context(
+    run: FormationRun,
+    *,
+    page: object = None,
+    person: object = None,
+    jump: object = None,
+    query: str = "",
+    touched: Iterable[int] = (),
+    **extra: object,
+) -> dict[str, object]:
+    """The proposal page: the whole grouping summarised, one page of circle cards, the person
+    being moved (if any) and the people found by a search."""
+    view: ProposalView = services.proposal_view(run)
+    chosen = _chosen(run, person)
+    if str(jump or "").isdigit() and 1 <= int(jump) <= len(view.circles):
+        page = _page_of(int(jump) - 1)
+    elif page is None and chosen is not None:
+        page = chosen.page
+    circles_page = Paginator(view.circles, CIRCLES_PER_PAGE).get_page(page)
+    for circle in circles_page:
+        circle.lines = circle_lines(circle.mixes)
         circle.mix_lines = _mix_lines(circle.result.mix)
-    people = sorted(
-        (member for circle in view.circles for member in circle.members),
-        key=lambda p: (p.name or p.email).lower(),
+    overall = overall_lines(view.overall)
+    notice = " ".join(
+        f"{view.circles[index].name} now: "
+        + ", ".join(line.text for line in circle_lines(view.circles[index].mixes))
+        + "."
+        for index in touched
     )
     return {
         "run": run,
         "proposal_run": run,
         "proposal": view,
-        "move_form": MoveForm(participants=people, circles=len(view.circles)),
-        "swap_form": SwapForm(participants=people),
+        "page": circles_page,
+        "chosen": chosen,
+        "query": query,
+        "matches": _matches(run, query),
+        "rules": _rules(run.programme, run, view.violations),
+        "overall_diversity": [line for line in overall if not line.aligned],
+        "overall_alignment": [line for line in overall if line.aligned],
+        "notice": (extra.pop("headline", "") + " " + notice).strip(),
         **extra,
     }
 
@@ -88,9 +216,28 @@ def formation(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRes
     # While a new run works (or after it failed), the last good proposal stays on the page.
     shown = selectors.latest_proposal(programme=programme)
     if shown is not None and run is not None and run.status != FormationStatus.PUBLISHED:
-        context |= _proposal_context(shown)
+        context |= _proposal_context(
+            shown,
+            page=request.GET.get("page"),
+            person=request.GET.get("person"),
+            jump=request.GET.get("circle"),
+            query=_query(request),
+        )
         context["run"] = run
+    context["engine_cold"] = run is not None and not kernels_ready()
     return render(request, "formation/proposal.html", context)
+
+
+@login_required
+def people(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+    """People of the proposal matching what the admin types: the combobox's options (htmx)."""
+    run = _run(request, org_slug, programme_id, run_id)
+    query = _query(request)
+    return render(
+        request,
+        "formation/proposal.html#options",
+        {"programme": run.programme, "query": query, "matches": _matches(run, query)},
+    )
 
 
 @login_required
@@ -99,7 +246,9 @@ def run_status(request: HttpRequest, org_slug: str, programme_id: int, run_id: i
     run = _run(request, org_slug, programme_id, run_id)
     programme = run.programme
     response = render(
-        request, "formation/proposal.html#status", {"programme": programme, "run": run}
+        request,
+        "formation/proposal.html#status",
+        {"programme": programme, "run": run, "engine_cold": not kernels_ready()},
     )
     if run.status not in (FormationStatus.QUEUED, FormationStatus.RUNNING) and request.htmx:
         response["HX-Refresh"] = "true"
@@ -112,47 +261,70 @@ def _apply_edit(
     run: FormationRun,
     form: forms.Form,
     invalid: str,
-    edit: Callable[[dict], object],
+    edit: Callable[[dict], tuple[str, int, list[int]]],
 ) -> HttpResponse:
-    """Validate an edit form, apply the edit, and show the proposal with any refusal.
+    """Validate an edit form, apply the edit, and show the proposal with the result at once.
 
-    htmx gets the proposal partial back; a plain form post is redirected to the page.
+    ``edit`` returns a headline, the person to keep chosen and the circles it changed, whose
+    new mix is shown. htmx gets the proposal partial back; a plain form post is redirected to
+    the same page of circles.
     """
-    error = invalid if not form.is_valid() else ""
+    error, headline, person, touched = invalid if not form.is_valid() else "", "", None, []
+    page = form.cleaned_data.get("page") if form.is_valid() else None
     if not error:
         try:
-            edit(form.cleaned_data)
+            headline, person, touched = edit(form.cleaned_data)
         except FormationError as exc:
             error = exc.message
     run.refresh_from_db()
     if request.htmx:
-        return render(
-            request,
-            "formation/proposal.html#proposal",
-            _proposal_context(run, programme=run.programme, edit_error=error),
+        context = _proposal_context(
+            run, page=page, person=person, touched=touched, headline=headline, edit_error=error
         )
+        context["programme"] = run.programme
+        return render(request, "formation/proposal.html#proposal", context)
     if error:
         messages.error(request, error)
-    return redirect("formation:formation", org_slug, run.programme_id)
+    else:
+        context = _proposal_context(run, page=page, touched=touched, headline=headline)
+        messages.success(request, context["notice"])
+    url = reverse("formation:formation", args=[org_slug, run.programme_id])
+    query = f"?page={page or 1}" + (f"&person={person}" if person else "")
+    return redirect(url + query)
+
+
+def _name(run: FormationRun, participant_id: int) -> str:
+    person = Participant.objects.filter(programme=run.programme_id, pk=participant_id).first()
+    return (person.name or person.email) if person else "This person"
+
+
+def _circle_index(run: FormationRun, participant_id: int) -> int | None:
+    return next((i for i, c in enumerate(run.proposal) if participant_id in c), None)
 
 
 @login_required
 @require_POST
 def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
     run = _run(request, org_slug, programme_id, run_id)
-    form = MoveForm(request.POST, participants=_proposal_people(run), circles=len(run.proposal))
-    return _apply_edit(
-        request,
-        org_slug,
-        run,
-        form,
-        "Choose a person in the proposal and a circle to move them to.",
-        lambda data: services.proposal_move(
+
+    def edit(data: dict) -> tuple[str, int, list[int]]:
+        source = _circle_index(run, data["participant"])
+        services.proposal_move(
             run=run,
             participant_id=data["participant"],
             to_circle=data["to_circle"],
             by=request.user,
-        ),
+        )
+        headline = f"{_name(run, data['participant'])} moved to {circle_name(data['to_circle'])}."
+        return headline, data["participant"], [data["to_circle"], *([source] if source else [])]
+
+    return _apply_edit(
+        request,
+        org_slug,
+        run,
+        MoveForm(request.POST),
+        "Choose a person in the proposal and a circle to move them to.",
+        edit,
     )
 
 
@@ -160,24 +332,32 @@ def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) ->
 @require_POST
 def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
     run = _run(request, org_slug, programme_id, run_id)
-    form = SwapForm(request.POST, participants=_proposal_people(run))
-    return _apply_edit(
-        request,
-        org_slug,
-        run,
-        form,
-        "Choose two people in the proposal.",
-        lambda data: services.proposal_swap(
+
+    def edit(data: dict) -> tuple[str, int, list[int]]:
+        first, second = _circle_index(run, data["first"]), _circle_index(run, data["second"])
+        services.proposal_swap(
             run=run, first_id=data["first"], second_id=data["second"], by=request.user
-        ),
+        )
+        headline = f"{_name(run, data['first'])} and {_name(run, data['second'])} swapped."
+        return headline, data["first"], [index for index in (second, first) if index is not None]
+
+    return _apply_edit(
+        request, org_slug, run, SwapForm(request.POST), "Choose two people in the proposal.", edit
     )
 
 
 @login_required
-@require_POST
 def publish(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+    """GET asks for confirmation (what will happen, who gets an email); POST publishes."""
     run = _run(request, org_slug, programme_id, run_id)
     programme = run.programme
+    if request.method != "POST":
+        if run.status != FormationStatus.PROPOSED:
+            messages.error(request, "This proposal can no longer be published.")
+            return redirect("formation:formation", org_slug, programme.pk)
+        people = sum(len(circle) for circle in run.proposal)
+        context = {"programme": programme, "run": run, "circles": len(run.proposal)}
+        return render(request, "formation/publish.html", context | {"people": people})
     try:
         circles = services.formation_publish(run=run, by=request.user)
     except FormationError as error:
@@ -186,7 +366,7 @@ def publish(request: HttpRequest, org_slug: str, programme_id: int, run_id: int)
     messages.success(
         request, f"{len(circles)} circles published; every member will be emailed in a moment."
     )
-    return redirect("formation:programme_circles", org_slug, programme.pk)
+    return redirect("programmes:detail", org_slug, programme.pk)
 
 
 @login_required
@@ -211,6 +391,7 @@ def programme_circles(request: HttpRequest, org_slug: str, programme_id: int) ->
             "queue": queue,
             "queue_run": selectors.latest_queue_run(programme=programme),
             "has_room": any(circle.size < programme.max_size for circle in circles),
+            "with_room": [circle for circle in circles if circle.room],
         },
     )
 
@@ -225,10 +406,36 @@ def place_joiners(request: HttpRequest, org_slug: str, programme_id: int) -> Htt
         messages.error(request, error.message)
     else:
         placed = sum(len(people) for people in result.placed.values())
-        text = f"{placed} placed in circles with room."
-        if result.queued:
-            text += f" {len(result.queued)} waiting for a new circle."
-        messages.success(request, text)
+        messages.success(request, f"{placed} placed in circles with room.")
+        for person in result.queued:
+            # Say which rule kept each person out, so the admin can place them by hand.
+            messages.warning(
+                request,
+                f"{person.name or person.email} could not be placed: {result.reasons[person.pk]}.",
+            )
+    return redirect("formation:programme_circles", org_slug, programme.pk)
+
+
+@login_required
+@require_POST
+def place_joiner(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+    """Place one waiting person in the circle the admin chose, if the hard rules allow it."""
+    programme = _programme(request, org_slug, programme_id)
+    form = PlaceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a person waiting and a circle to place them in.")
+        return redirect("formation:programme_circles", org_slug, programme.pk)
+    try:
+        circle = services.late_joiner_place(
+            programme=programme,
+            participant_id=form.cleaned_data["participant"],
+            circle_id=form.cleaned_data["circle"],
+            by=request.user,
+        )
+    except FormationError as error:
+        messages.error(request, f"Not placed: {error.message}")
+    else:
+        messages.success(request, f"Placed in {circle.name}; they will be emailed in a moment.")
     return redirect("formation:programme_circles", org_slug, programme.pk)
 
 

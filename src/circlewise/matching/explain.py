@@ -1,9 +1,14 @@
-"""Score, check and explain a grouping: per-circle diversity and mix, broken rules, the bound."""
+"""Score, check and explain a grouping: per-circle diversity and mix, broken rules, the bound.
+
+:func:`describe` says how mixed a grouping is in plain numbers (how many departments a circle holds
+of how many it could), with aligned attributes (time zones) reported apart from diversity.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -12,9 +17,13 @@ from circlewise.matching.model import CircleResult, Problem, Solution, Violation
 from circlewise.matching.plan import block_bound, circle_count
 
 __all__ = [
+    "AttributeMix",
+    "Description",
+    "MixSummary",
     "build_solution",
     "check",
     "circle_diversity",
+    "describe",
     "evaluate",
     "resolve",
     "rule_violations",
@@ -293,3 +302,186 @@ def evaluate(problem: Problem, circles: Sequence[Sequence[str]]) -> Solution:
     return build_solution(
         encoded, resolved, upper_bound=upper_bound(encoded), violations=violations
     )
+
+
+@dataclass(frozen=True)
+class AttributeMix:
+    """How one attribute is spread inside one circle.
+
+    For categorical and multi attributes ``distinct`` is the number of different values among the
+    members and ``possible`` the most the circle could hold: no more than its members with a
+    value (for multi, their values counted together), nor than the values found among the
+    people it could be formed from (its "same" group). For numeric attributes ``low`` and
+    ``high`` are the smallest and largest value (``None`` when nobody has one). ``missing``
+    counts members without a value.
+    """
+
+    name: str
+    kind: str
+    direction: str
+    distinct: int
+    possible: int
+    missing: int
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def spread(self) -> float | None:
+        return None if self.low is None or self.high is None else self.high - self.low
+
+
+@dataclass(frozen=True)
+class MixSummary:
+    """One attribute over every circle of a grouping.
+
+    ``at_best`` counts the circles whose mix cannot be better: as many values as ``possible``
+    for a diversified attribute, everyone at the same value for an aligned one. ``mean_distinct``
+    and ``mean_possible`` average the circles' counts; ``widest`` is the largest spread of a
+    numeric attribute inside a circle.
+    """
+
+    name: str
+    kind: str
+    direction: str
+    values: int
+    circles: int
+    at_best: int
+    mean_distinct: float
+    mean_possible: float
+    widest: float | None = None
+
+
+@dataclass(frozen=True)
+class Description:
+    """A grouping in plain numbers.
+
+    ``circles[g]`` lists circle g's :class:`AttributeMix`, one per scored attribute in the
+    problem's order; ``overall`` summarises each attribute. ``diversity_ratio`` is the share of
+    the upper bound reached by the diversified attributes alone, so that an aligned preference
+    (time zones) never lowers it; alignment is read from the aligned attributes' mixes.
+    """
+
+    circles: list[list[AttributeMix]]
+    overall: list[MixSummary]
+    diversity_ratio: float
+
+
+def _float(value: object) -> float:
+    return float(value)  # type: ignore[arg-type]
+
+
+def _items(value: object, kind: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if kind == "multi":
+        return tuple(sorted({str(item) for item in value}))  # type: ignore[attr-defined]
+    return (str(value),)
+
+
+def _circle_mix(
+    problem: Problem, members: Sequence[int], pool: dict[str, int]
+) -> list[AttributeMix]:
+    mixes: list[AttributeMix] = []
+    for attribute in problem.attributes:
+        column = problem.values[attribute.name]
+        present = [column[p] for p in members if column[p] is not None]
+        missing = len(members) - len(present)
+        if attribute.kind == "numeric":
+            numbers = [float(value) for value in present]  # type: ignore[arg-type]
+            mixes.append(
+                AttributeMix(
+                    attribute.name,
+                    attribute.kind,
+                    attribute.direction,
+                    distinct=len(set(numbers)),
+                    possible=min(len(numbers), pool[attribute.name]),
+                    missing=missing,
+                    low=min(numbers) if numbers else None,
+                    high=max(numbers) if numbers else None,
+                )
+            )
+            continue
+        items = [item for value in present for item in _items(value, attribute.kind)]
+        mixes.append(
+            AttributeMix(
+                attribute.name,
+                attribute.kind,
+                attribute.direction,
+                distinct=len(set(items)),
+                possible=min(len(items), pool[attribute.name]),
+                missing=missing,
+            )
+        )
+    return mixes
+
+
+def _at_best(mix: AttributeMix) -> bool:
+    if mix.direction == "align":
+        return mix.distinct <= 1
+    return mix.distinct >= mix.possible
+
+
+def describe(problem: Problem, circles: Sequence[Sequence[str]]) -> Description:
+    """How mixed each circle and the whole grouping are, attribute by attribute.
+
+    Steps: find each circle's "same" group (the people it could have been formed from) and count
+    the values found in that group; count each circle's values against that pool; summarise per
+    attribute; score the diversified attributes alone against the upper bound.
+
+    Examples
+    --------
+    >>> from circlewise.matching import Attribute, Problem, describe
+    >>> problem = Problem(ids=list("abcd"), values={"dept": ["x", "y", "x", "y"]},
+    ...                   attributes=[Attribute("dept")], min_size=2, max_size=2)
+    >>> mix = describe(problem, [["a", "b"], ["c", "d"]])
+    >>> [(m.distinct, m.possible) for m in mix.circles[0]]
+    [(2, 2)]
+    >>> mix.overall[0].at_best, mix.diversity_ratio
+    (2, 1.0)
+    """
+    encoded = encode(problem)
+    resolved, _ = resolve(encoded, circles)
+    block_of = np.zeros(len(encoded.ids), dtype=np.int64)
+    for b, block in enumerate(encoded.blocks):
+        block_of[block.people] = b
+    pools: list[dict[str, int]] = []
+    for block in encoded.blocks:
+        pool = {}
+        for attribute in problem.attributes:
+            column = problem.values[attribute.name]
+            pool[attribute.name] = len(
+                {item for p in block.people for item in _items(column[p], attribute.kind)}
+                if attribute.kind != "numeric"
+                else {_float(column[p]) for p in block.people if column[p] is not None}
+            )
+        pools.append(pool)
+    described: list[list[AttributeMix]] = [
+        _circle_mix(problem, [int(p) for p in members], pools[int(block_of[members[0]])])
+        if members.shape[0]
+        else _circle_mix(problem, [], {a.name: 0 for a in problem.attributes})
+        for members in resolved
+    ]
+    overall = []
+    for k, attribute in enumerate(problem.attributes):
+        per_circle = [mixes[k] for mixes in described]
+        count = max(1, len(per_circle))
+        spreads = [mix.spread for mix in per_circle if mix.spread is not None]
+        overall.append(
+            MixSummary(
+                attribute.name,
+                attribute.kind,
+                attribute.direction,
+                values=max((pool[attribute.name] for pool in pools), default=0),
+                circles=len(per_circle),
+                at_best=sum(_at_best(mix) for mix in per_circle),
+                mean_distinct=sum(mix.distinct for mix in per_circle) / count,
+                mean_possible=sum(mix.possible for mix in per_circle) / count,
+                widest=max(spreads) if spreads else None,
+            )
+        )
+    diversified = replace(
+        encoded, w_set=np.maximum(encoded.w_set, 0.0), w_num=np.maximum(encoded.w_num, 0.0)
+    )
+    bound = upper_bound(encoded)
+    score = float(circle_diversity(diversified, resolved).sum()) if resolved else 0.0
+    return Description(described, overall, float(score / bound) if bound else 1.0)

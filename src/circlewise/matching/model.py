@@ -166,7 +166,11 @@ class Solution:
 
 @dataclass
 class Placement:
-    """Result of :func:`~circlewise.matching.place_late_joiners`."""
+    """Result of :func:`~circlewise.matching.place_late_joiners`.
+
+    ``reasons`` maps each queued person to the rule every circle would break with them in it.
+    """
 
     circles: list[list[str]]
     queued: list[str]
+    reasons: dict[str, list[Violation]] = field(default_factory=dict)

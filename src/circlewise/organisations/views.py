@@ -95,6 +95,7 @@ def member_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             "membership": membership,
             "page": page,
             "query": query,
+            "filters": urlencode({"q": query}) if query else "",
             "can_manage": policy.can(membership, Perm.MANAGE_MEMBERS),
             "role_form": RoleForm(),
         },

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from circlewise.accounts.models import TIME_ZONE_CHOICES
 from circlewise.programmes import parsing
-from circlewise.programmes.models import Participant, Programme
+from circlewise.programmes.models import DEFAULT_DIVERSIFY, Participant, Programme
 from circlewise.programmes.services import PROGRAMME_FIELDS
 from circlewise.scheduling import DAYS
 
@@ -31,11 +33,46 @@ class AttributeListField(forms.CharField):
         return names
 
 
+_WEIGHT = re.compile(r"^(?P<name>[^:=]+?)\s*[:=]?\s*(?P<weight>\d+(?:[.,]\d+)?)$")
+
+
+class WeightsField(forms.CharField):
+    """“department 2, location 0.5”: attribute name and weight pairs, stored as a mapping."""
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, dict):
+            return ", ".join(f"{name} {weight:g}" for name, weight in value.items())
+        return value
+
+    def to_python(self, value: object) -> dict[str, float]:
+        weights: dict[str, float] = {}
+        for raw in str(value or "").split(","):
+            if not raw.strip():
+                continue
+            match = _WEIGHT.match(raw.strip())
+            if match is None:
+                raise forms.ValidationError(
+                    f"“{raw.strip()}”: write an attribute and a number, e.g. “department 2”."
+                )
+            try:
+                name = parsing.parse_attribute_name(match["name"])
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
+            weights[name] = float(match["weight"].replace(",", "."))
+        return weights
+
+
 class ProgrammeForm(forms.ModelForm):
     diversify = AttributeListField(
         required=False,
         label="Attributes to diversify",
         help_text="Comma-separated, e.g. department, level, location, background.",
+    )
+    weights = WeightsField(
+        required=False,
+        label="How much each attribute matters (optional)",
+        help_text="E.g. “department 2, location 0.5”: department counts twice as much as an "
+        "attribute without a number, location half as much.",
     )
     same = AttributeListField(
         required=False,
@@ -63,10 +100,16 @@ class ProgrammeForm(forms.ModelForm):
             "overlap_rule": "Meeting times",
         }
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
+            # A date input only accepts ISO dates (yyyy-mm-dd), whatever the locale's format.
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "goal": forms.Textarea(attrs={"rows": 3}),
             "overlap_rule": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial.setdefault("diversify", list(DEFAULT_DIVERSIFY))
 
 
 class UploadForm(forms.Form):

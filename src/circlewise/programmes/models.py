@@ -25,6 +25,11 @@ START_YEARS_AHEAD = 5
 
 # Rule attributes computed from other intake answers rather than asked for.
 DERIVED_ATTRIBUTES = frozenset({"language", "time_zone_band"})
+# What a new programme diversifies: fields of every member's organisation profile, so circles are
+# mixed from the start without asking participants anything new.
+DEFAULT_DIVERSIFY = ("department", "level", "location")
+# An attribute's weight multiplies its differences; beyond 10 the others stop mattering at all.
+MAX_WEIGHT = 10.0
 
 
 class Cadence(models.TextChoices):
@@ -67,6 +72,8 @@ class Programme(models.Model):
     with_coach = models.BooleanField("Circles get a coach", default=False)
     # Composition rules, by participant attribute name (see Participant.attributes).
     diversify = models.JSONField(default=list, blank=True)
+    # Attribute name -> how much it counts against the others (1 when absent), diversified only.
+    weights = models.JSONField(default=dict, blank=True)
     same = models.JSONField(default=list, blank=True)
     optional_attributes = models.JSONField(
         default=list, blank=True, help_text="Attributes participants may leave blank (consent)."
@@ -124,6 +131,9 @@ class Programme(models.Model):
         both = sorted(set(self.diversify) & set(self.same))
         if both:
             errors["same"] = f"{', '.join(both)}: cannot be both diversified and the same."
+        weight_error = _weights_error(self.weights, self.diversify)
+        if weight_error:
+            errors["weights"] = weight_error
         optional_same = sorted(set(self.optional_attributes) & set(self.same))
         if optional_same:
             errors["optional_attributes"] = (
@@ -153,12 +163,34 @@ class Programme(models.Model):
         return names
 
     @property
+    def diversify_summary(self) -> str:
+        """“department (weight 2), level”: what is diversified, with the weights that are not 1."""
+        return ", ".join(
+            f"{name} (weight {self.weights[name]:g})" if self.weights.get(name, 1) != 1 else name
+            for name in self.diversify
+        )
+
+    @property
     def required_attributes(self) -> list[str]:
         return [name for name in self.asked_attributes if name not in self.optional_attributes]
 
     @property
     def signup_is_open(self) -> bool:
         return self.signup_open and self.status != ProgrammeStatus.CLOSED
+
+
+def _weights_error(weights: object, diversify: list[str]) -> str | None:
+    if not isinstance(weights, dict):
+        return "Weights must map attribute names to numbers."
+    unknown = sorted(name for name in weights if name not in diversify)
+    if unknown:
+        return f"{', '.join(unknown)}: only attributes to diversify can have a weight."
+    for name, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float):
+            return f"{name}: the weight must be a number."
+        if not 0 < weight <= MAX_WEIGHT:
+            return f"{name}: the weight must be more than 0 and at most {MAX_WEIGHT:g}."
+    return None
 
 
 class ParticipantStatus(models.TextChoices):

@@ -30,7 +30,9 @@ __all__ = [
     "intake_counts",
     "membership_profile",
     "participant_claimable",
+    "participant_departments",
     "participant_for_user",
+    "participants_filtered",
     "participants_pending_intake",
     "participants_ready",
     "pending_upload",
@@ -81,6 +83,37 @@ def participant_claimable(*, programme: Programme, user: User) -> Participant | 
     verified = policy.verified_emails(user)
     candidates = programme.participants.filter(email__in=verified)
     return next((p for p in candidates if policy.may_claim(user, p, verified=verified)), None)
+
+
+def participants_filtered(
+    programme: Programme, *, query: str = "", intake: str = "all", department: str = ""
+) -> QuerySet[Participant]:
+    """Enrolled participants (not those who left) matching a search and the list's filters.
+
+    ``query`` matches name or email, ``intake`` is ``"all"``, ``"pending"`` or ``"completed"``,
+    ``department`` the exact department answer (empty: any).
+    """
+    people = programme.participants.exclude(status=ParticipantStatus.LEFT)
+    if query:
+        people = people.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    if intake == "pending":
+        people = people.filter(intake_completed_at__isnull=True)
+    elif intake == "completed":
+        people = people.filter(intake_completed_at__isnull=False)
+    if department:
+        people = people.filter(attributes__department=department)
+    return people
+
+
+def participant_departments(programme: Programme) -> list[str]:
+    """The departments participants gave, for the list's filter (one query)."""
+    values = (
+        programme.participants.exclude(status=ParticipantStatus.LEFT)
+        .filter(attributes__has_key="department")
+        .values_list("attributes__department", flat=True)
+        .distinct()
+    )
+    return sorted({str(value) for value in values if value})
 
 
 def participants_ready(programme: Programme) -> QuerySet[Participant]:

@@ -74,6 +74,7 @@ PROGRAMME_FIELDS = (
     "format",
     "with_coach",
     "diversify",
+    "weights",
     "same",
     "optional_attributes",
     "separate_reporting_line",

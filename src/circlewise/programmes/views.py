@@ -7,16 +7,22 @@ coaches read; a participant sees only their own programme page and intake.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
+from circlewise.circles.models import CircleStatus
+from circlewise.circles.selectors import circles_for_user
 from circlewise.core.errors import SendingLimitReached
+from circlewise.formation.selectors import unplaced_participants
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes import selectors, services
@@ -28,7 +34,9 @@ from circlewise.programmes.forms import (
     UploadForm,
     intake_initial,
 )
-from circlewise.programmes.models import ParticipantStatus, Programme
+from circlewise.programmes.models import Programme, ProgrammeStatus
+
+PARTICIPANTS_PER_PAGE = 50
 
 
 def _programme(request: HttpRequest, org_slug: str, pk: int) -> tuple[Membership, Programme]:
@@ -111,8 +119,6 @@ def programme_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
 
 
 def _my_circle(programme: Programme, user) -> object | None:
-    from circlewise.circles.selectors import circles_for_user
-
     return (
         circles_for_user(user=user, organisation=programme.organisation)
         .filter(programme=programme)
@@ -131,8 +137,13 @@ def programme_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
         "sees_programme": policy.can(membership, Perm.VIEW_PROGRAMMES),
         "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
     }
+    published = programme.status == ProgrammeStatus.PUBLISHED
+    context["published"] = published
     if context["sees_programme"]:
         context["counts"] = selectors.intake_counts(programme)
+        if published:
+            context["circle_count"] = programme.circles.filter(status=CircleStatus.ACTIVE).count()
+            context["waiting_count"] = len(unplaced_participants(programme=programme))
         context["signup_url"] = request.build_absolute_uri(
             reverse("programmes:join", args=[programme.organisation.slug, programme.signup_token])
         )
@@ -274,6 +285,18 @@ def accept(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
 
 
 # Intake ------------------------------------------------------------------------------------------
+def _intake_thanks(programme: Programme, participant) -> str:
+    """What happens next, which depends on whether circles have formed yet."""
+    if programme.status != ProgrammeStatus.PUBLISHED:
+        return "Thank you: your intake is complete. You can change it until circles form."
+    if _my_circle(programme, participant.user) is not None:
+        return "Thank you: your answers are saved."
+    return (
+        "Thank you: your intake is complete. Circles have already formed, so the programme's "
+        "admins will place you in one with room; we will email you when they do."
+    )
+
+
 @login_required
 def intake(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     membership, programme = _programme(request, org_slug, pk)
@@ -290,9 +313,7 @@ def intake(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
         except ProgrammeError as error:
             _show_errors(form, error)
         else:
-            messages.success(
-                request, "Thank you: your intake is complete. You can change it until circles form."
-            )
+            messages.success(request, _intake_thanks(programme, participant))
             return redirect(_detail_url(programme))
     return render(
         request,
@@ -307,18 +328,25 @@ def participants(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     membership, programme = _programme(request, org_slug, pk)
     policy.require(membership, Perm.VIEW_PROGRAMMES)
     show = request.GET.get("show", "all")
-    people = programme.participants.exclude(status=ParticipantStatus.LEFT)
-    if show == "pending":
-        people = people.filter(intake_completed_at__isnull=True)
-    elif show == "completed":
-        people = people.filter(intake_completed_at__isnull=False)
+    # NUL characters are refused by PostgreSQL; nobody types them on purpose.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    department = request.GET.get("department", "").replace("\x00", "").strip()[:120]
+    people = selectors.participants_filtered(
+        programme, query=query, intake=show, department=department
+    )
+    page = Paginator(people, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = {"q": query, "show": "" if show == "all" else show, "department": department}
     return render(
         request,
         "programmes/participants.html",
         {
             "programme": programme,
-            "people": people,
+            "page": page,
             "show": show,
+            "query": query,
+            "department": department,
+            "departments": selectors.participant_departments(programme),
+            "filters": urlencode({key: value for key, value in filters.items() if value}),
             "counts": selectors.intake_counts(programme),
             "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
         },

@@ -8,6 +8,10 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/circlewise
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and on pages point where `make run` serves, unless SITE_URL says otherwise
+# (a listening address like 0.0.0.0 is no place to send a browser: those links use 127.0.0.1).
+SITE_HOST := $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST))
+SITE_URL ?= http://$(SITE_HOST):$(PORT)
 # Packages that import no Django: type-checked strictly, doctests run (each one that exists).
 PURE := $(wildcard $(addprefix src/circlewise/,matching mdgp rotation rotation.py scheduling \
 	insights/privacy.py insights/charts.py))
@@ -19,10 +23,10 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv run serve serve-prod demo migrate test lint typecheck format e2e test-postgres bench chromium clean
+.PHONY: help venv messages gettext run serve serve-prod demo migrate test lint typecheck format e2e test-postgres bench chromium clean
 
 help:
-	@echo "make run            set up everything and serve http://$(HOST):$(PORT) with demo data"
+	@echo "make run            set up everything and serve $(SITE_URL) with demo data"
 	@echo "make serve-prod     production: gunicorn + task workers, DEBUG=0, PostgreSQL (README: Deployment)"
 	@echo "make test           lint + the whole test suite (SQLite)"
 	@echo "make test-postgres  the suite against PostgreSQL ($(PG_URL))"
@@ -42,22 +46,29 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Translations: each offered language's catalogue, compiled (with Babel, so no system gettext is
+# needed) on install and before tests; nothing to do while English is the only language.
+CATALOGUES := $(wildcard src/circlewise/locale/*/LC_MESSAGES/django.po)
+messages: $(STAMP) gettext
+	$(if $(CATALOGUES),$(BIN)/pybabel compile --domain django --directory src/circlewise/locale,@true)
+
 # Settings default to production (DEBUG off); the local targets ask for the laptop defaults.
 migrate demo run serve: export DEBUG ?= 1
 
-migrate: $(STAMP)
-	$(BIN)/python manage.py migrate --no-input
+migrate: $(STAMP) messages
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py migrate --no-input
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py load_demo
 
 run: demo
 	@$(MAKE) --no-print-directory serve
 
 # The development server and a background task worker, restarted if it dies; Ctrl-C stops both.
 serve: $(STAMP)
-	$(BIN)/python manage.py start_notices
-	$(BIN)/python -m circlewise.core.supervisor --workers 1 --interval 0.5 \
+	@echo "Serving $(SITE_URL) (links in emails point there too)"
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py start_notices
+	SITE_URL='$(SITE_URL)' $(BIN)/python -m circlewise.core.supervisor --workers 1 --interval 0.5 \
 	  --web "$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload"
 
 # Production: refuses without SECRET_KEY, ALLOWED_HOSTS or a reachable PostgreSQL; then migrates,
@@ -79,21 +90,27 @@ typecheck: $(STAMP)
 	$(BIN)/mypy $(PURE)
 
 # Doctests apart: collecting tests/ with --doctest-modules would import each conftest.py twice.
-test: lint typecheck
+test: lint typecheck messages
 	$(BIN)/pytest -q --doctest-modules $(PURE)
 	$(BIN)/pytest -m "not e2e" -n auto
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) messages
 	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL is not reachable at $(PG_URL): start it or set PG_URL=postgres://user@host:port/db" >&2; exit 1; }
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" -n auto
+
+# The translation tests extract the product's strings with makemessages, which runs xgettext.
+gettext:
+	@command -v xgettext >/dev/null || { \
+	  echo "Installing Debian's gettext for the translation tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
 chromium:
 	@command -v /usr/bin/chromium >/dev/null || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-e2e: $(STAMP) chromium
+e2e: $(STAMP) chromium messages
 	$(BIN)/pytest -m e2e
 
 bench: $(STAMP)

@@ -13,7 +13,8 @@ VALID = {
 }
 
 
-def test_it_saves_the_settings(db):
+def test_it_saves_the_settings(db, settings):
+    settings.LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]  # when German is complete
     user = make_user("ann@example.test")
     response = client_for(user).post("/account/settings/", VALID)
     assert response.status_code == 302
@@ -53,3 +54,10 @@ def test_it_requires_login(client, db):
     response = client.get("/account/settings/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_it_puts_each_notification_checkbox_inside_its_own_label(db):
+    page = client_for(make_user("ann@example.test")).get("/account/settings/").content.decode()
+    for name in ("notify_circle_updates", "notify_reminders"):
+        label = page.split(f'<label for="id_{name}">', 1)[1].split("</label>", 1)[0]
+        assert f'name="{name}"' in label  # the box and its words share one label

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from circlewise.accounts.models import ApiToken
@@ -46,3 +49,12 @@ def test_it_records_when_a_token_was_last_used(admin):
     assert client.get("/api/organisations/acme/programmes").status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_it_serves_the_api_docs_from_local_files_only(db):
+    page = Client().get("/api/docs").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
+    assert all(s.startswith("/static/") for s in sources), sources  # no CDN
+    for source in sources:
+        assert finders.find(source.removeprefix("/static/")), source

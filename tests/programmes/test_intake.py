@@ -94,9 +94,9 @@ def test_it_needs_some_availability_and_a_language(member, programme):
     make_participant(programme, member.email, user=member)
     blank_week = {f"day_{day}": "" for day in range(7)}
     response = client_for(member).post(
-        _intake(programme), ANSWERS | blank_week | {"languages": "Klingon"}
+        _intake(programme), ANSWERS | blank_week | {"languages": "Parseltongue"}
     )
-    assert "Klingon" in response.text and "is not a language we know" in response.text
+    assert "Parseltongue" in response.text and "is not a language we know" in response.text
     response = client_for(member).post(_intake(programme), ANSWERS | blank_week)
     assert "Give at least one time in the week" in response.text
 

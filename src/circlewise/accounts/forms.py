@@ -25,7 +25,7 @@ class AccountSettingsForm(forms.ModelForm):
         label="Time zone",
         help_text="Times of sessions and reminders are shown in this time zone.",
     )
-    language = forms.ChoiceField(choices=settings.LANGUAGES, label="Language")
+    language = forms.ChoiceField(choices=lambda: settings.LANGUAGES, label="Language")
 
     class Meta:
         model = User
@@ -38,6 +38,12 @@ class AccountSettingsForm(forms.ModelForm):
             "notify_reminders",
         ]
         help_texts = {"pronouns": "Optional, e.g. she/her, they/them. Shown next to your name."}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if len(settings.LANGUAGES) == 1:
+            # One complete language: nothing to choose (see LANGUAGES in settings).
+            del self.fields["language"]
 
 
 TOKEN_LIFETIMES = {"30": 30, "90": 90, "365": 365, "never": None}

@@ -28,8 +28,9 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         user = form.save()
         messages.success(request, "Your settings are saved.")
         response = redirect("accounts:settings")
-        # LocaleMiddleware reads the cookie, so the chosen language applies from the next page.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+        if "language" in form.cleaned_data:
+            # LocaleMiddleware reads the cookie, so the chosen language applies from the next page.
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
         return response
     return render(
         request,

@@ -6,6 +6,7 @@ from django import forms
 
 from circlewise.accounts.models import TIME_ZONE_CHOICES
 from circlewise.circles.models import Circle
+from circlewise.core.languages import parse_language
 
 
 class CircleForm(forms.ModelForm):
@@ -25,6 +26,21 @@ class CircleForm(forms.ModelForm):
         }
         help_texts = {"language": "The language the circle meets in, e.g. English."}
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Stored as a code; people read and type the name.
+        if self.instance.language and not self.is_bound:
+            self.initial["language"] = self.instance.language_name
+
+    def clean_language(self) -> str:
+        text = self.cleaned_data["language"]
+        if not text.strip():
+            return ""
+        try:
+            return parse_language(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
     def clean_max_size(self) -> int:
         size = self.cleaned_data["max_size"]
         if not 2 <= size <= 12:
@@ -34,7 +50,9 @@ class CircleForm(forms.ModelForm):
 
 class FindCirclesForm(forms.Form):
     q = forms.CharField(label="Topic contains", required=False)
-    language = forms.CharField(label="Language", required=False)
+    language = forms.CharField(
+        label="Language", required=False, help_text="A name or part of one, e.g. English."
+    )
     time_zone = forms.CharField(label="Time zone contains", required=False)
 
 

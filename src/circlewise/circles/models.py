@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from circlewise.core.languages import language_name
 from circlewise.core.validators import validate_one_line
 from circlewise.organisations.models import Organisation
 from circlewise.programmes.models import Format, Participant, Programme
@@ -39,6 +40,7 @@ class Circle(models.Model):
     )
     name = models.CharField(max_length=120, validators=[validate_one_line])
     topic = models.CharField(max_length=200, blank=True)
+    # An ISO 639 code ("en"); pages show its name (circlewise.core.languages).
     language = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
@@ -83,6 +85,11 @@ class Circle(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def language_name(self) -> str:
+        """The language the circle meets in, named in the page's language ("" for any)."""
+        return language_name(self.language)
 
     @property
     def invite_link_is_live(self) -> bool:

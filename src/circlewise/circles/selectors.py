@@ -19,6 +19,7 @@ from circlewise.circles.models import (
     JoinRequest,
     JoinRequestStatus,
 )
+from circlewise.core.languages import language_codes_matching
 from circlewise.organisations.models import Membership, Role
 from circlewise.programmes.models import Cadence
 from circlewise.rotation import plan_rotation
@@ -88,14 +89,17 @@ def circles_for_programme(*, programme: Programme) -> QuerySet[Circle]:
 def listed_circles(
     *, organisation: Organisation, query: str = "", language: str = "", time_zone: str = ""
 ) -> QuerySet[Circle]:
-    """Active, listed circles colleagues may find; filters are case-insensitive."""
+    """Active, listed circles colleagues may find; filters are case-insensitive.
+
+    ``language`` is a code or (part of) a language's name: "English" and "engl" find "en".
+    """
     circles = Circle.objects.filter(
         organisation=organisation, is_listed=True, status=CircleStatus.ACTIVE
     )
     if query:
         circles = circles.filter(Q(topic__icontains=query) | Q(name__icontains=query))
     if language:
-        circles = circles.filter(language__iexact=language)
+        circles = circles.filter(language__in=language_codes_matching(language))
     if time_zone:
         circles = circles.filter(time_zone__icontains=time_zone)
     return _with_active_members(circles.select_related("host"))

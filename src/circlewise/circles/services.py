@@ -25,6 +25,7 @@ from circlewise.circles.notices import circle_url
 from circlewise.circles.selectors import coach_options, member_name
 from circlewise.circles.signals import members_changed
 from circlewise.circles.tasks import circle_closed_notify_task
+from circlewise.core.languages import parse_language
 from circlewise.core.mail import send_templated
 from circlewise.organisations.models import Membership, Role
 from circlewise.organisations.services import activity_record
@@ -67,12 +68,24 @@ SELF_ORGANISED_FIELDS = (
 )
 
 
+def _with_language_code(details: dict[str, object]) -> dict[str, object]:
+    """``details`` with the language as a code: callers may pass a name ("English")."""
+    language = details.get("language")
+    if not language:
+        return details
+    try:
+        return {**details, "language": parse_language(str(language))}
+    except ValueError as error:
+        raise CircleError(str(error)) from None
+
+
 @transaction.atomic
 def circle_start(*, organisation: Organisation, by: User, **details: object) -> Circle:
     """Start a self-organised circle hosted by ``by``, who is its first member."""
     unknown = set(details) - set(SELF_ORGANISED_FIELDS)
     if unknown:
         raise CircleError(f"Unknown circle details: {', '.join(sorted(unknown))}.")
+    details = _with_language_code(details)
     circle = Circle.objects.create(organisation=organisation, host=by, **details)
     CircleMember.objects.create(circle=circle, user=by, email=by.email)
     return circle
@@ -89,7 +102,7 @@ def circle_update(*, circle: Circle, by: User, **details: object) -> Circle:
         raise CircleError(
             f"The circle already has {seated} members: the maximum size cannot be {max_size}."
         )
-    for name, value in details.items():
+    for name, value in _with_language_code(details).items():
         if name not in SELF_ORGANISED_FIELDS:
             raise CircleError(f"Unknown circle detail: {name}.")
         setattr(circle, name, value)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.template.loader import render_to_string
+from django.template import Context, engines
 
 from circlewise.core.text import one_line
 
@@ -18,6 +18,17 @@ logger = logging.getLogger(__name__)
 def absolute_url(path: str) -> str:
     """A link for an email: emails have no request to build one from."""
     return f"{settings.SITE_URL}{path}"
+
+
+def render_text(template_name: str, context: Mapping[str, object]) -> str:
+    """Render a plain-text template with autoescaping off.
+
+    Autoescaping is for HTML: in a text email it would turn "I'd" into "I&#x27;d". Names and
+    notes in emails come from people, so escaping them would show the very text they typed with
+    entities in it; a text email cannot run markup, so nothing needs escaping.
+    """
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    return engine.get_template(template_name).render(Context(context, autoescape=False))
 
 
 class Attachment(NamedTuple):
@@ -43,8 +54,8 @@ def send_templated(
     failure is logged and reported as 0 messages sent, never raised into the request or task.
     """
     context = {"site_name": settings.SITE_NAME, **context}
-    subject = one_line(render_to_string(f"email/{template}_subject.txt", context))
-    body = render_to_string(f"email/{template}.txt", context)
+    subject = one_line(render_text(f"email/{template}_subject.txt", context))
+    body = render_text(f"email/{template}.txt", context)
     messages = [
         EmailMultiAlternatives(
             subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,

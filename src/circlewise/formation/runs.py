@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from circlewise.circles.models import Circle
+from circlewise.core.languages import language_name
 from circlewise.formation.composition import compose
 from circlewise.formation.models import FormationKind, FormationRun, FormationStage, FormationStatus
 from circlewise.formation.placing import circles_create
@@ -192,7 +193,8 @@ GROUP_WORDS = {"meeting_window": "meeting time", "language": "language"}
 
 def _group(values: dict[str, object]) -> str:
     """ " (language German)" for the people a 'same' rule keeps together; "" for everyone."""
-    parts = [f"{GROUP_WORDS.get(k, k.replace('_', ' '))} {v}" for k, v in values.items()]
+    named = {k: language_name(str(v)) if k == "language" else v for k, v in values.items()}
+    parts = [f"{GROUP_WORDS.get(k, k.replace('_', ' '))} {v}" for k, v in named.items()]
     return f" ({', '.join(parts)})" if parts else ""
 
 

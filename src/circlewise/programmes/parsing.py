@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from circlewise.core.csvfile import CsvProblem, read_csv
+from circlewise.core.languages import language_name, parse_language
 from circlewise.core.text import NAME_MAX_LENGTH, line_problem
 
 __all__ = [
@@ -104,39 +104,17 @@ def parse_time_zone(raw: str) -> str:
     return name
 
 
-@cache
-def _language_lookup() -> dict[str, str]:
-    """Code or English/local name (lower case) -> language code, regional variants folded."""
-    lookup: dict[str, str] = {}
-    for code, info in LANG_INFO.items():
-        if "name" not in info:
-            continue
-        base = code.split("-")[0]
-        canonical = base if base in LANG_INFO and "name" in LANG_INFO[base] else code
-        for key in (code, info["name"], info.get("name_local", "")):
-            if key:
-                lookup.setdefault(key.lower(), canonical)
-    return lookup
-
-
 def parse_languages(raw: str | list[str]) -> list[str]:
     """Languages as codes (``["en", "de"]``) from codes or names, in the order given."""
     items = raw.split(",") if isinstance(raw, str) else raw
     codes: list[str] = []
     for item in items:
-        text = item.strip()
-        if not text:
+        if not item.strip():
             continue
-        code = _language_lookup().get(text.lower().replace("_", "-"))
-        if code is None:
-            raise ValueError(f"“{text}” is not a language we know; use a name or a code like de.")
+        code = parse_language(item)
         if code not in codes:
             codes.append(code)
     return codes
-
-
-def language_name(code: str) -> str:
-    return LANG_INFO.get(code, {}).get("name", code)
 
 
 def _minutes(hours: str, minutes: str) -> int:

@@ -18,10 +18,11 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv run serve demo migrate test lint typecheck format e2e test-postgres bench chromium clean
+.PHONY: help venv run serve serve-prod demo migrate test lint typecheck format e2e test-postgres bench chromium clean
 
 help:
 	@echo "make run            set up everything and serve http://$(HOST):$(PORT) with demo data"
+	@echo "make serve-prod     production: gunicorn + task workers, DEBUG=0, PostgreSQL (README: Deployment)"
 	@echo "make test           lint + the whole test suite (SQLite)"
 	@echo "make test-postgres  the suite against PostgreSQL ($(PG_URL))"
 	@echo "make e2e            browser tests (installs Debian's chromium if missing)"
@@ -52,13 +53,18 @@ demo: migrate
 run: demo
 	@$(MAKE) --no-print-directory serve
 
-# The web server and the background task worker together; Ctrl-C stops both.
+# The development server and a background task worker, restarted if it dies; Ctrl-C stops both.
 serve: $(STAMP)
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/python manage.py start_notices; \
-	$(BIN)/python manage.py db_worker --interval 0.5 --no-reload & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload & \
-	wait
+	$(BIN)/python manage.py start_notices
+	$(BIN)/python -m circlewise.core.supervisor --workers 1 --interval 0.5 \
+	  --web "$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload"
+
+# Production: refuses without SECRET_KEY, ALLOWED_HOSTS or a reachable PostgreSQL; then migrates,
+# collects static files and runs gunicorn (WEB_CONCURRENCY processes) beside WORKERS task workers.
+WORKERS ?= 2
+serve-prod: $(STAMP)
+	DEBUG=0 DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" \
+	  $(BIN)/python manage.py serve_prod --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

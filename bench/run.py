@@ -5,6 +5,7 @@ Usage::
     python bench/run.py            # the full set (about 40 minutes on 2 cores)
     python bench/run.py --quick    # a few minutes: small sizes, fewer seeds
     python bench/run.py synthetic  # only the named benchmarks
+    python bench/run.py load       # the web app under load (PostgreSQL; see bench/load.py)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "synthetic": ("synthetic.py", [], ["--sizes", "2000,10000", "--seeds", "1"]),
     "formation_demo": ("formation_demo.py", [], ["--repeat", "1"]),
+    "load": ("load.py", [], ["--sizes", "300,2000", "--seconds", "8", "--mix-seconds", "15"]),
     "mdgplib": (
         "mdgplib.py",
         [],

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from circlewise.circles.models import Circle
+from circlewise.circles.models import Circle, CircleMember
 from circlewise.formation.models import FormationRun
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import Programme
@@ -59,6 +60,7 @@ __all__ = [
     "require",
     "run_for",
     "verified_emails",
+    "visible_circles",
 ]
 
 # An organisation this young may send only ``MAIL_LIMIT_NEW_ORGANISATION`` emails an hour.
@@ -132,6 +134,10 @@ def can_see_programme(membership: Membership, programme: Programme) -> bool:
 
 
 def _is_in_circle(user_id: int, circle: Circle) -> bool:
+    # Lists prefetch the active members (circles.selectors): asking them costs no query per circle.
+    active = getattr(circle, "active", None)
+    if active is not None:
+        return any(member.user_id == user_id for member in active)
     return circle.members.filter(user_id=user_id, left_at__isnull=True).exists()
 
 
@@ -153,6 +159,17 @@ def can_see_circle(membership: Membership, circle: Circle) -> bool:
         or circle.coach_id == user_id
         or _is_in_circle(user_id, circle)
     )
+
+
+def visible_circles(membership: Membership, circles: QuerySet[Circle]) -> QuerySet[Circle]:
+    """``circles`` narrowed to those ``can_see_circle`` allows, in one query whatever their number
+    (the same rule as a filter, for lists)."""
+    user_id = membership.user_id
+    mine = CircleMember.objects.filter(user_id=user_id, left_at__isnull=True).values("circle_id")
+    rule = Q(is_listed=True) | Q(host_id=user_id) | Q(coach_id=user_id) | Q(pk__in=mine)
+    if can(membership, Perm.MANAGE_PROGRAMMES):
+        rule |= Q(programme__isnull=False)
+    return circles.filter(rule, organisation_id=membership.organisation_id)
 
 
 def can_manage_circle(membership: Membership, circle: Circle) -> bool:

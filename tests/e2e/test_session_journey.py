@@ -14,7 +14,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from circlewise.coaching.agenda import PHASES
-from circlewise.coaching.models import Commitment
+from circlewise.coaching.models import Commitment, Question
+from circlewise.coaching.question_bank import BUILT_IN
 from circlewise.organisations.models import Membership, Organisation, Role
 from tests.circle_fixtures import make_circle, make_session
 from tests.conftest import make_user
@@ -44,7 +45,19 @@ def _same_clock(coach: Page, member: Page, phase: str) -> None:
     assert abs(_seconds(coach) - _seconds(member)) <= 3, (_seconds(coach), _seconds(member))
 
 
+def _built_in_questions() -> None:
+    """Browser tests run against a live server on a database that is flushed between tests,
+    which also empties what data migrations loaded: put the built-in questions back."""
+    if not Question.objects.filter(organisation__isnull=True).exists():
+        Question.objects.bulk_create(
+            Question(category=category, text=text)
+            for category, texts in BUILT_IN.items()
+            for text in texts
+        )
+
+
 def _oak():
+    _built_in_questions()
     acme = Organisation.objects.create(name="Acme", slug="acme")
     people = {}
     for email, name, role in (

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from circlewise.programmes.views import PARTICIPANTS_PER_PAGE
 from tests.conftest import client_for
 from tests.programmes.factories import make_participant
 
@@ -76,3 +77,23 @@ def test_coaches_see_the_list_but_cannot_remind(coach, programme):
     page = client_for(coach).get(url)
     assert page.status_code == 200 and "Remind the" not in page.text
     assert _remind(client_for(coach), programme).status_code == 403
+
+
+def test_it_lists_participants_a_page_at_a_time(admin, programme):
+    for number in range(PARTICIPANTS_PER_PAGE + 1):
+        make_participant(programme, f"p{number:03d}@acme.test")
+    url = reverse("programmes:participants", args=["acme", programme.pk])
+    first = client_for(admin).get(url).text
+    assert "p000@acme.test" in first and f"p{PARTICIPANTS_PER_PAGE:03d}@acme.test" not in first
+    assert "Page 1 of 2" in first
+    second = client_for(admin).get(url, {"page": 2}).text
+    assert f"p{PARTICIPANTS_PER_PAGE:03d}@acme.test" in second
+
+
+def test_it_finds_participants_by_name_or_email(admin, programme):
+    make_participant(programme, "grace.hopper@acme.test", name="Grace Hopper")
+    make_participant(programme, "alan@acme.test", name="Alan Turing")
+    url = reverse("programmes:participants", args=["acme", programme.pk])
+    found = client_for(admin).get(url, {"q": "hopper"}).text
+    assert "grace.hopper@acme.test" in found and "alan@acme.test" not in found
+    assert "1 person matches these filters" in found

@@ -293,10 +293,10 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
     from circlewise.circles.selectors import circles_for_programme
 
     membership, programme = _programme(request, org_slug, programme_id)
+    visible = policy.visible_circles(membership, circles_for_programme(programme=programme))
     return [
         _circle_out(circle, show_emails=policy.can_see_circle_private(membership, circle))
-        for circle in circles_for_programme(programme=programme)
-        if policy.can_see_circle(membership, circle)
+        for circle in visible
     ]
 
 

@@ -742,7 +742,7 @@ def solve_dense(
     Examples
     --------
     >>> d = np.array([[0, 1, 9, 9], [1, 0, 9, 9], [9, 9, 0, 1], [9, 9, 1, 0]])
-    >>> result = solve_dense(d, [2, 2], [2, 2], time_limit=1.0, seed=0)
+    >>> result = solve_dense(d, [2, 2], [2, 2], time_limit=1.0, seed=0, clock="cpu")
     >>> result.objective
     18.0
     >>> result.groups[0] != result.groups[1]

@@ -1,0 +1,421 @@
+"""Load benchmark: the production server on PostgreSQL under 50 concurrent logged-in connections.
+
+Steps:
+
+1. Recreate the database ``--database-url`` (default ``cw_production_load`` on the local
+   PostgreSQL) and build one organisation per ``--sizes`` entry: that many participants in a
+   published programme, all in circles of five, with accounts, memberships, a handful of other
+   programmes, and sessions / API tokens for a sample of members, the admin and the coach.
+2. Serve it with ``manage.py serve_prod`` (gunicorn, DEBUG=0, task workers) on 127.0.0.1 only.
+3. For each organisation drive locust (``bench/locustfile.py``, 50 users, no think time):
+   the bare health view alone, then every key page alone (its throughput is compared with the
+   health view's: the ratio), then the realistic mix (members opening their circle, admins on
+   programme pages, API clients with tokens) for latency under mixed load.
+4. Write ``bench/results/load.md`` (and ``load.json``) with throughput, p50/p95/p99 and errors.
+
+    .venv/bin/python bench/load.py                      # 2,000 and 10,000 participants
+    .venv/bin/python bench/load.py --sizes 300,2000,10000 --seconds 15
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+USERS = 50
+SAMPLE = 200  # members with sessions per organisation: requests spread over many rows
+TARGET_P95_MS = 150
+TARGET_RATIO = 0.10
+TARGET_GROWTH = 0.20
+
+# name -> (who, path template); {org} {programme} {circle} are filled per request by locust.
+PAGES: dict[str, tuple[str, str]] = {
+    "member: my circles": ("member", "/o/{org}/circles/"),
+    "member: circle page": ("member", "/o/{org}/circles/{circle}/"),
+    "member: programme": ("member", "/o/{org}/programmes/{programme}/"),
+    "member: find circles": ("member", "/o/{org}/circles/find/"),
+    "admin: dashboard": ("admin", "/o/{org}/"),
+    "admin: programme list": ("admin", "/o/{org}/programmes/"),
+    "admin: programme": ("admin", "/o/{org}/programmes/{programme}/"),
+    "admin: participants": ("admin", "/o/{org}/programmes/{programme}/participants/"),
+    "admin: programme circles": ("admin", "/o/{org}/programmes/{programme}/circles/"),
+    "admin: a circle": ("admin", "/o/{org}/circles/{circle}/"),
+    "api: programmes": ("api", "/api/organisations/{org}/programmes"),
+    "api: circles (member)": (
+        "member-api",
+        "/api/organisations/{org}/programmes/{programme}/circles",
+    ),
+    "api: participants": ("api", "/api/organisations/{org}/programmes/{programme}/participants"),
+}
+
+
+def build(sizes: list[int]) -> list[dict]:
+    """Create the organisations; returns what locust needs (sessions, tokens, ids) per size."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from circlewise.accounts.models import ApiToken, User
+    from circlewise.circles.models import Circle, CircleMember
+    from circlewise.organisations.models import Membership, Organisation, Role
+    from circlewise.programmes.models import Participant, ParticipantStatus, Programme
+
+    password = make_password("load-benchmark")
+    now = timezone.now()
+    rng = random.Random(1)
+    departments = ["Sales", "Engineering", "Finance", "People", "Legal", "Design", "Support"]
+    levels = ["Junior", "Senior", "Lead"]
+    fixtures = []
+
+    def session_for(user: User) -> str:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key
+
+    for size in sizes:
+        started = time.perf_counter()
+        slug = f"org{size}"
+        organisation = Organisation.objects.create(name=f"Organisation {size}", slug=slug)
+        users = User.objects.bulk_create(
+            User(email=f"p{n}@{slug}.example", name=f"Person {n} {slug}", password=password)
+            for n in range(size + 2)
+        )
+        admin, coach, people = users[0], users[1], users[2:]
+        Membership.objects.bulk_create(
+            Membership(
+                organisation=organisation,
+                user=user,
+                role=Role.ADMIN if user is admin else Role.COACH if user is coach else Role.MEMBER,
+                department=rng.choice(departments),
+                level=rng.choice(levels),
+            )
+            for user in users
+        )
+        programmes = [
+            Programme.objects.create(
+                organisation=organisation,
+                name=f"Programme {number}",
+                goal="Peers support each other through a year of change.",
+                start_date=date(2027, 1, 4),
+                diversify=["department", "level"],
+                status="published",
+                created_by=admin,
+            )
+            for number in range(5)
+        ]
+        programme = programmes[0]
+        participants = Participant.objects.bulk_create(
+            Participant(
+                programme=programme,
+                email=user.email,
+                name=user.name,
+                user=user,
+                attributes={"department": rng.choice(departments), "level": rng.choice(levels)},
+                languages=["en"],
+                time_zone="Europe/London",
+                status=ParticipantStatus.ACTIVE,
+                intake_completed_at=now,
+            )
+            for user in people
+        )
+        circles = Circle.objects.bulk_create(
+            Circle(
+                organisation=organisation,
+                programme=programme,
+                name=f"Circle {number + 1}",
+                language="English",
+                time_zone="Europe/London",
+                coach=coach if number % 10 == 0 else None,
+            )
+            for number in range(len(participants) // 5)
+        )
+        CircleMember.objects.bulk_create(
+            CircleMember(
+                circle=circles[min(index // 5, len(circles) - 1)],
+                participant=participant,
+                user=participant.user,
+                email=participant.email,
+                welcomed_at=now,
+            )
+            for index, participant in enumerate(participants)
+        )
+        sample = rng.sample(range(len(people)), min(SAMPLE, len(people)))
+        members = [
+            {
+                "session": session_for(people[index]),
+                "circle": circles[min(index // 5, len(circles) - 1)].pk,
+                "token": ApiToken.issue(user=people[index], name="load")[1],
+            }
+            for index in sample[:SAMPLE]
+        ]
+        fixtures.append(
+            {
+                "size": size,
+                "org": slug,
+                "programme": programme.pk,
+                "circles": [c.pk for c in rng.sample(circles, min(SAMPLE, len(circles)))],
+                "admin": {
+                    "session": session_for(admin),
+                    "token": ApiToken.issue(user=admin, name="load")[1],
+                },
+                "members": members,
+            }
+        )
+        print(f"built {slug}: {size} participants in {time.perf_counter() - started:.0f} s")
+    return fixtures
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=5) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def wait_for(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with code {server.returncode}")
+        try:
+            request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the server did not answer {url} within {timeout:.0f} s")
+
+
+def settle(url: str, timeout: float = 180) -> None:
+    """Wait until the server has drained what the last phase left queued (locust stops sending,
+    but a sync server still answers every request it accepted): the health view answers fast."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            response.read()
+        if time.monotonic() - started < 0.5:
+            return
+        time.sleep(1)
+
+
+def drive(
+    *, host: str, phase: str, fixtures: Path, size: int, seconds: int, out: Path
+) -> list[dict]:
+    """One locust run; returns its per-name rows (requests/s and percentiles in ms)."""
+    settle(f"{host}/healthz")
+    prefix = (
+        out / f"{size}-{phase.replace(' ', '_').replace(':', '').replace('(', '').replace(')', '')}"
+    )
+    env = {
+        **os.environ,
+        "LOAD_FIXTURES": str(fixtures),
+        "LOAD_SIZE": str(size),
+        "LOAD_PHASE": phase,
+    }
+    subprocess.run(
+        [
+            sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
+            "-u", str(USERS), "-r", str(USERS), "-t", f"{seconds}s", "-H", host,
+            "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+        ],
+        env=env,
+        check=False,  # locust exits with 1 when a request failed: the failures are reported
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
+    rows = rows or [{"Name": phase}]  # nothing answered within the run: all zeros
+    return [
+        {
+            "name": row["Name"],
+            "requests": int(row.get("Request Count", 0)),
+            "errors": int(row.get("Failure Count", 0)),
+            "rps": float(row.get("Requests/s", 0)),
+            "p50": _ms(row.get("50%")),
+            "p95": _ms(row.get("95%")),
+            "p99": _ms(row.get("99%")),
+        }
+        for row in rows
+    ]
+
+
+def _ms(value: str | None) -> float:
+    return float(value) if value and value != "N/A" else float("nan")
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole else float("nan")
+
+
+def report(results: dict, command: str) -> str:
+    sizes = sorted(results, key=int)
+    lines = [
+        "# Load benchmark: production server on PostgreSQL, 50 concurrent connections",
+        "",
+        f"Command: `{command}` ({results[sizes[0]]['when']}).",
+        "",
+        "gunicorn (sync workers) + task workers via `manage.py serve_prod`, DEBUG=0, PostgreSQL on "
+        "the same 2-core machine as the load generator (locust, FastHttpUser, no think time). Each "
+        "page is driven alone for the stated seconds; *ratio* is its throughput over the bare "
+        f"health view's in the same run. Targets: p95 < {TARGET_P95_MS} ms, ratio >= "
+        f"{TARGET_RATIO:.0%}, 0 errors, the largest organisation within {TARGET_GROWTH:.0%} of "
+        "the smallest.",
+        "",
+    ]
+    for size in sizes:
+        result = results[size]
+        health = result["health"]
+        lines += [
+            f"## {int(size):,} participants",
+            "",
+            f"Health view alone: {health['rps']:.0f} req/s, p95 {health['p95']:.0f} ms, "
+            f"{health['errors']} errors.",
+            "",
+            "| page | req/s | ratio | p50 ms | p95 ms | p99 ms | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in result["pages"]:
+            lines.append(
+                f"| {row['name']} | {row['rps']:.0f} | {_ratio(row['rps'], health['rps']):.0%} | "
+                f"{row['p50']:.0f} | {row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} |"
+            )
+        lines += [
+            "",
+            "Realistic mix (members 60 %, admins 25 %, API clients 15 %):",
+            "",
+            "| request | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in result["mix"]:
+            lines.append(
+                f"| {row['name']} | {row['requests']} | {row['rps']:.1f} | {row['p50']:.0f} | "
+                f"{row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} |"
+            )
+        lines.append("")
+    if len(sizes) > 1:
+        small, large = results[sizes[0]], results[sizes[-1]]
+        lines += [
+            f"## {int(sizes[-1]):,} against {int(sizes[0]):,} participants (throughput ratio)",
+            "",
+            "| page | small req/s | large req/s | large / small |",
+            "|---|---:|---:|---:|",
+        ]
+        for a, b in zip(small["pages"], large["pages"], strict=True):
+            lines.append(
+                f"| {a['name']} | {a['rps']:.0f} | {b['rps']:.0f} | "
+                f"{_ratio(b['rps'], a['rps']):.2f} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2000,10000", help="participants per organisation")
+    parser.add_argument("--seconds", type=int, default=15, help="seconds per page (default 15)")
+    parser.add_argument("--mix-seconds", type=int, default=30)
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/cw_production_load"
+    )
+    parser.add_argument("--port", type=int, default=8112)
+    parser.add_argument("--web-processes", type=int, default=4)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    os.environ.update(
+        DATABASE_URL=args.database_url,
+        DEBUG="0",
+        SECRET_KEY="load-benchmark-only-" + "k" * 50,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",  # plain HTTP on 127.0.0.1; requests say X-Forwarded-Proto
+        DJANGO_SETTINGS_MODULE="circlewise.settings",
+        CIRCLEWISE_VAR_DIR=tempfile.mkdtemp(prefix="circlewise-load-"),
+        EMAIL_BACKEND="smtp",  # the deploy check refuses the console mailer; nothing is sent
+        LOG_LEVEL="WARNING",
+    )
+    recreate_database(args.database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    fixtures = build(sizes)
+    connection.close()
+    out = Path(tempfile.mkdtemp(prefix="circlewise-locust-"))
+    fixtures_file = out / "fixtures.json"
+    fixtures_file.write_text(json.dumps(fixtures))
+    server = subprocess.Popen(
+        [
+            sys.executable, "manage.py", "serve_prod", "--host", "127.0.0.1",
+            "--port", str(args.port), "--web-processes", str(args.web_processes), "--workers", "2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    host = f"http://127.0.0.1:{args.port}"
+    results: dict[str, dict] = {}
+    try:
+        wait_for(f"{host}/healthz", server)
+        for size in sizes:
+            when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            common = {"host": host, "fixtures": fixtures_file, "size": size, "out": out}
+            health = drive(phase="health", seconds=args.seconds, **common)[0]
+            pages = [
+                drive(phase=name, seconds=args.seconds, **common)[0] | {"name": name}
+                for name in PAGES
+            ]
+            mix = drive(phase="mix", seconds=args.mix_seconds, **common)
+            results[str(size)] = {"when": when, "health": health, "pages": pages, "mix": mix}
+            for row in pages:
+                print(
+                    f"{size:>6} {row['name']:<28} {row['rps']:7.0f} req/s "
+                    f"({_ratio(row['rps'], health['rps']):4.0%} of health) "
+                    f"p95 {row['p95']:5.0f} ms "
+                    f"errors {row['errors']}",
+                    flush=True,
+                )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+    command = (
+        "make bench BENCH_ARGS=load"
+        if args.sizes == "2000,10000"
+        else (
+            f"python bench/load.py --sizes {args.sizes} --seconds {args.seconds} "
+            f"--mix-seconds {args.mix_seconds}"
+        )
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "load.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "load.md").write_text(report(results, command))
+    print(f"results in {RESULTS / 'load.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -75,3 +75,15 @@ def test_it_rejects_bad_options_with_status_2(tmp_path, capsys, option) -> None:
         main(["mdgp", str(instance), *option])
     assert info.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("ready", "said"), [(False, True), (True, False)])
+def test_it_says_it_is_preparing_the_engine_only_when_the_kernels_are_cold(
+    tmp_path, capsys, monkeypatch, ready, said
+) -> None:
+    monkeypatch.setattr("circlewise.cli.mdgp.kernels_ready", lambda: ready)
+    instance = write_instance(tmp_path / "instance.txt")
+    assert main(["mdgp", str(instance), "--time-limit", "0.2", "--seed", "1"]) == 0
+    captured = capsys.readouterr()
+    assert ("Preparing the engine (first run only)…" in captured.err) is said
+    float(captured.out.strip())  # the notice never mixes into the printed objective

@@ -156,3 +156,11 @@ def test_the_tick_task_runs_the_scheduler(session, settings):
         clock.now.return_value = T - dt.timedelta(hours=24)
         result = notices_tick.enqueue()
     assert result.return_value == 6
+
+
+def test_the_reminder_names_the_coachee(circle, session, member):
+    member.name = "Mia O'Neil"
+    member.save()
+    _run(T - dt.timedelta(hours=24))
+    body = next(m.body for m in mail.outbox if m.to == [member.email])
+    assert "Coachee: Mia O'Neil\n" in body  # plain text: nothing escaped

@@ -203,3 +203,50 @@ def test_the_circle_page_links_inside_for_members_not_admins(session, member, ad
     url = f"/o/acme/circles/{session.circle_id}/"
     assert "Commitments and progress" in client_for(member).get(url).text
     assert "Commitments and progress" not in client_for(admin).get(url).text
+
+
+def test_the_contract_phase_shows_the_circles_current_contract(session, coach, member):
+    from circlewise.contracts.services import contract_change
+
+    contract_change(
+        circle=session.circle,
+        user=member,
+        agreements=["Cameras on when we can.", "Phones away."],
+        goal="Lead through the reorganisation",
+        duration="Until June",
+    )
+    client = client_for(coach)
+    _act(client, session, "start")
+    assert "Phones away." not in client.get(_url(session)).text  # only in its own phase
+    _act(client, session, "advance")
+    page = client.get(_url(session), headers={"HX-Request": "true"}, query_params={"part": "stage"})
+    stage = page.text
+    assert "Our contract" in stage and "(version 1)" in stage
+    assert "Cameras on when we can." in stage and "Phones away." in stage
+    assert "Lead through the reorganisation" in stage and "Until June" in stage
+    assert re.search(r"Not accepted yet by:</strong>\s*Sam<", stage)  # Mia proposed it
+
+
+def test_it_names_the_sessions_coachees_by_the_rotation(circle, coach, member):
+    from django.utils import timezone
+
+    circle.coachees_per_session = 2
+    circle.save()
+    session = make_session(circle, starts_at=timezone.now() - dt.timedelta(hours=3))  # held
+    assert 'data-testid="coachees">Coachees: <strong>Mia and Sam</strong>' in (
+        client_for(coach).get(_url(session)).text
+    )
+    circle.coachees_per_session = 1
+    circle.save()
+    later = make_session(circle, starts_at=session.starts_at + dt.timedelta(days=28), number=2)
+    # Each session keeps its own coachee, the one already held too.
+    assert "Coachee: <strong>Mia</strong>" in client_for(member).get(_url(session)).text
+    assert "Coachee: <strong>Sam</strong>" in client_for(member).get(_url(later)).text
+
+
+def test_a_member_without_a_name_is_never_shown_by_address(session, coach):
+    from circlewise.circles.models import CircleMember
+
+    CircleMember.objects.create(circle=session.circle, email="nameless@elsewhere.test")
+    page = client_for(coach).get(_url(session)).text
+    assert "nameless@elsewhere.test" not in page and "A member" in page

@@ -213,3 +213,26 @@ def test_it_writes_plain_text_emails_and_only_the_time_zone_rules_it_needs(
     (timezone,) = _attachment(message).walk("VTIMEZONE")
     years = {component.decoded("DTSTART").year for component in timezone.subcomponents}
     assert min(years) >= 2025 and max(years) <= 2029
+
+
+def test_it_names_the_next_sessions_coachees_in_the_invitation(
+    circle, coach, member, django_capture_on_commit_callbacks
+):
+    circle.coachees_per_session = 2
+    circle.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.series_set(circle=circle, by=coach, schedule=london_schedule())
+    line = "Coachees on 12 January 2027: Dev and Nour"
+    assert all(line in message.body for message in mail.outbox)
+    (event,) = _events(_download(member, SessionSeries.objects.get(circle=circle)))
+    assert line in str(event["DESCRIPTION"])
+
+
+def test_it_names_attendees_by_name_or_by_the_address_it_invites(scheduled, member):
+    from circlewise.circles.models import CircleMember
+
+    CircleMember.objects.create(circle=scheduled.circle, email="nameless@elsewhere.test")
+    (event,) = _events(_download(member, scheduled))
+    names = {str(a): a.params["CN"] for a in event["ATTENDEE"]}
+    assert names["mailto:dev@acme.test"] == "Dev"
+    assert names["mailto:nameless@elsewhere.test"] == "nameless@elsewhere.test"

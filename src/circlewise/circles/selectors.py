@@ -112,12 +112,13 @@ def pending_requests(*, circle: Circle) -> QuerySet[JoinRequest]:
 # --- The circle home ---------------------------------------------------------------------------
 
 
-def member_name(member: CircleMember) -> str:
-    """How a member is named to others: never their email address."""
+def member_name(member: CircleMember, *, default: str = "A member") -> str:
+    """How a member is named to others: never their email address (``default`` when they
+    have given no name)."""
     return (
         (member.user and member.user.name)
         or (member.participant and member.participant.name)
-        or "A member"
+        or default
     )
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "JOIN_REQUEST_RETRY_AFTER",
+    "circle_activity_record",
     "circle_close",
     "circle_coach_assign",
     "circle_host_hand_over",
@@ -126,11 +127,12 @@ def _seat(circle: Circle, user: User) -> CircleMember:
         raise CircleError("You are already in this circle.") from error
 
 
-def _record(circle: Circle, by: User, action: str, summary: str) -> None:
+def circle_activity_record(*, circle: Circle, by: User, action: str, summary: str) -> None:
     """Log a change to a programme circle in the organisation's activity.
 
     Self-organised circles are left out on purpose: admins do not see them unless they are in
-    them, so the log must not tell admins who runs or joins them.
+    them, so the log must not tell admins who runs or joins them. What is said in a circle
+    (contract, commitments, reflections, journal) never goes into a summary.
     """
     if circle.programme_id is not None:
         activity_record(organisation=circle.organisation, by=by, action=action, summary=summary)
@@ -214,7 +216,12 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, by: User) -
     join_request.decided_by = by
     join_request.save()
     verb = "Approved" if approve else "Declined"
-    _record(circle, by, "circle.join_request", f"{verb} {join_request.user}'s request.")
+    circle_activity_record(
+        circle=circle,
+        by=by,
+        action="circle.join_request",
+        summary=f"{verb} {join_request.user}'s request.",
+    )
     context = {"circle": circle, "approved": approve, "url": circle_url(circle)}
     to = [join_request.user.email]
     transaction.on_commit(
@@ -260,7 +267,12 @@ def circle_member_remove(*, member: CircleMember, by: User) -> CircleMember:
         # The removed person still has the link: a new one keeps them from rejoining with it.
         circle_invite_reset(circle=circle, by=by)
     if removed:
-        _record(circle, by, "circle.remove", f"Took {member.email} out of {circle.name}.")
+        circle_activity_record(
+            circle=circle,
+            by=by,
+            action="circle.remove",
+            summary=f"Took {member.email} out of {circle.name}.",
+        )
     _notify_left(circle, member)
     transaction.on_commit(lambda: members_changed.send(sender=Circle, circle=circle))
     return member

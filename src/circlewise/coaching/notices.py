@@ -32,6 +32,7 @@ from circlewise.coaching.models import (
     NoticeStatus,
     Outcome,
 )
+from circlewise.coaching.selectors import session_coachees
 from circlewise.core.mail import absolute_url, send_templated
 from circlewise.meetings.models import Session, SessionStatus
 
@@ -129,6 +130,7 @@ def _context(notice: Notice) -> dict:
             "user": notice.user,
             "circle": circle,
             "session": session,
+            "coachees": session_coachees(session=session),
             "zone": str(zone),
             "runner_url": absolute_url(runner),
         }

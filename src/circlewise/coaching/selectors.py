@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from circlewise.circles.selectors import circle_rotation
 from circlewise.coaching.models import Attendance, Commitment, Outcome, Question, SessionRun
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ __all__ = [
     "circle_commitments",
     "questions_for_circle",
     "questions_library",
+    "session_coachees",
 ]
 
 
@@ -83,3 +85,9 @@ def questions_library(
 def apologised_user_ids(*, session: Session) -> set[int]:
     """Who said on the schedule, in advance, that they cannot make the session."""
     return set(session.absences.values_list("user_id", flat=True))
+
+
+def session_coachees(*, session: Session) -> list[str]:
+    """Who is coachee at ``session`` by the circle's rotation (one or two names), seen from the
+    session's start so that a session under way or already held keeps its coachees."""
+    return circle_rotation(circle=session.circle, now=session.starts_at).coachees(session.pk)

@@ -27,6 +27,7 @@ from circlewise.coaching.agenda import PHASES
 from circlewise.coaching.errors import CoachingError
 from circlewise.coaching.forms import CommitmentForm, GoalsForm, QuestionForm, ReviewForm
 from circlewise.coaching.models import AttendanceStatus, Commitment, RunState, SessionRun
+from circlewise.contracts.selectors import contract_status
 from circlewise.meetings.models import Session
 from circlewise.policy import Perm
 from circlewise.programmes.models import Participant, ParticipantStatus, Programme
@@ -108,6 +109,8 @@ def runner(request: HttpRequest, org_slug: str, circle_id: int, session_id: int)
     context = {
         "circle": circle,
         "session": session,
+        "coachees": selectors.session_coachees(session=session),
+        "contract": contract_status(circle) if phase.key == "contract" else None,
         "run": run,
         "clock": clock,
         "agenda": list(zip(PHASES, plan, strict=True)),

@@ -14,6 +14,7 @@ from circlewise.contracts.errors import ContractError
 from circlewise.contracts.models import ContractAcceptance, ContractTemplate, ContractVersion
 from circlewise.contracts.selectors import starting_terms
 from circlewise.contracts.terms import Terms, clean_terms
+from circlewise.organisations.services import activity_record
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -94,5 +95,12 @@ def contract_template_set(
     template, _ = ContractTemplate.objects.update_or_create(
         programme=programme,
         defaults={"agreements": list(terms.agreements), "updated_at": timezone.now()},
+    )
+    activity_record(
+        organisation=programme.organisation,
+        by=by,
+        action="contract.template",
+        summary=f"Set the contract template of {programme.name} "
+        f"({len(terms.agreements)} agreement{'s' if len(terms.agreements) != 1 else ''}).",
     )
     return template

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from circlewise import scheduling
 from circlewise.circles.models import Circle, CircleMember, CircleStatus
-from circlewise.circles.selectors import active_members
+from circlewise.circles.selectors import active_members, circle_rotation, member_name
 from circlewise.core.mail import absolute_url
 from circlewise.meetings import ics
 from circlewise.meetings.ics import Person
@@ -42,7 +42,6 @@ __all__ = [
     "feed_url",
     "invitation_text",
     "local_moment",
-    "member_name",
     "next_session",
     "organiser",
     "rule_sessions",
@@ -106,7 +105,10 @@ def attendees(*, circle: Circle) -> list[Person]:
     """Everyone the invitation is for: the circle's members and its coach, once each."""
     people: dict[str, Person] = {}
     for member in active_members(circle=circle):
-        people.setdefault(member.email.lower(), Person(member.email, member_name(member)))
+        # No name given: the invitation shows the address it is sent to (``ics`` falls back to
+        # it), which every attendee already sees, rather than several "A member"s.
+        name = member_name(member, default="")
+        people.setdefault(member.email.lower(), Person(member.email, name))
     if circle.coach is not None:
         people.setdefault(circle.coach.email.lower(), Person(circle.coach.email, circle.coach.name))
     return list(people.values())
@@ -129,7 +131,21 @@ def invitation_text(*, series: SessionSeries) -> str:
     return (
         f"Peer coaching circle “{circle.name}”: {series.describe()}.\n"
         f"{where}\n"
+        f"{_next_coachees(series)}"
         f"Can't make a session? Say so on the circle's schedule: {schedule}"
+    )
+
+
+def _next_coachees(series: SessionSeries) -> str:
+    """ "Coachees on 9 March 2027: Dev and Nour" and a line break, or "" before a rotation. The
+    date (in the series' zone) keeps the line true in a calendar that is not refreshed."""
+    session = next_session(circle=series.circle)
+    coachees = circle_rotation(circle=series.circle).coachees(session.pk) if session else []
+    if not coachees:
+        return ""
+    day = session.starts_at.astimezone(scheduling.zone(series.time_zone))
+    return (
+        f"Coachee{'s' if len(coachees) > 1 else ''} on {day:%-d %B %Y}: {' and '.join(coachees)}\n"
     )
 
 
@@ -206,14 +222,6 @@ class Defaults:
     count: int
     time_zone: str
     starts_on: date
-
-
-def member_name(member: CircleMember) -> str:
-    return (
-        (member.user and member.user.name)
-        or (member.participant and member.participant.name)
-        or member.email
-    )
 
 
 def schedule_defaults(*, circle: Circle, viewer: User) -> Defaults:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from circlewise import scheduling
 from circlewise.circles.models import Circle
 from circlewise.circles.selectors import active_members
+from circlewise.circles.services import circle_activity_record
 from circlewise.core.errors import ServiceError
 from circlewise.core.mail import Attachment, send_templated
 from circlewise.core.text import line_problem
@@ -225,6 +226,12 @@ def series_set(
     series.save()
     series.sessions.filter(starts_at__gte=now).delete()
     _generate(series)
+    circle_activity_record(
+        circle=circle,
+        by=by,
+        action="sessions.schedule",
+        summary=f"Set the schedule of {circle.name}: {series.describe()}.",
+    )
     if notify:
         _notify_on_commit(series)
     return series
@@ -267,6 +274,12 @@ def session_move(
     session.changed_at = timezone.now()
     session.save()
     _bump(series)
+    circle_activity_record(
+        circle=series.circle,
+        by=by,
+        action="sessions.move",
+        summary=f"Moved session {session.number} of {series.circle.name}.",
+    )
     _notify_on_commit(series)
     return session
 
@@ -280,6 +293,12 @@ def session_cancel(*, session: Session, by: User) -> Session:
     session.cancelled_at = session.changed_at = now
     session.save()
     _bump(series)
+    circle_activity_record(
+        circle=series.circle,
+        by=by,
+        action="sessions.cancel",
+        summary=f"Cancelled session {session.number} of {series.circle.name}.",
+    )
     _notify_on_commit(series, session=session)
     return session
 
@@ -298,6 +317,12 @@ def series_cancel(*, series: SessionSeries, by: User) -> SessionSeries:
     series.cancelled_at = series.updated_at = now
     series.sequence += 1
     series.save()
+    circle_activity_record(
+        circle=series.circle,
+        by=by,
+        action="sessions.cancel_schedule",
+        summary=f"Cancelled the schedule of {series.circle.name}.",
+    )
     _notify_on_commit(series)
     return series
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from circlewise.core.text import clean_line, clean_text
+from circlewise.organisations.services import activity_record
 from circlewise.resources.errors import ResourceError
 from circlewise.resources.models import (
     NOTE_MAX,
@@ -65,6 +66,7 @@ def _clean_tags(tags: str | list[str]) -> list[str]:
     return cleaned
 
 
+@transaction.atomic
 def resource_add(
     *,
     by: User,
@@ -95,7 +97,7 @@ def resource_add(
         raise ResourceError(f"The suggested month must be between 1 and {months}.",
                             field="suggested_month")  # fmt: skip
     owner = programme if programme is not None else circle
-    return Resource.objects.create(
+    resource = Resource.objects.create(
         organisation_id=owner.organisation_id,  # type: ignore[union-attr]
         programme=programme,
         circle=circle,
@@ -107,6 +109,14 @@ def resource_add(
         suggested_month=suggested_month,
         added_by=by,
     )
+    if programme is not None:  # a self-organised circle's own library is the circle's alone
+        activity_record(
+            organisation=programme.organisation,
+            by=by,
+            action="resources.add",
+            summary=f"Added “{title}” to the library of {programme.name}.",
+        )
+    return resource
 
 
 def resource_remove(*, resource: Resource) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -69,7 +70,12 @@ def browser() -> Iterator[Browser]:
 def new_page(
     browser: Browser, live_server, request: pytest.FixtureRequest, transactional_db
 ) -> Iterator[Callable[[], Page]]:
-    """Open pages, each in its own browser context (own cookies: a separate person)."""
+    """Open pages, each in its own browser context (own cookies: a separate person).
+
+    Login rate-limit counters live in the database cache, whose table a flush between tests
+    does not empty: each test starts without them, or a long suite trips the login limit.
+    """
+    cache.clear()
     contexts: list[BrowserContext] = []
 
     def open_page() -> Page:

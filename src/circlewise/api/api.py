@@ -259,27 +259,6 @@ def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
 
 
 # Circles -----------------------------------------------------------------------------------------
-def _circle_out(circle, *, show_emails: bool) -> dict:
-    """A circle as the API shows it: emails only to circle-mates and the coach (the policy's
-    ``can_see_circle_private``, as on the circle page); names for everyone else."""
-    return {
-        "id": circle.pk,
-        "name": circle.name,
-        "status": circle.status,
-        "language": circle.language,
-        "time_zone": circle.time_zone,
-        "members": [
-            {
-                "name": (member.participant and member.participant.name)
-                or (member.user and member.user.name)
-                or "",
-                "email": member.email if show_emails else None,
-            }
-            for member in circle.active
-        ],
-    }
-
-
 @api.get(
     "/organisations/{org_slug}/programmes/{programme_id}/circles",
     response={200: list[CircleOut], **ERRORS},
@@ -293,11 +272,10 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
     from circlewise.circles.selectors import circles_for_programme
 
     membership, programme = _programme(request, org_slug, programme_id)
-    visible = policy.visible_circles(membership, circles_for_programme(programme=programme))
-    return [
-        _circle_out(circle, show_emails=policy.can_see_circle_private(membership, circle))
-        for circle in visible
-    ]
+    # A query, not a list: the page is sliced from it, so only one page of circles is built.
+    # ``CircleOut`` reads the membership to decide whose emails it shows.
+    request.membership = membership  # type: ignore[attr-defined]
+    return policy.visible_circles(membership, circles_for_programme(programme=programme))
 
 
 def _private_circle(request: HttpRequest, org_slug: str, circle_id: int):

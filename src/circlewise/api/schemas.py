@@ -205,6 +205,22 @@ class CircleOut(Schema):
     time_zone: str
     members: list[CircleMemberOut]
 
+    @staticmethod
+    def resolve_members(circle, context) -> list[dict[str, str | None]]:
+        """The active members (prefetched as ``circle.active``) by name; their emails only for
+        whom the policy shows the circle's private side, as on the circle page."""
+        from circlewise import policy
+        from circlewise.circles.selectors import member_name
+
+        show_emails = policy.can_see_circle_private(context["request"].membership, circle)
+        return [
+            {
+                "name": member_name(member, default=""),
+                "email": member.email if show_emails else None,
+            }
+            for member in circle.active
+        ]
+
 
 class AcceptanceOut(Schema):
     name: str

@@ -23,7 +23,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv messages gettext run serve serve-prod demo migrate test lint typecheck format e2e test-postgres bench chromium clean
+.PHONY: help venv messages catalogues gettext run serve serve-prod demo migrate test lint typecheck format e2e test-postgres bench chromium clean
 
 help:
 	@echo "make run            set up everything and serve $(SITE_URL) with demo data"
@@ -32,6 +32,7 @@ help:
 	@echo "make test-postgres  the suite against PostgreSQL ($(PG_URL))"
 	@echo "make e2e            browser tests (installs Debian's chromium if missing)"
 	@echo "make bench          benchmarks; results in bench/results/"
+	@echo "make catalogues     refresh the translation catalogues after changing marked strings"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -86,8 +87,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
+# The whole package: the Django apps in mypy's normal mode, PURE strictly (pyproject.toml). The
+# django-stubs plugin loads the settings, which want DEBUG=1 outside production (as the tests).
 typecheck: $(STAMP)
-	$(BIN)/mypy $(PURE)
+	DEBUG=1 $(BIN)/mypy src/circlewise
 
 # Doctests apart: collecting tests/ with --doctest-modules would import each conftest.py twice.
 test: lint typecheck messages
@@ -98,6 +101,17 @@ test-postgres: $(STAMP) messages
 	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL is not reachable at $(PG_URL): start it or set PG_URL=postgres://user@host:port/db" >&2; exit 1; }
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not e2e" -n auto
+
+# After changing marked strings: refresh every catalogue (new strings empty, no guessed "fuzzy"
+# ones, removed ones dropped); then translate the empty entries. The translation test names them.
+catalogues: $(STAMP) gettext
+	cd src/circlewise && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE ../../$(BIN)/django-admin \
+	  makemessages $(foreach l,$(notdir $(wildcard src/circlewise/locale/*)),-l $(l)) \
+	  --no-obsolete --add-location file --ignore static
+	@# A new catalogue (its header still fuzzy) has no guesses yet; it is left as makemessages made it.
+	for po in src/circlewise/locale/*/LC_MESSAGES/django.po; do \
+	  head -n 12 $$po | grep -q '^#, fuzzy' || \
+	  msgattrib --clear-fuzzy --empty --clear-previous --output-file $$po $$po; done
 
 # The translation tests extract the product's strings with makemessages, which runs xgettext.
 gettext:

@@ -2,7 +2,7 @@
 
 Loads the demo into a scratch SQLite database, then times ``formation_start`` with the run
 executed in-process as the worker does (composition from the database, the engine with the app's
-time limit, saving the proposal; target < 15 s) and scoring the proposal page's view of it
+time limit, saving the proposal and its summary; target < 15 s) and opening the proposal page
 (medians over ``--repeat`` runs). Then it times the publish *request* (a POST through Django's
 test client as the demo admin; target < 1 s) and, separately, the worker sending every welcome
 email. Writes the figures to ``bench/results/formation_demo.json``.
@@ -34,6 +34,9 @@ def main() -> int:
     os.environ["EMAIL_BACKEND"] = "file"
     os.environ["EMAIL_FILE_PATH"] = str(scratch.parent / "mail")
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    # A scratch database on a laptop: the local settings (DEBUG defaults to off, which would ask
+    # for a SECRET_KEY and redirect the test client to HTTPS).
+    os.environ["DEBUG"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "circlewise.settings")
     import django
 
@@ -44,16 +47,19 @@ def main() -> int:
     from django.urls import reverse
 
     from circlewise.accounts.models import User
-    from circlewise.core.demo import load_demo
+    from circlewise.core.demo import PROGRAMME_NAME, load_demo
     from circlewise.formation import placing, services
     from circlewise.formation.runs import formation_execute
-    from circlewise.formation.services import proposal_view
     from circlewise.programmes.models import Programme
 
     call_command("migrate", verbosity=0)
     load_demo()
-    programme = Programme.objects.get(organisation__slug="northwind")
-    forming, scoring, ratios = [], [], []
+    programme = Programme.objects.get(organisation__slug="northwind", name=PROGRAMME_NAME)
+    admin = User.objects.get(email="admin@northwind.example")
+    client = Client()
+    client.force_login(admin)
+    page = reverse("formation:formation", args=["northwind", programme.pk])
+    forming, viewing, ratios = [], [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
         with transaction.atomic():
@@ -64,12 +70,12 @@ def main() -> int:
         if run.status != "proposed":
             print(f"run failed: {run.error}", file=sys.stderr)
             return 1
+        ratios.append(run.summary["ratio"])
         started = time.perf_counter()
-        ratios.append(proposal_view(run).ratio)
-        scoring.append(time.perf_counter() - started)
-    admin = User.objects.get(email="admin@northwind.example")
-    client = Client()
-    client.force_login(admin)
+        if client.get(page).status_code != 200:
+            print("the proposal page failed", file=sys.stderr)
+            return 1
+        viewing.append(time.perf_counter() - started)
     url = reverse("formation:publish", args=["northwind", programme.pk, run.pk])
     started = time.perf_counter()
     response = client.post(url)
@@ -87,7 +93,7 @@ def main() -> int:
         "welcome_emails_worker_s": round(welcome_worker, 2),
         "time_limit_s": run.time_limit,
         "form_median_s": round(statistics.median(forming), 2),
-        "proposal_view_median_s": round(statistics.median(scoring), 3),
+        "proposal_page_median_s": round(statistics.median(viewing), 3),
         "ratio_median": round(statistics.median(ratios), 4),
         "repeat": args.repeat,
     }

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import os
 import random
@@ -30,7 +31,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +62,15 @@ PAGES: dict[str, tuple[str, str]] = {
         "/api/organisations/{org}/programmes/{programme}/circles",
     ),
     "api: participants": ("api", "/api/organisations/{org}/programmes/{programme}/participants"),
+    "runner: clock poll": (
+        "member",
+        "/o/{org}/circles/{circle}/sessions/{session}/run/clock/?t={ticket}&v=1",
+    ),
+    "member: calendar feed": ("anyone", "/calendar/{feed}.ics"),
+    "admin: insights": ("admin", "/o/{org}/programmes/{programme}/insights/"),
 }
+MONTHS_PAST, MONTHS_AHEAD = 6, 6  # a year of monthly sessions per circle, half of it held
+PULSE_SHARE = 0.3  # share of attendances answered with a pulse
 
 
 def build(sizes: list[int]) -> list[dict]:
@@ -68,10 +78,13 @@ def build(sizes: list[int]) -> list[dict]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
+    from django.core import signing
     from django.utils import timezone
 
     from circlewise.accounts.models import ApiToken, User
     from circlewise.circles.models import Circle, CircleMember
+    from circlewise.coaching.views import CLOCK_SALT
+    from circlewise.meetings.models import CalendarFeed
     from circlewise.organisations.models import Membership, Organisation, Role
     from circlewise.programmes.models import Participant, ParticipantStatus, Programme
 
@@ -114,7 +127,7 @@ def build(sizes: list[int]) -> list[dict]:
                 organisation=organisation,
                 name=f"Programme {number}",
                 goal="Peers support each other through a year of change.",
-                start_date=date(2027, 1, 4),
+                start_date=now.date() - timedelta(days=31 * MONTHS_PAST),
                 diversify=["department", "level"],
                 status="published",
                 created_by=admin,
@@ -157,15 +170,23 @@ def build(sizes: list[int]) -> list[dict]:
             )
             for index, participant in enumerate(participants)
         )
+        running = year_of_sessions(circles, people, coach=coach, rng=rng)
         sample = rng.sample(range(len(people)), min(SAMPLE, len(people)))
-        members = [
-            {
-                "session": session_for(people[index]),
-                "circle": circles[min(index // 5, len(circles) - 1)].pk,
-                "token": ApiToken.issue(user=people[index], name="load")[1],
-            }
-            for index in sample[:SAMPLE]
-        ]
+        members = []
+        for index in sample:
+            user, circle = people[index], circles[min(index // 5, len(circles) - 1)]
+            members.append(
+                {
+                    "session": session_for(user),
+                    "circle": circle.pk,
+                    "token": ApiToken.issue(user=user, name="load")[1],
+                    "run_session": running[circle.pk],
+                    "ticket": signing.dumps(
+                        [user.pk, running[circle.pk]], salt=CLOCK_SALT, compress=True
+                    ),
+                    "feed": CalendarFeed.objects.create(user=user).token,
+                }
+            )
         fixtures.append(
             {
                 "size": size,
@@ -179,8 +200,157 @@ def build(sizes: list[int]) -> list[dict]:
                 "members": members,
             }
         )
-        print(f"built {slug}: {size} participants in {time.perf_counter() - started:.0f} s")
+        took = time.perf_counter() - started
+        print(f"built {slug}: {size} participants in {took:.0f} s", flush=True)
     return fixtures
+
+
+def year_of_sessions(circles: list, people: list, *, coach, rng: random.Random) -> dict[int, int]:
+    """Each circle's monthly series, ``MONTHS_PAST`` sessions held (with attendance, some with
+    pulse answers) and ``MONTHS_AHEAD`` to come; the first coming one is being run now (its
+    runner is polled). Returns the running session's id per circle."""
+    from django.utils import timezone
+
+    from circlewise.circles.models import CircleMember
+    from circlewise.coaching.models import Attendance, AttendanceStatus, RunState, SessionRun
+    from circlewise.coaching.selectors import session_plan
+    from circlewise.insights.models import PulseAnswer, PulseRequest
+    from circlewise.meetings.models import Session, SessionSeries
+
+    now = timezone.now()
+    first = now - timedelta(days=30 * MONTHS_PAST)
+    count = MONTHS_PAST + MONTHS_AHEAD
+    series = SessionSeries.objects.bulk_create(
+        SessionSeries(
+            circle=circle, frequency="monthly", weekday=first.weekday(),
+            start_time=clock_time(16, 0), time_zone="Europe/London", starts_on=first.date(),
+            count=count, format="video", video_url="https://meet.example.org/circle",
+            organiser=coach,
+        )
+        for circle in circles
+    )  # fmt: skip
+    sessions = Session.objects.bulk_create(
+        Session(
+            series=each, circle_id=each.circle_id, number=number + 1,
+            original_start=first + timedelta(days=30 * number),
+            starts_at=first + timedelta(days=30 * number),
+            ends_at=first + timedelta(days=30 * number, minutes=90), format="video",
+            video_url=each.video_url,
+        )
+        for each in series
+        for number in range(count)
+    )  # fmt: skip
+    held = [session for session in sessions if session.ends_at < now]
+    seats: dict[int, list[int]] = {}
+    for circle_id, user_id in CircleMember.objects.filter(
+        circle__in=circles, user__isnull=False
+    ).values_list("circle_id", "user_id"):
+        seats.setdefault(circle_id, []).append(user_id)
+    statuses = [AttendanceStatus.PRESENT] * 8 + [AttendanceStatus.APOLOGY, AttendanceStatus.ABSENT]
+    Attendance.objects.bulk_create(
+        (
+            Attendance(session=session, user_id=user_id, status=rng.choice(statuses))
+            for session in held
+            for user_id in seats.get(session.circle_id, [])
+        ),
+        batch_size=5000,
+    )
+    answered = [
+        (session, user_id)
+        for session in held
+        for user_id in seats.get(session.circle_id, [])
+        if rng.random() < PULSE_SHARE
+    ]
+    requests = PulseRequest.objects.bulk_create(
+        (PulseRequest(session=session, user_id=user_id) for session, user_id in answered),
+        batch_size=5000,
+    )
+    PulseAnswer.objects.bulk_create(
+        (
+            PulseAnswer(
+                request=request, session=session, circle_id=session.circle_id, user_id=user_id,
+                usefulness=rng.randint(3, 5), speak_up=rng.randint(3, 5), heard=rng.randint(3, 5),
+                trust=rng.randint(3, 5),
+            )
+            for request, (session, user_id) in zip(requests, answered, strict=True)
+        ),
+        batch_size=5000,
+    )  # fmt: skip
+    coming = {}
+    for session in sessions:
+        if session.ends_at >= now and session.circle_id not in coming:
+            coming[session.circle_id] = session
+    SessionRun.objects.bulk_create(
+        SessionRun(
+            session=session, plan=session_plan(session=session), state=RunState.RUNNING,
+            phase_seconds=session_plan(session=session)[0] * 60, resumed_at=now, started_at=now,
+            version=1,
+        )
+        for session in coming.values()
+    )  # fmt: skip
+    return {circle_id: session.pk for circle_id, session in coming.items()}
+
+
+def page_path(name: str, fixture: dict, member: dict, circle: int | None = None) -> tuple[str, str]:
+    """(who, path) of one request to page ``name`` for ``member`` (their own circle) or the
+    admin (``circle``, default the first sampled)."""
+    who, template = PAGES[name]
+    if who == "member":
+        circle = member["circle"]
+    circle = circle or fixture["circles"][0]
+    return who, template.format(
+        org=fixture["org"], programme=fixture["programme"], circle=circle,
+        session=member["run_session"], ticket=member["ticket"], feed=member["feed"],
+    )  # fmt: skip
+
+
+def probe(fixtures: list[dict], names: list[str], repeat: int = 5) -> dict[str, dict[str, dict]]:
+    """Queries and median in-process time (ms) per page and size, through Django's test client
+    on the benchmark database: the query counts must not depend on the size."""
+    import statistics
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    found: dict[str, dict[str, dict]] = {}
+    for fixture in fixtures:
+        member = fixture["members"][0]
+        rows = found[str(fixture["size"])] = {}
+        for name in names:
+            who, path = page_path(name, fixture, member)
+            client = Client(SERVER_NAME="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+            if who in ("api", "member-api"):
+                token = fixture["admin"]["token"] if who == "api" else member["token"]
+                client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+            elif who != "anyone":
+                session = member["session"] if who == "member" else fixture["admin"]["session"]
+                client.cookies["sessionid"] = session
+            client.get(path)  # warm: templates, the connection
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as queries:
+                    status = client.get(path).status_code
+                times.append((time.perf_counter() - started) * 1000)
+            rows[name] = {
+                "status": status,
+                "queries": len(queries),
+                "ms": round(statistics.median(times), 1),
+            }
+    return found
+
+
+def print_probe(found: dict[str, dict[str, dict]]) -> None:
+    sizes = list(found)
+    print(f"{'page':<28}" + "".join(f"{size + ' q':>9}{size + ' ms':>10}" for size in sizes))
+    for name in found[sizes[0]]:
+        print(
+            f"{name:<28}"
+            + "".join(f"{found[s][name]['queries']:>9}{found[s][name]['ms']:>10.1f}" for s in sizes)
+            + ("" if all(found[s][name]["status"] == 200 for s in sizes) else "  (not 200!)"),
+            flush=True,
+        )
 
 
 def recreate_database(url: str) -> None:
@@ -192,7 +362,7 @@ def recreate_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def wait_for(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
+def wait_for(url: str, server: subprocess.Popen, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -270,21 +440,37 @@ def _ratio(part: float, whole: float) -> float:
     return part / whole if whole else float("nan")
 
 
-def report(results: dict, command: str) -> str:
+def report(results: dict, command: str, queries: dict, processes: int) -> str:
     sizes = sorted(results, key=int)
+    probed = sorted(queries, key=int)
     lines = [
         "# Load benchmark: production server on PostgreSQL, 50 concurrent connections",
         "",
         f"Command: `{command}` ({results[sizes[0]]['when']}).",
         "",
-        "gunicorn (sync workers) + task workers via `manage.py serve_prod`, DEBUG=0, PostgreSQL on "
-        "the same 2-core machine as the load generator (locust, FastHttpUser, no think time). Each "
+        f"gunicorn ({processes} sync processes) + 2 task workers via `manage.py serve_prod`, "
+        "DEBUG=0, PostgreSQL on the same 2-core machine as the load generator (locust, "
+        "FastHttpUser, no think time): the generator takes CPU from the server it measures. Each "
         "page is driven alone for the stated seconds; *ratio* is its throughput over the bare "
         f"health view's in the same run. Targets: p95 < {TARGET_P95_MS} ms, ratio >= "
         f"{TARGET_RATIO:.0%}, 0 errors, the largest organisation within {TARGET_GROWTH:.0%} of "
         "the smallest.",
         "",
+        "## Queries per request and in-process time (test client, median of 5, same database)",
+        "",
+        "| page | " + " | ".join(f"{int(size):,}: queries | ms" for size in probed) + " |",
+        "|---|" + "---:|---:|" * len(probed),
     ]
+    for name in queries[probed[0]]:
+        lines.append(
+            f"| {name} | "
+            + " | ".join(
+                f"{queries[size][name]['queries']} | {queries[size][name]['ms']:.0f}"
+                for size in probed
+            )
+            + " |"
+        )
+    lines.append("")
     for size in sizes:
         result = results[size]
         health = result["health"]
@@ -304,7 +490,8 @@ def report(results: dict, command: str) -> str:
             )
         lines += [
             "",
-            "Realistic mix (members 60 %, admins 25 %, API clients 15 %):",
+            "Realistic mix (weights: members 12, runners' clocks 6, admins 6, API clients 3, "
+            "calendar feeds 1):",
             "",
             "| request | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
             "|---|---:|---:|---:|---:|---:|---:|",
@@ -320,13 +507,18 @@ def report(results: dict, command: str) -> str:
         lines += [
             f"## {int(sizes[-1]):,} against {int(sizes[0]):,} participants (throughput ratio)",
             "",
-            "| page | small req/s | large req/s | large / small |",
-            "|---|---:|---:|---:|",
+            "The health view's own throughput differs between the two phases on a shared machine,",
+            "so the last column compares each page's share of it (1.00: no growth).",
+            "",
+            "| page | small req/s | large req/s | large / small | share of health, large / small |",
+            "|---|---:|---:|---:|---:|",
         ]
         for a, b in zip(small["pages"], large["pages"], strict=True):
+            share_small = _ratio(a["rps"], small["health"]["rps"])
+            share_large = _ratio(b["rps"], large["health"]["rps"])
             lines.append(
                 f"| {a['name']} | {a['rps']:.0f} | {b['rps']:.0f} | "
-                f"{_ratio(b['rps'], a['rps']):.2f} |"
+                f"{_ratio(b['rps'], a['rps']):.2f} | {_ratio(share_large, share_small):.2f} |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -334,16 +526,30 @@ def report(results: dict, command: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="2000,10000", help="participants per organisation")
-    parser.add_argument("--seconds", type=int, default=15, help="seconds per page (default 15)")
-    parser.add_argument("--mix-seconds", type=int, default=30)
+    parser.add_argument("--sizes", default="300,10000", help="participants per organisation")
+    parser.add_argument(
+        "--probe-sizes", default="2000", help="organisations built for the query counts alone"
+    )
+    parser.add_argument("--seconds", type=int, default=8, help="seconds per page (default 8)")
+    parser.add_argument("--mix-seconds", type=int, default=15)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database and fixtures of the last build"
+    )
+    parser.add_argument(
+        "--probe-only", action="store_true", help="query counts and timings, no load"
+    )
+    parser.add_argument("--only", default="", help="comma-separated page names to drive")
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/cw_production_load"
     )
     parser.add_argument("--port", type=int, default=8112)
     parser.add_argument("--web-processes", type=int, default=4)
     args = parser.parse_args()
+    if not args.probe_only and importlib.util.find_spec("locust") is None:
+        sys.exit("locust is not installed: run `make bench BENCH_ARGS=load` (it installs it)")
     sizes = [int(s) for s in args.sizes.split(",")]
+    probed = sorted({*sizes, *(int(s) for s in args.probe_sizes.split(",") if s)})
+    only = [name for name in PAGES if not args.only or name in args.only.split(",")]
     os.environ.update(
         DATABASE_URL=args.database_url,
         DEBUG="0",
@@ -355,7 +561,9 @@ def main() -> int:
         EMAIL_BACKEND="smtp",  # the deploy check refuses the console mailer; nothing is sent
         LOG_LEVEL="WARNING",
     )
-    recreate_database(args.database_url)
+    built = Path(tempfile.gettempdir()) / f"{args.database_url.rsplit('/', 1)[1]}-fixtures.json"
+    if not args.reuse:
+        recreate_database(args.database_url)
     import django
 
     django.setup()
@@ -363,8 +571,17 @@ def main() -> int:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    fixtures = build(sizes)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages name hashed files
+    if not args.reuse:
+        built.write_text(json.dumps(build(probed)))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics after bulk loading, as autovacuum would
+    fixtures = json.loads(built.read_text())
+    queries = probe(fixtures, only)
+    print_probe(queries)
     connection.close()
+    if args.probe_only:
+        return 0
     out = Path(tempfile.mkdtemp(prefix="circlewise-locust-"))
     fixtures_file = out / "fixtures.json"
     fixtures_file.write_text(json.dumps(fixtures))
@@ -387,7 +604,7 @@ def main() -> int:
             health = drive(phase="health", seconds=args.seconds, **common)[0]
             pages = [
                 drive(phase=name, seconds=args.seconds, **common)[0] | {"name": name}
-                for name in PAGES
+                for name in only
             ]
             mix = drive(phase="mix", seconds=args.mix_seconds, **common)
             results[str(size)] = {"when": when, "health": health, "pages": pages, "mix": mix}
@@ -403,16 +620,15 @@ def main() -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
     command = (
-        "make bench BENCH_ARGS=load"
-        if args.sizes == "2000,10000"
-        else (
-            f"python bench/load.py --sizes {args.sizes} --seconds {args.seconds} "
-            f"--mix-seconds {args.mix_seconds}"
-        )
+        "python bench/load.py " + " ".join(sys.argv[1:])
+        if sys.argv[1:]
+        else "make bench BENCH_ARGS=load"
     )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "load.json").write_text(json.dumps(results, indent=2) + "\n")
-    (RESULTS / "load.md").write_text(report(results, command))
+    (RESULTS / "load.json").write_text(
+        json.dumps({"load": results, "queries": queries}, indent=2) + "\n"
+    )
+    (RESULTS / "load.md").write_text(report(results, command, queries, args.web_processes))
     print(f"results in {RESULTS / 'load.md'}")
     return 0
 

@@ -1,8 +1,9 @@
 """Locust users for ``bench/load.py`` (which sets LOAD_FIXTURES, LOAD_SIZE and LOAD_PHASE).
 
 LOAD_PHASE is ``health`` (the bare health view), the name of one page in ``load.PAGES`` (that
-page alone), or ``mix``: members opening their circles (weight 12), admins on programme pages
-(5), API clients with tokens (3). Logged-in users send a session cookie made by the builder, and
+page alone), or ``mix``: members opening their circles (weight 12), runners' clocks polling
+(6), admins on programme pages and insights (6), API clients with tokens (3), calendar apps
+fetching feeds (1). Logged-in users send a session cookie made by the builder, and
 ``X-Forwarded-Proto: https`` as a TLS-terminating proxy would (the server runs with DEBUG=0).
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 from locust import FastHttpUser, constant, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import PAGES
+from load import page_path
 
 FIXTURES = next(
     f
@@ -29,11 +30,11 @@ PROXY = {"X-Forwarded-Proto": "https"}
 
 
 def _get(user: FastHttpUser, name: str) -> None:
-    who, template = PAGES[name]
     member = random.choice(FIXTURES["members"])
-    circle = member["circle"] if who == "member" else random.choice(FIXTURES["circles"])
-    path = template.format(org=FIXTURES["org"], programme=FIXTURES["programme"], circle=circle)
-    if who == "api":
+    who, path = page_path(name, FIXTURES, member, random.choice(FIXTURES["circles"]))
+    if who == "anyone":  # the calendar feed: the token in the URL is the key
+        headers = PROXY
+    elif who == "api":
         headers = PROXY | {"Authorization": f"Bearer {FIXTURES['admin']['token']}"}
     elif who == "member-api":
         headers = PROXY | {"Authorization": f"Bearer {member['token']}"}
@@ -85,6 +86,18 @@ class Visitor(FastHttpUser):
         @task(1)
         def api_programmes(self) -> None:
             _get(self, "api: programmes")
+
+        @task(6)
+        def runner_poll(self) -> None:
+            _get(self, "runner: clock poll")
+
+        @task(1)
+        def admin_insights(self) -> None:
+            _get(self, "admin: insights")
+
+        @task(1)
+        def calendar_feed(self) -> None:
+            _get(self, "member: calendar feed")
 
     else:
 

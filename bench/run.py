@@ -22,7 +22,11 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "synthetic": ("synthetic.py", [], ["--sizes", "2000,10000", "--seeds", "1"]),
     "formation_demo": ("formation_demo.py", [], ["--repeat", "1"]),
-    "load": ("load.py", [], ["--sizes", "300,2000", "--seconds", "8", "--mix-seconds", "15"]),
+    "load": (
+        "load.py",
+        [],
+        ["--sizes", "300,2000", "--probe-sizes", "", "--seconds", "5", "--mix-seconds", "10"],
+    ),
     "dashboard": ("dashboard.py", [], ["--repeat", "3"]),
     "mdgplib": (
         "mdgplib.py",

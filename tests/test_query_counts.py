@@ -1,7 +1,9 @@
 """Every key page and API list runs as many queries with twice the people, circles and programmes.
 
 One organisation is measured, grown (more members, participants, circles, programmes — the
-viewers take part in the new ones too, so their own lists grow), and measured again.
+viewers take part in the new ones too, so their own lists grow), and measured again. The calendar
+feed's own two-size test is in tests/meetings/test_calendar_feed.py (it needs schedules), the
+proposal page's in tests/formation/test_formation_pages.py.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def test_it_runs_as_many_queries_on_every_key_page_for_twice_the_data(organisati
         ("admin", f"{p}/"),
         ("admin", f"{p}/participants/"),
         ("admin", f"{p}/circles/"),
+        ("admin", f"{p}/circles/?q=Person&page=1"),
         ("admin", f"{org}/circles/{own.pk}/"),
         ("member", "/"),
         ("member", f"{org}/"),

@@ -23,15 +23,19 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.formation.models import FormationRun
+from circlewise.insights.models import OutcomeRequest, PulseRequest
 from circlewise.organisations.models import Membership, Organisation, Role
-from circlewise.programmes.models import Programme
+from circlewise.programmes.models import ParticipantStatus, Programme
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from circlewise.accounts.models import User
-    from circlewise.insights.models import PulseAnswer, PulseRequest
+    from circlewise.insights.models import PulseAnswer
     from circlewise.journal.models import JournalEntry
     from circlewise.programmes.models import Participant
 
@@ -60,6 +64,7 @@ __all__ = [
     "mail_allowance",
     "may_claim",
     "membership_or_404",
+    "outcome_request_for",
     "permissions_of",
     "programme_for",
     "programme_insights_for",
@@ -96,19 +101,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 def membership_or_404(user: User, organisation_slug: str) -> Membership:
     """The user's membership of the organisation; 404 for anyone outside it."""
     if not user.is_authenticated:
-        raise Http404("No such organisation.")
+        raise Http404(_("No such organisation."))
     membership = (
         Membership.objects.select_related("organisation", "user")
         .filter(user=user, organisation__slug=organisation_slug)
         .first()
     )
     if membership is None:
-        raise Http404("No such organisation.")
+        raise Http404(_("No such organisation."))
     return membership
 
 
 def enter_organisation(request: HttpRequest, organisation_slug: str) -> Membership:
     """Resolve the organisation a view works in, or 404; mark it as the page's organisation."""
+    if not request.user.is_authenticated:  # views ask for a log-in first; nobody's organisation
+        raise Http404("No such organisation.")
     membership = membership_or_404(request.user, organisation_slug)
     request.organisation = membership.organisation  # type: ignore[attr-defined]
     request.membership = membership  # type: ignore[attr-defined]
@@ -128,7 +135,10 @@ def can(membership: Membership | None, perm: Perm) -> bool:
 def require(membership: Membership, perm: Perm) -> None:
     """Raise 403 unless the member's role grants ``perm``."""
     if not can(membership, perm):
-        raise PermissionDenied(f"Your role in {membership.organisation} does not allow this.")
+        raise PermissionDenied(
+            _("Your role in %(organisation)s does not allow this.")
+            % {"organisation": membership.organisation}
+        )
 
 
 def can_see_programme(membership: Membership, programme: Programme) -> bool:
@@ -246,8 +256,6 @@ def may_claim(user: User, participant: Participant, *, verified: set[str]) -> bo
     """A seat (an enrolment, and with it any circle seat) belongs to whoever verified the invited
     address; a seat that ended (left or removed) cannot be claimed back: only a new invitation
     brings the person back."""
-    from circlewise.programmes.models import ParticipantStatus
-
     return (
         participant.email.lower() in verified
         and participant.status != ParticipantStatus.LEFT
@@ -336,7 +344,7 @@ def programme_for(
         .first()
     )
     if programme is None or not can_see_programme(membership, programme):
-        raise Http404("No such programme.")
+        raise Http404(_("No such programme."))
     if perm is not None:
         require(membership, perm)
     return programme
@@ -353,7 +361,7 @@ def run_for(
     programme = programme_for(membership, programme_id, perm=perm)
     run = FormationRun.objects.filter(pk=run_id, programme=programme).first()
     if run is None:
-        raise Http404("No such formation run.")
+        raise Http404(_("No such formation run."))
     run.programme = programme
     return run
 
@@ -367,9 +375,9 @@ def circle_for(membership: Membership, circle_id: int, *, manage: bool = False) 
         .first()
     )
     if circle is None or not can_see_circle(membership, circle):
-        raise Http404("No such circle.")
+        raise Http404(_("No such circle."))
     if manage and not can_manage_circle(membership, circle):
-        raise PermissionDenied("Only the circle's host, coach or programme admins can do this.")
+        raise PermissionDenied(_("Only the circle's host, coach or programme admins can do this."))
     return circle
 
 
@@ -384,9 +392,9 @@ def circle_sessions_for(
         .first()
     )
     if circle is None or not can_see_sessions(membership, circle):
-        raise Http404("No such circle.")
+        raise Http404(_("No such circle."))
     if schedule and not can_schedule_circle(membership, circle):
-        raise PermissionDenied("Only the circle's coach or host can change its sessions.")
+        raise PermissionDenied(_("Only the circle's coach or host can change its sessions."))
     return circle
 
 
@@ -399,9 +407,9 @@ def circle_inside_for(membership: Membership, circle_id: int, *, lead: bool = Fa
         .first()
     )
     if circle is None or not can_see_circle_private(membership, circle):
-        raise Http404("No such circle.")
+        raise Http404(_("No such circle."))
     if lead and not can_lead_circle(membership, circle):
-        raise PermissionDenied("Only the circle's coach or host can do this.")
+        raise PermissionDenied(_("Only the circle's coach or host can do this."))
     return circle
 
 
@@ -410,7 +418,7 @@ def programme_insights_for(membership: Membership, programme_id: int) -> Program
     participant of this one 403 (see :func:`can_see_programme_insights`)."""
     programme = programme_for(membership, programme_id)
     if not can_see_programme_insights(membership, programme):
-        raise PermissionDenied("Only the programme's admins see its dashboard.")
+        raise PermissionDenied(_("Only the programme's admins see its dashboard."))
     return programme
 
 
@@ -419,21 +427,28 @@ def circle_insights_for(membership: Membership, circle_id: int) -> Circle:
     see but not lead is 403, any other 404."""
     circle = circle_for(membership, circle_id)
     if not can_see_circle_insights(membership, circle):
-        raise PermissionDenied("Only the circle's coach or host sees its pulse.")
+        raise PermissionDenied(_("Only the circle's coach or host sees its pulse."))
     return circle
 
 
-def pulse_request_for(user: User, token: str) -> PulseRequest:
+def _survey_request_for[Survey: (PulseRequest, OutcomeRequest)](
+    requests: QuerySet[Survey], user: User | AnonymousUser, token: str
+) -> Survey:
+    found = requests.filter(token=token, user__is_active=True).first()
+    if found is None or (user.is_authenticated and user.pk != found.user_id):
+        raise Http404(_("No such survey."))
+    return found
+
+
+def pulse_request_for(user: User | AnonymousUser, token: str) -> PulseRequest:
     """The pulse survey an emailed link opens. The token is the credential for that one survey
     (one click, no log-in); someone logged in as another person gets 404, so a forwarded link
     never mixes two people's answers."""
-    from circlewise.insights.models import PulseRequest
+    requests = PulseRequest.objects.select_related("session__circle__organisation", "user")
+    return _survey_request_for(requests, user, token)
 
-    found = (
-        PulseRequest.objects.select_related("session__circle__organisation", "user")
-        .filter(token=token, user__is_active=True)
-        .first()
-    )
-    if found is None or (user.is_authenticated and user.pk != found.user_id):
-        raise Http404("No such survey.")
-    return found
+
+def outcome_request_for(user: User | AnonymousUser, token: str) -> OutcomeRequest:
+    """The outcome survey an emailed link opens, on the same terms as a pulse link."""
+    requests = OutcomeRequest.objects.select_related("programme__organisation", "user")
+    return _survey_request_for(requests, user, token)

@@ -275,7 +275,7 @@ LANGUAGE_CODE = "en-gb"
 # Only languages the whole product is translated into are offered (half-German pages help no
 # one): tests/core/test_translations.py fails when an offered language's catalogue in
 # locale/<code>/ misses a string of the product. Translate it completely, then add it here.
-LANGUAGES = [("en-gb", "English")]
+LANGUAGES = [("en-gb", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -10,3 +10,8 @@ def _fresh_rate_limits(db):
     cache.clear()
     yield
     cache.clear()
+
+
+# The programme and API token fixtures of the insights tests: deleting an account is checked
+# against the same dashboard, API and coach view figures.
+from tests.insights.conftest import api_client, programme  # noqa: E402, F401

@@ -61,3 +61,26 @@ def test_it_puts_each_notification_checkbox_inside_its_own_label(db):
     for name in ("notify_circle_updates", "notify_reminders"):
         label = page.split(f'<label for="id_{name}">', 1)[1].split("</label>", 1)[0]
         assert f'name="{name}"' in label  # the box and its words share one label
+
+
+def test_it_shows_pages_in_the_saved_language_on_any_browser(db, settings):
+    # No language cookie and an English browser: the account's saved choice still wins.
+    settings.LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]
+    user = make_user("ann@example.test")
+    user.language = "de"
+    user.save(update_fields=["language"])
+    response = client_for(user).get("/account/settings/", HTTP_ACCEPT_LANGUAGE="en-GB")
+    assert response["Content-Language"] == "de"
+    assert make_user("bob@example.test").language == "en-gb"
+    response = client_for(make_user("bob@example.test")).get(
+        "/account/settings/", HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert response["Content-Language"] == "en-gb"
+
+
+def test_it_shows_the_site_language_when_the_saved_one_is_no_longer_offered(db):
+    user = make_user("ann@example.test")
+    user.language = "it"  # offered once, not any more (Italian is not in settings.LANGUAGES)
+    user.save(update_fields=["language"])
+    response = client_for(user).get("/account/settings/", HTTP_ACCEPT_LANGUAGE="it")
+    assert response["Content-Language"] == "en-gb"

@@ -66,3 +66,14 @@ def test_it_shows_field_errors_on_the_signup_page(client, db):
 def test_it_rejects_an_invalid_confirmation_link(client, db):
     response = client.get("/accounts/confirm-email/not-a-real-key/")
     assert "This email confirmation link expired or is invalid." in response.content.decode()
+
+
+def test_it_keeps_the_language_the_sign_up_page_was_shown_in(client, db, settings):
+    client.post("/accounts/signup/", SIGNUP, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    assert User.objects.get(email="new.person@example.test").language == "de"
+    assert mail.outbox[0].to == ["new.person@example.test"]
+
+
+def test_it_gives_a_new_account_the_site_language_when_the_browser_asks_for_another(client, db):
+    client.post("/accounts/signup/", SIGNUP, HTTP_ACCEPT_LANGUAGE="it-IT,it;q=0.9")  # not offered
+    assert User.objects.get(email="new.person@example.test").language == "en-gb"

@@ -43,7 +43,7 @@ def _user(email: str):
 
 
 def test_it_starts_from_the_default_agreements_with_the_programmes_goal(circle):
-    status = selectors.contract_status(circle)
+    status = selectors.contract_status(circle=circle)
     assert status.number == 0 and status.terms.agreements == DEFAULT_AGREEMENTS
     assert status.terms.goal == "Grow as leaders."
     assert status.terms.duration == "12 months from 4 January 2027"
@@ -64,17 +64,17 @@ def test_it_shows_who_has_not_accepted_until_the_last_one_does(circle, member):
 def test_it_needs_everyone_again_after_a_change_and_keeps_every_version(circle, member):
     for user in (member, _user("dev@acme.test"), _user("nour@acme.test")):
         services.contract_accept(circle=circle, user=user, number=0 if user == member else 1)
-    assert selectors.contract_status(circle).accepted_by_all
+    assert selectors.contract_status(circle=circle).accepted_by_all
     response = client_for(_user("dev@acme.test")).post(
         f"/o/acme/circles/{circle.pk}/contract/edit/",
         {"agreements": "Phones away.\nShare the mic.", "goal": "Grow.", "duration": "A year"},
     )
     assert response.status_code == 302
-    status = selectors.contract_status(circle)
+    status = selectors.contract_status(circle=circle)
     assert status.number == 2 and status.terms.agreements == ("Phones away.", "Share the mic.")
     assert [m.email for m, _ in status.accepted] == ["dev@acme.test"]
     assert {m.email for m in status.missing} == {"mia@acme.test", "nour@acme.test"}
-    history = selectors.contract_history(circle)
+    history = selectors.contract_history(circle=circle)
     assert [v.number for v in history] == [2, 1] and len(history[1].accepted) == 3
     page = client_for(member).get(f"/o/acme/circles/{circle.pk}/contract/").content.decode()
     assert "Version 1" in page and "Phones away." in page
@@ -112,7 +112,7 @@ def test_it_refuses_bad_terms_and_changes_nothing(
 
 
 def test_it_refuses_an_unchanged_contract(circle, member):
-    terms = selectors.contract_status(circle).terms
+    terms = selectors.contract_status(circle=circle).terms
     with pytest.raises(ContractError, match="Nothing changed"):
         services.contract_change(
             circle=circle, user=member, agreements=terms.agreements, goal=terms.goal,
@@ -136,5 +136,5 @@ def test_it_starts_circles_from_the_programmes_template(circle, programme, admin
         f"/o/acme/programmes/{programme.pk}/contract/",
         {"agreements": "Cameras on.\n\nNo advice unless asked."},
     )
-    terms = selectors.contract_status(circle).terms
+    terms = selectors.contract_status(circle=circle).terms
     assert terms.agreements == ("Cameras on.", "No advice unless asked.")

@@ -103,8 +103,8 @@ def test_it_shows_the_member_a_living_circle(northwind):
     coaches = [c.coach_id for c in circles]
     assert max(map(coaches.count, coaches)) <= 2  # spread over the three coaches
     mine = next(c for c in circles if c.members.filter(email=LOGINS[Role.MEMBER]).exists())
-    assert len(contract_status(mine).missing) == 1
-    assert sum(contract_status(c).accepted_by_all for c in circles) == 4
+    assert len(contract_status(circle=mine).missing) == 1
+    assert sum(contract_status(circle=c).accepted_by_all for c in circles) == 4
     assert not any(c.members.filter(user_id=c.coach_id).exists() for c in circles)
     assert circle_rotation(circle=mine).next is not None
     assert mine.sessions.exists()  # the meetings demo gave it a schedule

@@ -37,10 +37,11 @@ def extract_strings(source: Path, workdir: Path) -> set[str]:
     # makemessages only reads files.
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     subprocess.run(
-        [django_admin, "makemessages", "--locale", "xx", "--no-obsolete", "--no-location"],
+        # A real locale (not a made-up one) so plural strings get a Plural-Forms header Babel reads.
+        [django_admin, "makemessages", "--locale", "en", "--no-obsolete", "--no-location"],
         cwd=copy, env=env, check=True, capture_output=True,
     )  # fmt: skip
-    po = copy / "locale/xx/LC_MESSAGES/django.po"
+    po = copy / "locale/en/LC_MESSAGES/django.po"
     if not po.exists():  # makemessages writes nothing when nothing is marked
         return set()
     with po.open("rb") as file:
@@ -85,9 +86,10 @@ def test_it_offers_a_language_only_when_its_catalogue_is_complete(product_string
     assert {code: found for code, found in problems.items() if found} == {}
 
 
-def test_it_would_refuse_german_today(product_strings):
-    # German has no catalogue (and the product marks no string yet): offering it must fail.
-    assert language_problems("de", product_strings) != []
+def test_it_would_refuse_a_language_that_misses_one_string(product_strings):
+    # A string added to the product but not yet translated: offering German must then fail.
+    added = "A sentence added after the translation"
+    assert language_problems("de", product_strings | {added}) == [added]
 
 
 def test_it_finds_missing_untranslated_and_fuzzy_strings(tmp_path):
@@ -113,9 +115,12 @@ def test_it_extracts_marked_strings_from_templates_and_code(tmp_path):
         '{% load i18n %}<h1>{% translate "Find a circle" %}</h1><p>Not marked</p>'
     )
     (app / "views.py").write_text(
-        'from django.utils.translation import gettext as _\nMESSAGE = _("Circle details saved.")\n'
+        "from django.utils.translation import gettext as _, ngettext\n"
+        'MESSAGE = _("Circle details saved.")\n'
+        'PLURAL = ngettext("%(count)d circle", "%(count)d circles", 2)\n'
     )
-    assert extract_strings(app, tmp_path) == {"Find a circle", "Circle details saved."}
+    expected = {"Find a circle", "Circle details saved.", "%(count)d circle"}
+    assert extract_strings(app, tmp_path) == expected
 
 
 def test_it_offers_exactly_the_offered_languages_in_account_settings(db):

@@ -34,7 +34,7 @@ def test_it_asks_before_a_member_leaves_a_circle(page, acme, size):  # noqa: F81
     page.goto(f"/o/acme/circles/{circle.pk}/")
     page.get_by_role("button", name="Leave this circle").click()
     expect(page.get_by_role("heading", name="Leave Alder circle?")).to_be_visible()
-    expect(page.get_by_text("(Noor, Omar) will be told by email")).to_be_visible()
+    expect(page.get_by_text("(Noor and Omar) will be told by email")).to_be_visible()
     shoot(page, f"leave-circle-{size}")
     page.get_by_role("link", name="Stay in the circle").click()
     assert circle.members.filter(user=mia, left_at__isnull=True).exists()

@@ -2,7 +2,8 @@
 the programme dashboard with charts and "not enough responses yet" where a group is too small;
 the coach sees their circle's pulse and the comment written for them.
 
-The programme, its circles and the earlier answers are made in the database.
+The programme, its circles and the earlier answers are made in the database: the earlier answers
+in a closed month (figures count closed months only), Mia's in this week's session.
 """
 
 from __future__ import annotations
@@ -42,11 +43,13 @@ def _programme():
         Membership.objects.create(organisation=acme, user=staff[email], role=role)
     programme = make_programme(acme, name="New managers")
     when = timezone.now().replace(microsecond=0) - dt.timedelta(hours=3)
+    closed_month = when - dt.timedelta(days=60)
     sessions = {}
     for name, departments in (("Oak", ["Sales"] * 6), ("Ash", ["Legal"] * 3 + ["Finance"] * 3)):
         circle = Circle.objects.create(organisation=acme, programme=programme, name=name,
                                        coach=staff["cody@acme.test"])  # fmt: skip
-        session = sessions[name] = make_session(circle, starts_at=when)
+        earlier = make_session(circle, starts_at=closed_month)
+        session = sessions[name] = make_session(circle, starts_at=when, number=2)
         for number, department in enumerate(departments):
             email = "mia@acme.test" if (name, number) == ("Oak", 0) else f"{name}{number}@acme.test"
             user = make_user(email, f"{name} person {number}")
@@ -60,9 +63,10 @@ def _programme():
             )
             CircleMember.objects.create(circle=circle, participant=participant, user=user,
                                         email=email)  # fmt: skip
-            Attendance.objects.create(session=session, user=user, status="present")
-            if email != "mia@acme.test" and (name, number) != ("Oak", 5):
-                answer(session, user, scores=(4, 4, 5, 4))
+            for held in (earlier, session):
+                Attendance.objects.create(session=held, user=user, status="present")
+            if (name, number) != ("Oak", 5):
+                answer(earlier, user, scores=(4, 4, 5, 4))
     return programme, sessions
 
 
@@ -96,11 +100,13 @@ def test_it_takes_a_pulse_from_the_email_and_shows_it_only_in_aggregate(new_page
     _shoot(admin, "dashboard-department")
     expect(admin.get_by_text("More time for the last case")).to_have_count(0)
 
-    # The coach: Oak's pulse (five answers now) and Mia's comment, without her name.
+    # The coach: Oak's pulse (five answers in the closed month) and Mia's comment, without her
+    # name; this week's answers are counted when the month closes.
     coach = new_page()
     log_in(coach, "cody@acme.test")
     coach.goto(f"/o/acme/circles/{sessions['Oak'].circle_id}/pulse/")
     expect(coach.get_by_test_id("circle-usefulness")).not_to_have_text(NOT_ENOUGH)
     expect(coach.get_by_test_id("comment")).to_contain_text("More time for the last case")
+    expect(coach.get_by_text("counted when the month closes")).to_be_visible()
     expect(coach.get_by_text("Oak person 0")).to_have_count(0)
     _shoot(coach, "coach")

@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
+from circlewise.circles.models import Circle, CircleMember
 from circlewise.organisations.models import Membership, Organisation, Role
-from circlewise.programmes.models import Programme
+from circlewise.programmes.models import Programme, ProgrammeStatus
 from tests.conftest import make_user
 from tests.e2e.conftest import RESULTS
 from tests.e2e.test_programme_journey import log_in
@@ -113,3 +114,30 @@ def test_it_shows_the_members_table_without_overflow(page, acme, size):
     expect(page.get_by_text("Someone Longname 3", exact=True)).to_be_visible()
     assert_no_horizontal_overflow(page)
     shoot(page, f"members-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_it_pages_a_programmes_circles_and_finds_one_by_a_member(page, acme, size):
+    page.set_viewport_size(SIZES[size])
+    programme = make_programme(acme)
+    programme.status = ProgrammeStatus.PUBLISHED
+    programme.save()
+    for n in range(53):
+        circle = Circle.objects.create(
+            organisation=acme, programme=programme, name=f"Circle {n:02d}"
+        )
+        for m in range(5):
+            person = make_participant(
+                programme, f"p{n:02d}{m}@acme.test", name=f"Person {n:02d}{m}"
+            )
+            CircleMember.objects.create(circle=circle, participant=person, email=person.email)
+    log_in(page, "ada@acme.test")
+    page.goto(f"/o/acme/programmes/{programme.pk}/circles/")
+    expect(page.get_by_text("Page 1 of 2")).to_be_visible()
+    assert_no_horizontal_overflow(page)
+    shoot(page, f"programme-circles-{size}")
+    page.get_by_label("Circle name, or a member's name or email").fill("Person 512")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("link", name="Circle 51")).to_be_visible()
+    expect(page.get_by_role("link", name="Circle 01")).to_have_count(0)
+    shoot(page, f"programme-circles-found-{size}")

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from circlewise.circles.models import Circle, CircleMember
-from circlewise.formation.models import FormationStatus
+from circlewise.formation.models import FormationRun, FormationStatus
 from circlewise.formation.placing import circle_name
 from tests.conftest import client_for
 
@@ -195,6 +195,52 @@ def test_it_opens_a_proposal_with_the_same_number_of_queries_whatever_its_size(
             assert client.get(_formation_url(programme)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_it_stores_the_summary_when_the_run_ends_and_the_page_does_not_score_again(
+    programme, add_participants, form, admin, monkeypatch
+):
+    add_participants(programme, 12)
+    run = form(programme, admin)
+    run = FormationRun.objects.get(pk=run.pk)
+    assert run.summary["circles"] == 2 and run.summary["people"] == 12
+    stored = [sorted(row.data["members"]) for row in run.circle_rows.order_by("index")]
+    assert stored == [sorted(circle) for circle in run.proposal]
+
+    def no_scoring(*args, **kwargs):
+        raise AssertionError("the page scored the proposal again")
+
+    monkeypatch.setattr("circlewise.formation.summary.describe", no_scoring)
+    monkeypatch.setattr("circlewise.formation.summary.evaluate", no_scoring)
+    page = client_for(admin).get(_formation_url(programme)).content.decode()
+    assert "Proposal: 2 circles for 12 people" in page and "departments" in page
+
+
+def test_it_scores_a_proposal_stored_before_summaries_were_and_saves_nothing(
+    programme, add_participants, form, admin
+):
+    add_participants(programme, 12)
+    run = form(programme, admin)
+    FormationRun.objects.filter(pk=run.pk).update(summary={})
+    run.circle_rows.all().delete()
+    page = client_for(admin).get(_formation_url(programme)).content.decode()
+    assert "Proposal: 2 circles for 12 people" in page and "departments" in page
+    run.refresh_from_db()
+    assert run.summary == {} and not run.circle_rows.exists()  # a GET changes nothing
+
+
+def test_it_stores_the_summary_again_after_an_edit(programme, add_participants, form, admin):
+    add_participants(programme, 11)
+    run = form(programme, admin)
+    big = 0 if len(run.proposal[0]) == 6 else 1
+    mover = run.proposal[big][0]
+    client_for(admin).post(
+        f"{_formation_url(programme)}{run.pk}/move/", {"participant": mover, "to_circle": 1 - big}
+    )
+    run = FormationRun.objects.get(pk=run.pk)
+    rows = {row.index: row.data["members"] for row in run.circle_rows.all()}
+    assert mover in rows[1 - big] and mover not in rows[big]
+    assert run.summary["objective"] == run.objective
 
 
 def test_it_asks_before_publishing_and_says_who_will_be_emailed(

@@ -17,16 +17,19 @@ from tests.conftest import make_user
 from tests.programmes.factories import make_participant, make_programme
 
 _numbers = itertools.count()
+# A moment whose month is closed whatever day the tests run (see privacy.published_before).
+CLOSED = timezone.now() - dt.timedelta(days=60)
 
 
 def add_circle(programme, *, people, name, coach=None, answered=None, scores=(4, 4, 4, 4),
                when=None):  # fmt: skip
-    """A circle of ``people`` (dicts of participant attributes) with one past session;
-    the first ``answered`` of them (default all) answer the pulse with ``scores``."""
+    """A circle of ``people`` (dicts of participant attributes) with one past session (by
+    default in a closed period, two months ago: figures count only closed periods); the first
+    ``answered`` of them (default all) answer the pulse with ``scores``."""
     organisation = programme.organisation
     circle = Circle.objects.create(organisation=organisation, programme=programme, name=name,
                                    coach=coach)  # fmt: skip
-    when = when or timezone.now() - dt.timedelta(days=2)
+    when = when or CLOSED
     session = make_session(circle, starts_at=when.replace(microsecond=0))
     users = []
     for attrs in people:
@@ -74,3 +77,16 @@ def api_client():
         return Client(headers={"authorization": f"Bearer {raw}"})
 
     return _client
+
+
+def answer_outcome(programme, user, wave="start", score=4, recommend="yes", changed=""):
+    """``user``'s answer to one outcome survey, every item ``score``, given on its first day."""
+    from circlewise.insights import selectors, services
+    from circlewise.insights.models import OutcomeRequest
+
+    request, _ = OutcomeRequest.objects.get_or_create(programme=programme, wave=wave, user=user)
+    window = selectors.outcome_window(programme=programme, wave=wave)
+    return services.outcome_answer(
+        request=request, by=user, scores=dict.fromkeys(selectors.OUTCOME_ITEMS, score),
+        recommend=recommend, changed=changed, today=window.opens_on,
+    )  # fmt: skip

@@ -1,5 +1,6 @@
-"""The permission matrix of every insights page: the survey link is its owner's alone, the
-dashboard and its CSV are the programme admins', a circle's pulse its coach's (or host's).
+"""The permission matrix of every insights page: a survey link (pulse or outcome) is its
+owner's alone, the dashboard and its CSV are the programme admins', a circle's pulse its coach's
+(or host's).
 ``assert_matrix`` also asks for another organisation's objects under our own organisation's slug
 (404); the survey link has no organisation in it, and is tried with another person's token."""
 
@@ -11,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from circlewise.insights.models import PulseRequest
+from circlewise.insights.models import OutcomeRequest, PulseRequest
 from circlewise.organisations.models import Organisation
 from tests.circle_fixtures import circle_mate, make_circle, make_session
 from tests.conftest import client_for
@@ -19,6 +20,7 @@ from tests.permissions import ROLES, Row, assert_matrix, expect, resolve_url
 from tests.programmes.factories import make_programme
 
 GOOD = {"usefulness": "5", "speak_up": "4", "heard": "4", "trust": "3"}
+OUTCOME = {"goal_progress": "4", "confidence": "3", "not_alone": "5", "support": "4", "skills": "2"}
 
 
 @pytest.fixture
@@ -45,6 +47,15 @@ def _mias_pulse(organisation: Organisation) -> dict:
     return {"token": PulseRequest.objects.create(session=session, user=_people()["mia"]).token}
 
 
+def _mias_outcome(organisation: Organisation) -> dict:
+    """Mia's start survey of a programme that began yesterday (so the survey is open)."""
+    programme = make_programme(organisation, start_date=timezone.localdate() - dt.timedelta(days=1))
+    request = OutcomeRequest.objects.create(
+        programme=programme, wave="start", user=_people()["mia"]
+    )
+    return {"token": request.token}
+
+
 def _programme(organisation: Organisation) -> dict:
     return {"org_slug": organisation.slug, "programme_id": make_programme(organisation).pk}
 
@@ -67,6 +78,8 @@ ROWS = [
 TOKEN_ROWS = [
     Row("insights:pulse", _mias_pulse, NOBODY | {"member": 200}),
     Row("insights:pulse", _mias_pulse, NOBODY | {"member": 302}, "post", GOOD),
+    Row("insights:outcome", _mias_outcome, NOBODY | {"member": 200}),
+    Row("insights:outcome", _mias_outcome, NOBODY | {"member": 302}, "post", OUTCOME),
 ]
 
 
@@ -83,7 +96,7 @@ def test_it_opens_a_survey_link_for_its_owner_alone(row, matrix_users, organisat
         for role in ROLES
     }
     assert actual == dict(row.expected)
-    unknown = reverse("insights:pulse", args=["no-such-token"])
+    unknown = reverse(row.url_name, args=["no-such-token"])
     assert client_for(matrix_users["member"]).get(unknown).status_code == 404
 
 

@@ -150,3 +150,14 @@ def test_it_keeps_a_self_run_circles_comment_private_unless_shared(organisation,
     private.comment_shared = True
     private.save()
     assert [a.comment for a in circle_comments(circle=circle, user_id=member.pk)] == ["Just for me"]
+
+
+def test_it_keeps_what_was_typed_when_an_answer_is_refused(held, member):
+    pulse = PulseRequest.objects.create(session=held, user=member)
+    url = reverse("insights:pulse", args=[pulse.token])
+    sent = {**GOOD, "speak_up": "9", "comment": "Sam's turn ran long"}
+    page = client_for(member).post(url, sent).content.decode()
+    assert "choose a number from 1 to 5" in page
+    assert "Sam&#x27;s turn ran long</textarea>" in page  # nothing the person wrote is lost
+    assert 'value="3" required checked' in page  # the scores they chose stay chosen
+    assert not PulseAnswer.objects.exists()

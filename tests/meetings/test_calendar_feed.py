@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from circlewise.circles.models import Circle, CircleMember
@@ -81,3 +83,44 @@ def test_it_makes_feed_changes_only_by_post(member):
     assert client_for(member).get("/account/calendar-feed/").status_code == 405
     assert Client().post("/account/calendar-feed/").status_code == 302  # to the login page
     assert not CalendarFeed.objects.exists()
+
+
+def _another_circle(organisation, coach, member, name: str, count: int = 6) -> None:
+    circle = Circle.objects.create(organisation=organisation, name=name, coach=coach)
+    CircleMember.objects.create(circle=circle, user=member, email=member.email)
+    services.series_set(
+        circle=circle, by=coach, schedule=london_schedule(weekday=3, week_of_month=1, count=count)
+    )
+
+
+def test_it_reads_the_feed_in_as_many_queries_for_more_circles_and_sessions(
+    scheduled, member, coach, organisation
+):
+    url = _feed_url(member)
+    _another_circle(organisation, coach, member, "Birch")
+    counts = []
+    for names in (["Cedar"], ["Elm", "Fir", "Gum"]):
+        for name in names:
+            _another_circle(organisation, coach, member, name, count=12)
+        services.absence_declare(
+            session=scheduled.sessions.get(number=len(counts) + 2), user=member
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(url)
+        counts.append(len(queries))
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert len({str(e["UID"]) for e in events}) == 6
+    assert counts[0] == counts[1], counts
+
+
+def test_it_holds_the_series_whose_next_session_is_soonest_up_to_the_limit(
+    scheduled, member, coach, organisation, monkeypatch
+):
+    monkeypatch.setattr("circlewise.meetings.selectors.FEED_MAX_SERIES", 1)
+    later = Circle.objects.create(organisation=organisation, name="Aspen", coach=coach)
+    CircleMember.objects.create(circle=later, user=member, email=member.email)
+    services.series_set(
+        circle=later, by=coach, schedule=london_schedule(starts_on=dt.date(2028, 1, 1))
+    )
+    events = Calendar.from_ical(Client().get(_feed_url(member)).content).walk("VEVENT")
+    assert {str(e["UID"]) for e in events} == {scheduled.uid}  # Oak meets first

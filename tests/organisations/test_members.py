@@ -80,3 +80,10 @@ def test_it_hides_members_of_other_organisations(organisation, admin, outsider):
     )
     assert response.status_code == 404
     assert _membership(outsider).role == Role.ADMIN
+
+
+def test_it_searches_members_whatever_the_box_holds(organisation, admin, coach, member):
+    # A NUL (PostgreSQL refuses it in a query) or a very long text is no server error.
+    response = client_for(admin).get("/o/acme/members/", {"q": "co\x00dy" + " " * 300})
+    assert response.status_code == 200
+    assert "cody@acme.test" in response.content.decode()

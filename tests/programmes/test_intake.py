@@ -129,7 +129,7 @@ def test_it_prefills_from_the_organisation_profile(member, admin, programme):
     assert form["attr_level"].value() == "Lead"
     assert form["attr_background"].value() == ""  # optional answers are never prefilled
     assert form["time_zone"].value() == "Asia/Tokyo"
-    assert form["languages"].value() == "German"
+    assert form["languages"].value() == "Deutsch"  # named in the member's interface language
     assert form["manager_email"].value() == admin.email
     assert form["day_0"].value() == "09:00-17:00" and form["day_6"].value() == ""
 

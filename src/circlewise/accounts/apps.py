@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from circlewise.accounts.models import User
 
 
 class AccountsConfig(AppConfig):
@@ -12,7 +17,7 @@ class AccountsConfig(AppConfig):
 
         from circlewise.accounts import services
 
-        def revoke_tokens(sender: object, request: object, user: object, **kwargs: object) -> None:
+        def revoke_tokens(sender: object, request: object, user: User, **kwargs: object) -> None:
             services.api_tokens_revoke_all(user=user)
 
         # A password change is how people lock out someone who learnt it: their API tokens go too.

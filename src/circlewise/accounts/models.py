@@ -6,10 +6,13 @@ import hashlib
 import secrets
 import zoneinfo
 from datetime import datetime
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from circlewise.core.validators import validate_one_line
 
@@ -21,7 +24,7 @@ class UserManager(BaseUserManager["User"]):
 
     def _create(self, email: str, password: str | None, **fields: object) -> User:
         if not email:
-            raise ValueError("An email address is required.")
+            raise ValueError(_("An email address is required."))
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -43,26 +46,37 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(gettext_lazy("email address"), unique=True)
     name = models.CharField(max_length=150, validators=[validate_one_line])
     pronouns = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
     language = models.CharField(max_length=10, default="en-gb")
     notify_circle_updates = models.BooleanField(
-        "Email me about my circles (new members, session changes)", default=True
+        gettext_lazy("Email me about my circles (new members, session changes)"), default=True
     )
-    notify_reminders = models.BooleanField("Email me reminders and check-ins", default=True)
+    notify_reminders = models.BooleanField(
+        gettext_lazy("Email me reminders and check-ins"), default=True
+    )
+    # Set when the person deleted their account: the row is then an anonymous tombstone (see
+    # circlewise.accounts.personal_data) that keeps their answers and attendance counted.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]
 
-    objects = UserManager()
+    # The stubs expect Django's username-based UserManager here; this one keys users by email.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["name", "email"]
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    @property
+    def is_former(self) -> bool:
+        """Whether this is what remains of a deleted account (shown as "a former member")."""
+        return self.deleted_at is not None
 
     def get_full_name(self) -> str:
         return self.name

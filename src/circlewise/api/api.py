@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import ValidationError
 from ninja.openapi.schema import OpenAPISchema
@@ -35,7 +36,14 @@ from circlewise.api.schemas import (
     UpsertOut,
     UpsertRejectedOut,
 )
+from circlewise.circles.models import Circle
+from circlewise.circles.selectors import circle_rotation as plan
+from circlewise.circles.selectors import circles_for_programme, member_name
+from circlewise.contracts.selectors import contract_status
 from circlewise.core.errors import ServiceError
+from circlewise.core.http import ApiRequest
+from circlewise.formation.selectors import latest_run
+from circlewise.formation.services import formation_start
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes import services as programme_services
@@ -99,17 +107,22 @@ def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         field = ".".join(str(part) for part in loc) or "body"
         errors.setdefault(field, []).append(str(error["msg"]).removeprefix("Value error, "))
     summary = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
-    return _detail(request, f"The request is not valid — {summary}", 422, errors=errors)
+    return _detail(
+        request,
+        _("The request is not valid — %(summary)s") % {"summary": summary},
+        422,
+        errors=errors,
+    )
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _detail(request, str(exc) or "Not found.", 404)
+    return _detail(request, str(exc) or _("Not found."), 404)
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _detail(request, str(exc) or "You may not do this.", 403)
+    return _detail(request, str(exc) or _("You may not do this."), 403)
 
 
 @api.exception_handler(ServiceError)
@@ -130,7 +143,7 @@ def _rejected(request: HttpRequest, exc: UpsertRejected) -> HttpResponse:
 
 
 # Access ------------------------------------------------------------------------------------------
-def _membership(request: HttpRequest, org_slug: str, perm: Perm | None = None) -> Membership:
+def _membership(request: ApiRequest, org_slug: str, perm: Perm | None = None) -> Membership:
     membership = policy.membership_or_404(request.auth, org_slug)
     if perm is not None:
         policy.require(membership, perm)
@@ -138,7 +151,7 @@ def _membership(request: HttpRequest, org_slug: str, perm: Perm | None = None) -
 
 
 def _programme(
-    request: HttpRequest, org_slug: str, programme_id: int, perm: Perm | None = None
+    request: ApiRequest, org_slug: str, programme_id: int, perm: Perm | None = None
 ) -> tuple[Membership, Programme]:
     """A programme the token's user may see (else 404), and that their role allows (else 403)."""
     membership = _membership(request, org_slug)
@@ -151,7 +164,7 @@ def _programme(
     response={200: list[ProgrammeOut], **ERRORS},
     tags=["programmes"],
 )
-def list_programmes(request: HttpRequest, org_slug: str):
+def list_programmes(request: ApiRequest, org_slug: str):
     membership = _membership(request, org_slug, Perm.VIEW_PROGRAMMES)
     return Programme.objects.filter(organisation=membership.organisation)
 
@@ -161,7 +174,7 @@ def list_programmes(request: HttpRequest, org_slug: str):
     response={201: ProgrammeOut, 409: Message, **WITH_BODY},
     tags=["programmes"],
 )
-def create_programme(request: HttpRequest, org_slug: str, payload: ProgrammeIn):
+def create_programme(request: ApiRequest, org_slug: str, payload: ProgrammeIn):
     membership = _membership(request, org_slug, Perm.MANAGE_PROGRAMMES)
     programme = programme_services.programme_create(
         organisation=membership.organisation, data=payload.model_dump(), by=request.auth
@@ -174,7 +187,7 @@ def create_programme(request: HttpRequest, org_slug: str, payload: ProgrammeIn):
     response={200: ProgrammeOut, **ERRORS},
     tags=["programmes"],
 )
-def read_programme(request: HttpRequest, org_slug: str, programme_id: int):
+def read_programme(request: ApiRequest, org_slug: str, programme_id: int):
     return _programme(request, org_slug, programme_id)[1]
 
 
@@ -185,8 +198,8 @@ def read_programme(request: HttpRequest, org_slug: str, programme_id: int):
     tags=["participants"],
 )
 @paginate(Page)
-def list_participants(request: HttpRequest, org_slug: str, programme_id: int):
-    _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
+def list_participants(request: ApiRequest, org_slug: str, programme_id: int):
+    _organisation, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
     return programme.participants.all()
 
 
@@ -196,7 +209,7 @@ def list_participants(request: HttpRequest, org_slug: str, programme_id: int):
     tags=["participants"],
     summary="Create or update participants by email (HR sync)",
 )
-def upsert_participants(request: HttpRequest, org_slug: str, programme_id: int, payload: UpsertIn):
+def upsert_participants(request: ApiRequest, org_slug: str, programme_id: int, payload: UpsertIn):
     """Idempotent by email: sending the same list twice changes nothing the second time.
 
     All or nothing: when any item is invalid, nothing is saved. A 422 answer either names the
@@ -204,7 +217,7 @@ def upsert_participants(request: HttpRequest, org_slug: str, programme_id: int, 
     programme with its index, email and problems (``UpsertRejectedOut``). Inviting more people
     than the organisation may email this hour is refused with 409, and nothing is saved.
     """
-    _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
+    _organisation, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
     return programme_services.participants_upsert(
         programme=programme,
         items=[item.model_dump(exclude_unset=True) for item in payload.participants],
@@ -220,14 +233,12 @@ def upsert_participants(request: HttpRequest, org_slug: str, programme_id: int, 
     tags=["matching"],
     summary="Start forming circles (a background run)",
 )
-def start_formation(request: HttpRequest, org_slug: str, programme_id: int):
+def start_formation(request: ApiRequest, org_slug: str, programme_id: int):
     """Queue the matching engine for the programme's ready participants.
 
     Starting while a run is queued or running returns that run. Poll the run for its progress.
     """
-    from circlewise.formation.services import formation_start
-
-    _, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
+    _organisation, programme = _programme(request, org_slug, programme_id, Perm.MANAGE_PROGRAMMES)
     return Status(202, formation_start(programme=programme, by=request.auth))
 
 
@@ -237,7 +248,7 @@ def start_formation(request: HttpRequest, org_slug: str, programme_id: int):
     tags=["matching"],
     summary="A formation run's status and progress",
 )
-def read_formation(request: HttpRequest, org_slug: str, programme_id: int, run_id: int):
+def read_formation(request: ApiRequest, org_slug: str, programme_id: int, run_id: int):
     membership = _membership(request, org_slug)
     return policy.run_for(membership, programme_id, run_id, perm=Perm.VIEW_PROGRAMMES)
 
@@ -248,13 +259,12 @@ def read_formation(request: HttpRequest, org_slug: str, programme_id: int, run_i
     tags=["matching"],
     summary="The latest formation run's status and progress",
 )
-def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
-    from circlewise.formation.selectors import latest_run
+def latest_formation(request: ApiRequest, org_slug: str, programme_id: int):
 
-    _, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
+    _organisation, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
     run = latest_run(programme=programme)
     if run is None:
-        raise Http404("Circles have not been formed for this programme yet.")
+        raise Http404(_("Circles have not been formed for this programme yet."))
     return run
 
 
@@ -266,11 +276,9 @@ def latest_formation(request: HttpRequest, org_slug: str, programme_id: int):
     summary="The programme's circles that you may see",
 )
 @paginate(Page)
-def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
+def list_circles(request: ApiRequest, org_slug: str, programme_id: int):
     """Admins see every circle; anyone else only the circles the policy shows them (their own,
     the ones they coach, listed ones)."""
-    from circlewise.circles.selectors import circles_for_programme
-
     membership, programme = _programme(request, org_slug, programme_id)
     # A query, not a list: the page is sliced from it, so only one page of circles is built.
     # ``CircleOut`` reads the membership to decide whose emails it shows.
@@ -278,10 +286,8 @@ def list_circles(request: HttpRequest, org_slug: str, programme_id: int):
     return policy.visible_circles(membership, circles_for_programme(programme=programme))
 
 
-def _private_circle(request: HttpRequest, org_slug: str, circle_id: int):
+def _private_circle(request: ApiRequest, org_slug: str, circle_id: int):
     """A circle whose private side (contract, rotation) the token's user may see, else 404."""
-    from circlewise.circles.models import Circle
-
     membership = _membership(request, org_slug)
     circle = (
         Circle.objects.select_related("programme", "coach")
@@ -289,7 +295,7 @@ def _private_circle(request: HttpRequest, org_slug: str, circle_id: int):
         .first()
     )
     if circle is None or not policy.can_see_circle_private(membership, circle):
-        raise Http404("No such circle.")
+        raise Http404(_("No such circle."))
     return circle
 
 
@@ -299,19 +305,19 @@ def _private_circle(request: HttpRequest, org_slug: str, circle_id: int):
     tags=["circles"],
     summary="The circle's contract and who has accepted it (members and coach only)",
 )
-def circle_contract(request: HttpRequest, org_slug: str, circle_id: int):
-    from circlewise.circles.selectors import member_name
-    from circlewise.contracts.selectors import contract_status
+def circle_contract(request: ApiRequest, org_slug: str, circle_id: int):
 
-    status = contract_status(_private_circle(request, org_slug, circle_id))
+    status = contract_status(circle=_private_circle(request, org_slug, circle_id))
     return {
         "version": status.number,
         "agreements": list(status.terms.agreements),
         "goal": status.terms.goal,
         "duration": status.terms.duration,
         "accepted_by_all": status.accepted_by_all,
-        "accepted": [{"name": member_name(m), "accepted_at": at} for m, at in status.accepted],
-        "missing": [member_name(m) for m in status.missing],
+        "accepted": [
+            {"name": member_name(member=m), "accepted_at": at} for m, at in status.accepted
+        ],
+        "missing": [member_name(member=m) for m in status.missing],
     }
 
 
@@ -321,8 +327,7 @@ def circle_contract(request: HttpRequest, org_slug: str, circle_id: int):
     tags=["circles"],
     summary="Who is coachee at the coming sessions (members and coach only)",
 )
-def circle_rotation(request: HttpRequest, org_slug: str, circle_id: int):
-    from circlewise.circles.selectors import circle_rotation as plan
+def circle_rotation(request: ApiRequest, org_slug: str, circle_id: int):
 
     rotation = plan(circle=_private_circle(request, org_slug, circle_id))
     return {

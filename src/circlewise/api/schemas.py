@@ -12,9 +12,12 @@ import re
 from datetime import date, datetime
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, StrictBool
 
+from circlewise import policy
+from circlewise.circles.selectors import member_name
 from circlewise.core.text import NAME_MAX_LENGTH, SINGLE_LINE_PATTERN, line_problem
 from circlewise.programmes.models import Cadence, Format, OverlapRule, ProgrammeStatus
 from circlewise.programmes.parsing import (
@@ -30,7 +33,7 @@ EMAIL_PATTERN = r"^[^@\s\x00]+@[^@\s\x00]+$"
 
 
 def _one_line(value: str) -> str:
-    problem = line_problem(value, label="It", max_length=len(value))
+    problem = line_problem(value, label=_("It"), max_length=len(value))
     if problem:
         raise ValueError(problem)
     return value
@@ -38,7 +41,7 @@ def _one_line(value: str) -> str:
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("It contains a NUL character; remove it.")
+        raise ValueError(_("It contains a NUL character; remove it."))
     return value
 
 
@@ -61,7 +64,7 @@ _EMAIL = re.compile(EMAIL_PATTERN)
 
 def _email_shaped(value: str) -> str:
     if not _EMAIL.match(value):
-        raise ValueError("It is not an email address.")
+        raise ValueError(_("It is not an email address."))
     return value
 
 
@@ -209,13 +212,10 @@ class CircleOut(Schema):
     def resolve_members(circle, context) -> list[dict[str, str | None]]:
         """The active members (prefetched as ``circle.active``) by name; their emails only for
         whom the policy shows the circle's private side, as on the circle page."""
-        from circlewise import policy
-        from circlewise.circles.selectors import member_name
-
         show_emails = policy.can_see_circle_private(context["request"].membership, circle)
         return [
             {
-                "name": member_name(member, default=""),
+                "name": member_name(member=member, default=""),
                 "email": member.email if show_emails else None,
             }
             for member in circle.active

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
@@ -17,20 +18,21 @@ from circlewise.accounts.models import User
 from circlewise.circles import selectors, services
 from circlewise.circles.errors import CircleError
 from circlewise.circles.models import Circle, CircleStatus
+from circlewise.core.http import AuthenticatedRequest
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes.models import Programme
 
 
-def _require_manager(membership: Membership, programme: Programme) -> None:
+def _require_manager(membership: Membership, programme: Programme | None) -> None:
     """404 for those who may not see the programme, 403 for those who may not change it."""
-    if not policy.can_see_programme(membership, programme):
-        raise Http404("No such programme.")
+    if programme is None or not policy.can_see_programme(membership, programme):
+        raise Http404(_("No such programme."))
     policy.require(membership, Perm.MANAGE_PROGRAMMES)
 
 
 @login_required
-def coaches(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+def coaches(request: AuthenticatedRequest, org_slug: str, programme_id: int) -> HttpResponse:
     """Each circle with its coach and the suggested ones; POST assigns coaches evenly."""
     membership = policy.enter_organisation(request, org_slug)
     programme = get_object_or_404(Programme, pk=programme_id, organisation=membership.organisation)
@@ -42,7 +44,15 @@ def coaches(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRespo
             messages.error(request, error.message)
         else:
             count = len(assigned)
-            messages.success(request, f"Coaches assigned to {count} circle{pluralize(count)}.")
+            messages.success(
+                request,
+                ngettext(
+                    "Coaches assigned to %(count)d circle.",
+                    "Coaches assigned to %(count)d circles.",
+                    count,
+                )
+                % {"count": count},
+            )
         return redirect("circles:coaches", org_slug, programme.pk)
     circles = programme.circles.filter(status=CircleStatus.ACTIVE).select_related("coach")
     rows = [(circle, selectors.coach_options(circle=circle)) for circle in circles]
@@ -56,7 +66,7 @@ def coaches(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def assign(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def assign(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = get_object_or_404(
         Circle.objects.select_related("programme"),
@@ -68,13 +78,17 @@ def assign(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     raw = request.POST.get("coach", "")
     coach = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     if raw and coach is None:
-        messages.error(request, "Choose one of the organisation's coaches.")
+        messages.error(request, _("Choose one of the organisation's coaches."))
     else:
         try:
             services.circle_coach_assign(circle=circle, coach=coach, by=request.user)
         except CircleError as error:
             messages.error(request, error.message)
         else:
-            done = f"{coach} coaches {circle.name}." if coach else f"{circle.name} has no coach."
+            done = (
+                _("%(coach)s coaches %(circle)s.") % {"coach": coach, "circle": circle.name}
+                if coach
+                else _("%(circle)s has no coach.") % {"circle": circle.name}
+            )
             messages.success(request, done)
     return redirect("circles:coaches", org_slug, circle.programme_id)

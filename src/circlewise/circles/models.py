@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from circlewise.core.languages import language_name
 from circlewise.core.validators import validate_one_line
@@ -27,8 +28,8 @@ def _invite_expiry() -> datetime:
 
 
 class CircleStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    CLOSED = "closed", "Closed"
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
 
 
 class Circle(models.Model):
@@ -60,7 +61,7 @@ class Circle(models.Model):
     )
     max_size = models.PositiveSmallIntegerField(default=6)
     is_listed = models.BooleanField(
-        "Listed: colleagues can find this circle and ask to join", default=False
+        _("Listed: colleagues can find this circle and ask to join"), default=False
     )
     invite_token = models.CharField(max_length=32, unique=True, default=_invite_token)
     invite_expires_at = models.DateTimeField(default=_invite_expiry)
@@ -68,7 +69,7 @@ class Circle(models.Model):
         max_length=10, choices=CircleStatus.choices, default=CircleStatus.ACTIVE
     )
     coachees_per_session = models.PositiveSmallIntegerField(
-        "Coachees per session", choices=[(1, "One"), (2, "Two")], default=1
+        _("Coachees per session"), choices=[(1, "One"), (2, "Two")], default=1
     )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -136,9 +137,9 @@ class CircleMember(models.Model):
 
 
 class JoinRequestStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
 
 
 class JoinRequest(models.Model):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from circlewise.circles.models import (
     Circle,
@@ -20,8 +21,10 @@ from circlewise.circles.models import (
     JoinRequestStatus,
 )
 from circlewise.core.languages import language_codes_matching
+from circlewise.meetings.models import SessionAbsence, SessionStatus
 from circlewise.organisations.models import Membership, Role
-from circlewise.programmes.models import Cadence
+from circlewise.programmes.models import Cadence, add_months
+from circlewise.programmes.parsing import parse_languages
 from circlewise.rotation import plan_rotation
 from circlewise.scheduling import time_zone_band
 
@@ -37,6 +40,7 @@ __all__ = [
     "Turn",
     "active_members",
     "circle_rotation",
+    "circle_rotations",
     "circle_seats",
     "circles_for_programme",
     "circles_for_user",
@@ -45,6 +49,10 @@ __all__ = [
     "listed_circles",
     "member_name",
     "pending_requests",
+    "person_name",
+    "programme_circles_search",
+    "programme_circles_shown",
+    "programme_circles_with_room",
     "programme_session_dates",
 ]
 
@@ -53,13 +61,18 @@ def active_members(*, circle: Circle) -> QuerySet[CircleMember]:
     return circle.members.filter(left_at__isnull=True).select_related("user", "participant")
 
 
+def _active_size() -> Count:
+    """A circle's number of members who have not left (annotate it as ``size``)."""
+    return Count("members", filter=Q(members__left_at__isnull=True))
+
+
 def _with_active_members(circles: QuerySet[Circle]) -> QuerySet[Circle]:
     members = CircleMember.objects.filter(left_at__isnull=True).select_related(
         "user", "participant"
     )
-    return circles.annotate(
-        size=Count("members", filter=Q(members__left_at__isnull=True))
-    ).prefetch_related(Prefetch("members", queryset=members, to_attr="active"))
+    return circles.annotate(size=_active_size()).prefetch_related(
+        Prefetch("members", queryset=members, to_attr="active")
+    )
 
 
 def circles_for_user(*, user: User, organisation: Organisation) -> QuerySet[Circle]:
@@ -84,6 +97,44 @@ def closed_circles_for_user(*, user: User, organisation: Organisation) -> QueryS
 def circles_for_programme(*, programme: Programme) -> QuerySet[Circle]:
     """A programme's circles with ``size`` and the ``active`` members prefetched."""
     return _with_active_members(programme.circles.all())
+
+
+def programme_circles_search(*, programme: Programme, query: str = "") -> QuerySet[Circle]:
+    """A programme's active circles whose name, or a current member's name or email, contains
+    ``query`` (case-insensitive), by name. Page it first, then :func:`programme_circles_shown`:
+    counting members of every circle only to show one page would cost the whole programme."""
+    circles = programme.circles.filter(status=CircleStatus.ACTIVE)
+    if query:
+        matching = CircleMember.objects.filter(circle__programme=programme, left_at__isnull=True)
+        matching = matching.filter(
+            Q(participant__name__icontains=query)
+            | Q(user__name__icontains=query)
+            | Q(email__icontains=query)
+        )
+        circles = circles.filter(Q(name__icontains=query) | Q(pk__in=matching.values("circle_id")))
+    return circles.order_by("name", "pk")
+
+
+def programme_circles_shown(*, circles: Iterable[Circle]) -> list[Circle]:
+    """These circles (a page) again with ``size`` (active members) and the merge targets, in
+    the same order. Members themselves are not read: the page shows how many, not who."""
+    ids = [circle.pk for circle in circles]
+    found = (
+        Circle.objects.filter(pk__in=ids)
+        .annotate(size=_active_size())
+        .prefetch_related("merge_targets")
+    )
+    by_id = {circle.pk: circle for circle in found}
+    return [by_id[pk] for pk in ids]
+
+
+def programme_circles_with_room(*, programme: Programme) -> QuerySet[Circle]:
+    """A programme's active circles below its maximum size."""
+    return (
+        programme.circles.filter(status=CircleStatus.ACTIVE)
+        .annotate(size=_active_size())
+        .filter(size__lt=programme.max_size)
+    )
 
 
 def listed_circles(
@@ -112,14 +163,22 @@ def pending_requests(*, circle: Circle) -> QuerySet[JoinRequest]:
 # --- The circle home ---------------------------------------------------------------------------
 
 
-def member_name(member: CircleMember, *, default: str = "A member") -> str:
+def member_name(*, member: CircleMember, default: str = "A member") -> str:
     """How a member is named to others: never their email address (``default`` when they
-    have given no name)."""
+    have given no name; "a former member" once they deleted their account)."""
+    if member.user is not None and member.user.is_former:
+        return _("a former member")
     return (
         (member.user and member.user.name)
         or (member.participant and member.participant.name)
         or default
     )
+
+
+def person_name(*, user: User) -> str:
+    """How a circle names someone it knows by their login (e.g. who can't make a session):
+    their name, else their address; "a former member" once they deleted their account."""
+    return _("a former member") if user.is_former else (user.name or user.email)
 
 
 @dataclass(frozen=True)
@@ -150,7 +209,7 @@ def circle_seats(*, circle: Circle, now: datetime | None = None) -> list[Seat]:
         coach = circle.coach
         seats.append(
             Seat(
-                coach.name or "The coach",
+                coach.name or _("The coach"),
                 coach.pronouns,
                 "coach",
                 coach.email,
@@ -162,12 +221,14 @@ def circle_seats(*, circle: Circle, now: datetime | None = None) -> list[Seat]:
     for member in active_members(circle=circle):
         user, participant = member.user, member.participant
         zone = (user and user.time_zone) or (participant and participant.time_zone) or ""
+        former = user is not None and user.is_former  # no address, pronouns or place left
+        zone = "" if former else zone
         seats.append(
             Seat(
-                member_name(member),
+                member_name(member=member),
                 user.pronouns if user else "",
                 "host" if user is not None and user.pk == circle.host_id else "member",
-                member.email,
+                "" if former else member.email,
                 zone,
                 _local(zone, now),
                 member,
@@ -176,19 +237,13 @@ def circle_seats(*, circle: Circle, now: datetime | None = None) -> list[Seat]:
     return seats
 
 
-def _add_months(day: date, months: int) -> date:
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def programme_session_dates(*, programme: Programme) -> list[date]:
     """The session days the programme's cadence gives, from its start for its duration."""
-    end = _add_months(programme.start_date, programme.duration_months)
+    end = programme.end_date
     dates: list[date] = []
     while True:
         if programme.cadence == Cadence.MONTHLY:
-            day = _add_months(programme.start_date, len(dates))
+            day = add_months(programme.start_date, len(dates))
         else:
             step = 7 if programme.cadence == Cadence.WEEKLY else 14
             day = programme.start_date + timedelta(days=step * len(dates))
@@ -205,6 +260,7 @@ class Turn:
     key: object
     day: date | None
     coachees: list[str]
+    seats: tuple[Hashable, ...] = ()  # the coachees' CircleMember ids, in the same order
 
 
 @dataclass(frozen=True)
@@ -221,29 +277,40 @@ class CircleRotation:
         return next((turn.coachees for turn in self.upcoming if turn.key == key), [])
 
 
-def _calendar(circle: Circle, now: datetime) -> tuple[list[tuple[object, date]], set, dict]:
+def _calendar(
+    circle: Circle, now: datetime
+) -> tuple[list[tuple[Hashable, date]], set[Hashable], dict[Hashable, set[int]]]:
     """The circle's sessions as (key, day) in order, which are still to come, and who said
     they cannot come to which: the meetings schedule if one is set, else the programme's
     cadence (no absences known)."""
-    from circlewise.meetings.models import SessionAbsence, SessionStatus
-
     sessions = list(
         circle.sessions.exclude(status=SessionStatus.CANCELLED).order_by("starts_at", "pk")
     )
+    absences = (
+        SessionAbsence.objects.filter(session__in=sessions).values_list("session_id", "user_id")
+        if sessions
+        else []
+    )
+    return _calendar_of(circle, sessions, absences, now)
+
+
+def _calendar_of(
+    circle: Circle, sessions: list, absences: Iterable[tuple[int, int]], now: datetime
+) -> tuple[list[tuple[object, date]], set, dict]:
+    """:func:`_calendar` from the circle's sessions (not cancelled, in order) and absences
+    (session id, user id) already read."""
     if sessions:
-        absences: dict[object, set[int]] = {}
-        for session_id, user_id in SessionAbsence.objects.filter(session__in=sessions).values_list(
-            "session_id", "user_id"
-        ):
-            absences.setdefault(session_id, set()).add(user_id)
+        away: dict[object, set[int]] = {}
+        for session_id, user_id in absences:
+            away.setdefault(session_id, set()).add(user_id)
         days = [(s.pk, timezone.localtime(s.starts_at).date()) for s in sessions]
         coming = {s.pk for s in sessions if s.ends_at > now}
-        return days, coming, absences
+        return days, coming, away
     if circle.programme is None:
         return [], set(), {}
     today = timezone.localdate(now)
-    days = [(day, day) for day in programme_session_dates(programme=circle.programme)]
-    return days, {key for key, day in days if day >= today}, {}
+    dates = programme_session_dates(programme=circle.programme)
+    return [(day, day) for day in dates], {day for day in dates if day >= today}, {}
 
 
 def _first_on_or_after(days: list[date], moment: datetime | None) -> int | None:
@@ -257,18 +324,66 @@ def circle_rotation(*, circle: Circle, now: datetime | None = None) -> CircleRot
     """Plan the circle's coachee rotation (see :mod:`circlewise.rotation`) from its history:
     who joined and left when, in joining order, and who said they cannot come to a session."""
     now = now or timezone.now()
-    per = circle.coachees_per_session
     seats = list(circle.members.select_related("user", "participant").order_by("joined_at", "pk"))
-    names = {seat.pk: member_name(seat) for seat in seats}
-    calendar, coming, away = _calendar(circle, now)
+    return _rotation(circle, seats, *_calendar(circle, now))
+
+
+def circle_rotations(
+    *, circles: Sequence[Circle], now: datetime | None = None
+) -> dict[int, CircleRotation]:
+    """:func:`circle_rotation` of several circles by id, in three queries for any number of
+    circles (the calendar feed plans every circle of a person at once)."""
+    from circlewise.meetings.models import Session, SessionAbsence, SessionStatus
+
+    now = now or timezone.now()
+    seats: dict[int, list[CircleMember]] = {circle.pk: [] for circle in circles}
+    members = CircleMember.objects.filter(circle__in=circles).select_related("user", "participant")
+    for seat in members.order_by("joined_at", "pk"):
+        seats[seat.circle_id].append(seat)
+    sessions: dict[int, list] = {circle.pk: [] for circle in circles}
+    held = Session.objects.filter(circle__in=circles).exclude(status=SessionStatus.CANCELLED)
+    for session in held.order_by("starts_at", "pk"):
+        sessions[session.circle_id].append(session)
+    absences: dict[int, list[tuple[int, int]]] = {circle.pk: [] for circle in circles}
+    away = SessionAbsence.objects.filter(session__in=held)
+    for circle_id, session_id, user_id in away.values_list(
+        "session__circle_id", "session_id", "user_id"
+    ):
+        absences[circle_id].append((session_id, user_id))
+    return {
+        circle.pk: _rotation(
+            circle,
+            seats[circle.pk],
+            *_calendar_of(circle, sessions[circle.pk], absences[circle.pk], now),
+        )
+        for circle in circles
+    }
+
+
+def _rotation(
+    circle: Circle,
+    seats: list[CircleMember],
+    calendar: list[tuple[object, date]],
+    coming: set,
+    away: dict,
+) -> CircleRotation:
+    """Plan the rotation from the circle's seats (every member ever, in joining order) and
+    calendar (see :func:`_calendar`)."""
+    per = circle.coachees_per_session
+    names: dict[Hashable, str] = {seat.pk: member_name(member=seat) for seat in seats}
     if not calendar:  # no calendar yet: one round of turns, in order, for the members now
         seated = [seat.pk for seat in seats if seat.left_at is None]
         plan = plan_rotation(seated, list(range(len(seated))), per_session=per)
-        turns = [Turn(s.session, None, [names[pk] for pk in s.coachees]) for s in plan.slots]
+        turns = [
+            Turn(s.session, None, [names[pk] for pk in s.coachees], tuple(s.coachees))
+            for s in plan.slots
+        ]
         return CircleRotation(per, turns)
     keys = [key for key, _ in calendar]
     days = [day for _, day in calendar]
-    members, joined, left = [], {}, {}
+    members: list[Hashable] = []
+    joined: dict[Hashable, Hashable] = {}
+    left: dict[Hashable, Hashable] = {}
     for seat in seats:
         start = _first_on_or_after(days, seat.joined_at) or 0
         end = _first_on_or_after(days, seat.left_at)
@@ -289,7 +404,12 @@ def circle_rotation(*, circle: Circle, now: datetime | None = None) -> CircleRot
     )
     day_of = dict(calendar)
     turns = [
-        Turn(slot.session, day_of[slot.session], [names[pk] for pk in slot.coachees])
+        Turn(
+            slot.session,
+            day_of[slot.session],
+            [names[pk] for pk in slot.coachees],
+            tuple(slot.coachees),
+        )
         for slot in plan.slots
         if slot.session in coming
     ]
@@ -330,7 +450,6 @@ def _circle_band(circle: Circle) -> str:
 
 
 def _language_code(text: str) -> str:
-    from circlewise.programmes.parsing import parse_languages
 
     try:
         codes = parse_languages(text)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from circlewise.circles.errors import CircleError
 from circlewise.circles.models import (
@@ -85,7 +87,9 @@ def circle_start(*, organisation: Organisation, by: User, **details: object) -> 
     """Start a self-organised circle hosted by ``by``, who is its first member."""
     unknown = set(details) - set(SELF_ORGANISED_FIELDS)
     if unknown:
-        raise CircleError(f"Unknown circle details: {', '.join(sorted(unknown))}.")
+        raise CircleError(
+            _("Unknown circle details: %(details)s.") % {"details": ", ".join(sorted(unknown))}
+        )
     details = _with_language_code(details)
     circle = Circle.objects.create(organisation=organisation, host=by, **details)
     CircleMember.objects.create(circle=circle, user=by, email=by.email)
@@ -96,16 +100,17 @@ def circle_start(*, organisation: Organisation, by: User, **details: object) -> 
 def circle_update(*, circle: Circle, by: User, **details: object) -> Circle:
     """Change a self-organised circle's details; the size cannot drop below its members."""
     if circle.programme_id is not None:
-        raise CircleError("Programme circles are changed from the programme's pages.")
+        raise CircleError(_("Programme circles are changed from the programme's pages."))
     max_size = details.get("max_size", circle.max_size)
     seated = circle.members.filter(left_at__isnull=True).count()
     if isinstance(max_size, int) and max_size < seated:
         raise CircleError(
-            f"The circle already has {seated} members: the maximum size cannot be {max_size}."
+            _("The circle already has %(seated)s members: the maximum size cannot be %(max_size)s.")
+            % {"seated": seated, "max_size": max_size}
         )
     for name, value in _with_language_code(details).items():
         if name not in SELF_ORGANISED_FIELDS:
-            raise CircleError(f"Unknown circle detail: {name}.")
+            raise CircleError(_("Unknown circle detail: %(name)s.") % {"name": name})
         setattr(circle, name, value)
     circle.save()
     return circle
@@ -115,16 +120,18 @@ def _seat(circle: Circle, user: User) -> CircleMember:
     """Add ``user`` to a self-organised circle with room. Caller holds a transaction."""
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
     if circle.status != CircleStatus.ACTIVE:
-        raise CircleError("This circle is closed.")
+        raise CircleError(_("This circle is closed."))
     if circle.members.filter(user=user, left_at__isnull=True).exists():
-        raise CircleError("You are already in this circle.")
+        raise CircleError(_("You are already in this circle."))
     if circle.members.filter(left_at__isnull=True).count() >= circle.max_size:
-        raise CircleError(f"This circle is full ({circle.max_size} members).")
+        raise CircleError(
+            _("This circle is full (%(max_size)s members).") % {"max_size": circle.max_size}
+        )
     try:
         with transaction.atomic():
             return CircleMember.objects.create(circle=circle, user=user, email=user.email)
     except IntegrityError as error:  # the same person joining twice at once
-        raise CircleError("You are already in this circle.") from error
+        raise CircleError(_("You are already in this circle.")) from error
 
 
 def circle_activity_record(*, circle: Circle, by: User, action: str, summary: str) -> None:
@@ -142,7 +149,7 @@ def circle_activity_record(*, circle: Circle, by: User, action: str, summary: st
 def circle_invite_reset(*, circle: Circle, by: User) -> Circle:
     """Give a self-organised circle a new invitation link; the old one stops working."""
     if circle.programme_id is not None:
-        raise CircleError("Programme circles have no invitation link.")
+        raise CircleError(_("Programme circles have no invitation link."))
     # The fields' defaults make a fresh token and a fresh expiry date.
     circle.invite_token = Circle._meta.get_field("invite_token").get_default()
     circle.invite_expires_at = Circle._meta.get_field("invite_expires_at").get_default()
@@ -154,9 +161,9 @@ def circle_invite_reset(*, circle: Circle, by: User) -> Circle:
 def circle_join_by_link(*, circle: Circle, token: str, user: User) -> CircleMember:
     """Join a self-organised circle through its invitation link (while the link is live)."""
     if circle.programme_id is not None or token != circle.invite_token:
-        raise CircleError("This invitation link is not valid.")
+        raise CircleError(_("This invitation link is not valid."))
     if not circle.invite_link_is_live:
-        raise CircleError("This invitation link has expired. Ask the host for a new one.")
+        raise CircleError(_("This invitation link has expired. Ask the host for a new one."))
     member = _seat(circle, user)
     circle.join_requests.filter(user=user, status=JoinRequestStatus.PENDING).update(
         status=JoinRequestStatus.APPROVED, decided_at=timezone.now()
@@ -168,21 +175,28 @@ def circle_join_by_link(*, circle: Circle, token: str, user: User) -> CircleMemb
 def join_request_create(*, circle: Circle, user: User, message: str = "") -> JoinRequest:
     """Ask to join a listed circle; the host is told by email."""
     if not circle.is_listed or circle.programme_id is not None:
-        raise CircleError("Only listed circles take requests to join.")
+        raise CircleError(_("Only listed circles take requests to join."))
     if circle.members.filter(user=user, left_at__isnull=True).exists():
-        raise CircleError("You are already in this circle.")
+        raise CircleError(_("You are already in this circle."))
     if circle.join_requests.filter(user=user, status=JoinRequestStatus.PENDING).exists():
-        raise CircleError("You have already asked to join this circle; the host will reply.")
+        raise CircleError(_("You have already asked to join this circle; the host will reply."))
     declined = (
         circle.join_requests.filter(user=user, status=JoinRequestStatus.DECLINED)
         .order_by("-decided_at")
         .first()
     )
-    if declined and declined.decided_at + JOIN_REQUEST_RETRY_AFTER > timezone.now():
+    if (
+        declined
+        and declined.decided_at
+        and declined.decided_at + JOIN_REQUEST_RETRY_AFTER > timezone.now()
+    ):
         retry = timezone.localtime(declined.decided_at + JOIN_REQUEST_RETRY_AFTER)
         raise CircleError(
-            f"The host declined your request on {timezone.localtime(declined.decided_at):%d %b}. "
-            f"You can ask again from {retry:%d %b %Y}."
+            _("The host declined your request on %(declined)s. You can ask again from %(retry)s.")
+            % {
+                "declined": date_format(timezone.localtime(declined.decided_at), "j M"),
+                "retry": date_format(retry, "j M Y"),
+            }
         )
     request = JoinRequest.objects.create(circle=circle, user=user, message=message.strip())
     if circle.host is not None:
@@ -200,15 +214,18 @@ def join_request_decide(*, join_request: JoinRequest, approve: bool, by: User) -
     """Approve (seat the person) or decline a pending request; the person is told by email."""
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequestStatus.PENDING:
-        raise CircleError("This request has already been answered.")
+        raise CircleError(_("This request has already been answered."))
     circle = join_request.circle
     if approve:
         if not Membership.objects.filter(
             organisation_id=circle.organisation_id, user_id=join_request.user_id
         ).exists():
             raise CircleError(
-                f"{join_request.user} is no longer a member of {circle.organisation}, so they "
-                "cannot join this circle. Decline the request instead."
+                _(
+                    "%(user)s is no longer a member of %(organisation)s, so they cannot "
+                    "join this circle. Decline the request instead."
+                )
+                % {"user": join_request.user, "organisation": circle.organisation}
             )
         _seat(circle, join_request.user)
     join_request.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
@@ -238,7 +255,11 @@ def _notify_left(circle: Circle, leaver: CircleMember) -> None:
         if member.user is None or member.user.notify_circle_updates
     ]
     # The name only: a leaver's address is not the circle's to keep (see selectors.member_name).
-    context = {"circle": circle, "leaver_name": member_name(leaver), "url": circle_url(circle)}
+    context = {
+        "circle": circle,
+        "leaver_name": member_name(member=leaver),
+        "url": circle_url(circle),
+    }
     transaction.on_commit(
         lambda: send_templated(template="circle_member_left", to=remaining, context=context)
     )
@@ -256,9 +277,9 @@ def circle_member_remove(*, member: CircleMember, by: User) -> CircleMember:
         .get(pk=member.pk)
     )
     if member.left_at is not None:
-        raise CircleError("This person has already left the circle.")
+        raise CircleError(_("This person has already left the circle."))
     if member.user_id is not None and member.user_id == member.circle.host_id:
-        raise CircleError("The host cannot leave: hand the host role to another member first.")
+        raise CircleError(_("The host cannot leave: hand the host role to another member first."))
     member.left_at = timezone.now()
     member.save(update_fields=["left_at"])
     circle = member.circle
@@ -304,7 +325,7 @@ def circle_leave(*, circle: Circle, user: User) -> CircleMember:
     """The user leaves a circle they are in."""
     member = circle.members.filter(user=user, left_at__isnull=True).first()
     if member is None:
-        raise CircleError("You are not in this circle.")
+        raise CircleError(_("You are not in this circle."))
     return circle_member_remove(member=member, by=user)
 
 
@@ -313,11 +334,11 @@ def circle_host_hand_over(*, circle: Circle, to: CircleMember, by: User) -> Circ
     """The host makes another member the host (and stays a member)."""
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
     if circle.host_id != by.pk:
-        raise CircleError("Only the host can hand the host role over.")
+        raise CircleError(_("Only the host can hand the host role over."))
     if to.circle_id != circle.pk or to.left_at is not None or to.user_id is None:
-        raise CircleError("Choose a member of this circle who has logged in.")
+        raise CircleError(_("Choose a member of this circle who has logged in."))
     if to.user_id == by.pk:
-        raise CircleError("You are already the host.")
+        raise CircleError(_("You are already the host."))
     circle.host_id = to.user_id
     circle.save(update_fields=["host"])
     return circle
@@ -331,7 +352,7 @@ def circle_close(*, circle: Circle, by: User) -> Circle:
     """
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
     if circle.status == CircleStatus.CLOSED:
-        raise CircleError("This circle is already closed.")
+        raise CircleError(_("This circle is already closed."))
     circle.status = CircleStatus.CLOSED
     circle.is_listed = False
     circle.closed_at = timezone.now()
@@ -344,14 +365,19 @@ def circle_close(*, circle: Circle, by: User) -> Circle:
 
 
 def _check_coach(circle: Circle, coach: User) -> None:
-    if circle.programme_id is None or not circle.programme.with_coach:
-        raise CircleError("Only circles of programmes with coaches get a coach.")
+    if circle.programme is None or not circle.programme.with_coach:
+        raise CircleError(_("Only circles of programmes with coaches get a coach."))
     if not Membership.objects.filter(
         organisation_id=circle.organisation_id, user=coach, role=Role.COACH
     ).exists():
-        raise CircleError(f"{coach} is not a coach of {circle.organisation}.")
+        raise CircleError(
+            _("%(coach)s is not a coach of %(organisation)s.")
+            % {"coach": coach, "organisation": circle.organisation}
+        )
     if circle.members.filter(user=coach, left_at__isnull=True).exists():
-        raise CircleError(f"{coach} is a participant of this circle and cannot coach it.")
+        raise CircleError(
+            _("%(coach)s is a participant of this circle and cannot coach it.") % {"coach": coach}
+        )
 
 
 @transaction.atomic
@@ -372,7 +398,7 @@ def coaches_assign_evenly(*, programme: Programme, by: User) -> list[Circle]:
     """Give every active circle of the programme without a coach the best-suited coach, one
     circle at a time, so each choice counts the circles given out before it."""
     if not programme.with_coach:
-        raise CircleError("This programme's circles do not get a coach; change its settings.")
+        raise CircleError(_("This programme's circles do not get a coach; change its settings."))
     circles = list(
         Circle.objects.select_for_update(of=("self",))
         .filter(programme=programme, status=CircleStatus.ACTIVE, coach__isnull=True)
@@ -382,7 +408,10 @@ def coaches_assign_evenly(*, programme: Programme, by: User) -> list[Circle]:
     for circle in circles:
         options = coach_options(circle=circle)
         if not options:
-            raise CircleError(f"{programme.organisation} has no coach who can coach these circles.")
+            raise CircleError(
+                _("%(organisation)s has no coach who can coach these circles.")
+                % {"organisation": programme.organisation}
+            )
         circle.coach = options[0].coach
         circle.save(update_fields=["coach"])
         assigned.append(circle)
@@ -393,10 +422,10 @@ def coaches_assign_evenly(*, programme: Programme, by: User) -> list[Circle]:
 def circle_rotation_set(*, circle: Circle, per_session: int, by: User) -> Circle:
     """The circle chooses one or two coachees per session; the rotation re-plans from it."""
     if per_session not in (1, 2):
-        raise CircleError("A session has one or two coachees.")
+        raise CircleError(_("A session has one or two coachees."))
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
     if circle.status != CircleStatus.ACTIVE:
-        raise CircleError("This circle is closed.")
+        raise CircleError(_("This circle is closed."))
     circle.coachees_per_session = per_session
     circle.save(update_fields=["coachees_per_session"])
     return circle

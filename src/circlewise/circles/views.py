@@ -7,12 +7,15 @@ with ``manage``, visible but not theirs to change: 403).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
@@ -21,13 +24,14 @@ from circlewise.circles.errors import CircleError
 from circlewise.circles.forms import CircleForm, FindCirclesForm, JoinRequestForm
 from circlewise.circles.models import Circle, CircleMember, CircleStatus, JoinRequest
 from circlewise.contracts import selectors as contract_selectors
+from circlewise.core.http import AuthenticatedRequest
 from circlewise.core.mail import absolute_url
 from circlewise.meetings.selectors import next_session
 from circlewise.policy import Perm
 
 
 @login_required
-def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
+def mine(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     organisation = membership.organisation
     context = {
@@ -39,7 +43,7 @@ def mine(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """The circle home: who is in it, the next session, the contract, the rotation; what is the
     circle's alone (emails, contract, rotation) only for its members, host and coach."""
     membership = policy.enter_organisation(request, org_slug)
@@ -49,7 +53,7 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     manages = policy.can_manage_circle(membership, circle)
     is_member = any(m.user_id == request.user.pk for m in members)
     private = policy.can_see_circle_private(membership, circle)
-    context = {
+    context: dict[str, Any] = {
         "circle": circle,
         "programme": circle.programme,
         "seats": seats,
@@ -64,7 +68,7 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     if context["sees_sessions"]:
         context["next_session"] = next_session(circle=circle)
     if private:
-        status = contract_selectors.contract_status(circle)
+        status = contract_selectors.contract_status(circle=circle)
         context["status"] = status
         context["i_accepted"] = any(m.user_id == request.user.pk for m, _ in status.accepted)
         context["rotation"] = rotation = selectors.circle_rotation(circle=circle)
@@ -87,7 +91,7 @@ def detail(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
 
 
 @login_required
-def find(request: HttpRequest, org_slug: str) -> HttpResponse:
+def find(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     policy.require(membership, Perm.VIEW_ORGANISATION)
     form = FindCirclesForm(request.GET or None)
@@ -102,7 +106,7 @@ def find(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def start(request: HttpRequest, org_slug: str) -> HttpResponse:
+def start(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     policy.require(membership, Perm.START_CIRCLE)
     form = CircleForm(request.POST or None, initial={"time_zone": request.user.time_zone})
@@ -110,17 +114,20 @@ def start(request: HttpRequest, org_slug: str) -> HttpResponse:
         circle = services.circle_start(
             organisation=membership.organisation, by=request.user, **form.cleaned_data
         )
-        messages.success(request, f"{circle.name} has started. Invite people with its link.")
+        messages.success(
+            request,
+            _("%(circle)s has started. Invite people with its link.") % {"circle": circle.name},
+        )
         return redirect("circles:detail", org_slug, circle.pk)
-    return render(request, "circles/form.html", {"form": form, "title": "Start a circle"})
+    return render(request, "circles/form.html", {"form": form, "title": _("Start a circle")})
 
 
 @login_required
-def edit(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def edit(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id, manage=True)
     if circle.programme_id is not None:
-        raise PermissionDenied("Programme circles are changed from the programme's pages.")
+        raise PermissionDenied(_("Programme circles are changed from the programme's pages."))
     form = CircleForm(request.POST or None, instance=Circle.objects.get(pk=circle.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,21 +135,25 @@ def edit(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         except CircleError as error:
             form.add_error("max_size", error.message)
         else:
-            messages.success(request, "Circle details saved.")
+            messages.success(request, _("Circle details saved."))
             return redirect("circles:detail", org_slug, circle.pk)
-    context = {"form": form, "title": f"Edit {circle.name}", "circle": circle}
+    context = {
+        "form": form,
+        "title": _("Edit %(circle)s") % {"circle": circle.name},
+        "circle": circle,
+    }
     return render(request, "circles/form.html", context)
 
 
 @login_required
-def join(request: HttpRequest, org_slug: str, circle_id: int, token: str) -> HttpResponse:
+def join(request: AuthenticatedRequest, org_slug: str, circle_id: int, token: str) -> HttpResponse:
     """The invitation link: shows the circle (not its members) and a button to join."""
     membership = policy.enter_organisation(request, org_slug)
     circle = get_object_or_404(
         Circle, pk=circle_id, organisation=membership.organisation, programme__isnull=True
     )
     if token != circle.invite_token:
-        raise Http404("No such invitation.")
+        raise Http404(_("No such invitation."))
     if not circle.invite_link_is_live:
         return render(request, "circles/join.html", {"circle": circle, "expired": True}, status=410)
     if request.method == "POST":
@@ -151,14 +162,14 @@ def join(request: HttpRequest, org_slug: str, circle_id: int, token: str) -> Htt
         except CircleError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Welcome to {circle.name}.")
+            messages.success(request, _("Welcome to %(circle)s.") % {"circle": circle.name})
             return redirect("circles:detail", org_slug, circle.pk)
     return render(request, "circles/join.html", {"circle": circle, "token": token})
 
 
 @login_required
 @require_POST
-def request_to_join(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def request_to_join(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id)
     form = JoinRequestForm(request.POST)
@@ -170,14 +181,14 @@ def request_to_join(request: HttpRequest, org_slug: str, circle_id: int) -> Http
         except CircleError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Your request was sent to the host.")
+            messages.success(request, _("Your request was sent to the host."))
     return redirect("circles:detail", org_slug, circle.pk)
 
 
 @login_required
 @require_POST
 def decide_request(
-    request: HttpRequest, org_slug: str, circle_id: int, request_id: int
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, request_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id, manage=True)
@@ -188,15 +199,19 @@ def decide_request(
     except CircleError as error:
         messages.error(request, error.message)
     else:
-        verb = "approved" if approve else "declined"
-        messages.success(request, f"Request from {join_request.user} {verb}.")
+        done = (
+            _("Request from %(user)s approved.")
+            if approve
+            else _("Request from %(user)s declined.")
+        )
+        messages.success(request, done % {"user": join_request.user})
     return redirect("circles:detail", org_slug, circle.pk)
 
 
 @login_required
 @require_POST
 def remove_member(
-    request: HttpRequest, org_slug: str, circle_id: int, member_id: int
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, member_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id, manage=True)
@@ -206,14 +221,18 @@ def remove_member(
     except CircleError as error:
         messages.error(request, error.message)
     else:
-        name = selectors.member_name(member)
-        messages.success(request, f"{name} left {circle.name}; the others were told.")
+        name = selectors.member_name(member=member)
+        messages.success(
+            request,
+            _("%(name)s left %(circle)s; the others were told.")
+            % {"name": name, "circle": circle.name},
+        )
     return redirect("circles:detail", org_slug, circle.pk)
 
 
 @login_required
 @require_POST
-def reset_link(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def reset_link(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id, manage=True)
     try:
@@ -222,13 +241,13 @@ def reset_link(request: HttpRequest, org_slug: str, circle_id: int) -> HttpRespo
         messages.error(request, error.message)
     else:
         messages.success(
-            request, "The circle has a new invitation link; the old one no longer works."
+            request, _("The circle has a new invitation link; the old one no longer works.")
         )
     return redirect("circles:detail", org_slug, circle.pk)
 
 
 @login_required
-def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def leave(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """GET asks for confirmation (a page, so it works without JavaScript); POST leaves."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id)
@@ -238,7 +257,7 @@ def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         )
         others = [member for member in members if member.user_id != request.user.pk]
         if len(others) == len(members):
-            messages.error(request, "You are not in this circle.")
+            messages.error(request, _("You are not in this circle."))
             return redirect("circles:detail", org_slug, circle.pk)
         return render(request, "circles/leave.html", {"circle": circle, "others": others})
     try:
@@ -246,42 +265,45 @@ def leave(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     except CircleError as error:
         messages.error(request, error.message)
         return redirect("circles:detail", org_slug, circle.pk)
-    messages.success(request, f"You left {circle.name}.")
+    messages.success(request, _("You left %(circle)s.") % {"circle": circle.name})
     return redirect("circles:mine", org_slug)
 
 
 @login_required
 @require_POST
-def hand_over(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def hand_over(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """The host hands the host role to another member."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id)
     if not policy.can_host_circle(membership, circle):
-        raise PermissionDenied("Only the host can hand the host role over.")
+        raise PermissionDenied(_("Only the host can hand the host role over."))
     to = CircleMember.objects.filter(
         pk=request.POST.get("member") or 0, circle=circle, left_at__isnull=True
     ).first()
     if to is None:
-        messages.error(request, "Choose a member of this circle.")
+        messages.error(request, _("Choose a member of this circle."))
         return redirect("circles:detail", org_slug, circle.pk)
     try:
         services.circle_host_hand_over(circle=circle, to=to, by=request.user)
     except CircleError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{selectors.member_name(to)} is now the host.")
+        messages.success(
+            request,
+            _("%(member)s is now the host.") % {"member": selectors.member_name(member=to)},
+        )
     return redirect("circles:detail", org_slug, circle.pk)
 
 
 @login_required
-def close(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def close(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """Close a self-organised circle, after a confirmation page that says what will happen."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id)
     if circle.programme_id is not None or not policy.can_host_circle(membership, circle):
-        raise PermissionDenied("Only the host closes a self-organised circle.")
+        raise PermissionDenied(_("Only the host closes a self-organised circle."))
     if circle.status == CircleStatus.CLOSED:
-        messages.info(request, f"{circle.name} is already closed.")
+        messages.info(request, _("%(circle)s is already closed.") % {"circle": circle.name})
         return redirect("circles:detail", org_slug, circle.pk)
     if request.method == "POST":
         try:
@@ -289,7 +311,10 @@ def close(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         except CircleError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{circle.name} is closed; its members are being told.")
+            messages.success(
+                request,
+                _("%(circle)s is closed; its members are being told.") % {"circle": circle.name},
+            )
         return redirect("circles:detail", org_slug, circle.pk)
     count = len(selectors.active_members(circle=circle))
     return render(request, "circles/close.html", {"circle": circle, "count": count})
@@ -297,12 +322,12 @@ def close(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rotation(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def rotation(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """One or two coachees per session: the circle's members, host or coach choose."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id)
     if not policy.can_see_circle_private(membership, circle):
-        raise Http404("No such circle.")
+        raise Http404(_("No such circle."))
     raw = request.POST.get("coachees_per_session", "")
     try:
         services.circle_rotation_set(
@@ -311,5 +336,5 @@ def rotation(request: HttpRequest, org_slug: str, circle_id: int) -> HttpRespons
     except CircleError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The rotation is re-planned.")
+        messages.success(request, _("The rotation is re-planned."))
     return redirect("circles:detail", org_slug, circle.pk)

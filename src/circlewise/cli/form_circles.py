@@ -22,6 +22,7 @@ import csv
 import json
 import math
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,7 +172,7 @@ def _weights(text: str, scored: list[str]) -> dict[str, float]:
     return weights
 
 
-def _column(table: Table, name: str, multi: bool) -> tuple[str, list[object]]:
+def _column(table: Table, name: str, multi: bool) -> tuple[str, Sequence[object]]:
     """Kind and parsed values of a scored column."""
     cells = [row[name] for row in table.rows]
     if multi:
@@ -210,7 +211,7 @@ def build_problem(args: argparse.Namespace, table: Table) -> Problem:
     same = _names(args.same)
     _require(table, args.people, diversify + align + same + list(multi) + args.separate)
     weights = _weights(args.weights, diversify + align)
-    values: dict[str, list[object]] = {}
+    values: dict[str, Sequence[object]] = {}
     attributes = []
     for name, direction in [(n, "diversify") for n in diversify] + [(n, "align") for n in align]:
         kind, values[name] = _column(table, name, name in multi)

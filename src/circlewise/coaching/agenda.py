@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 __all__ = ["PHASES", "Phase", "split_minutes"]
 
 
@@ -24,14 +26,16 @@ class Phase:
 
 
 PHASES: tuple[Phase, ...] = (
-    Phase("check_in", "Check-in round", 10, is_round=True),
-    Phase("contract", "Contract reminder", 3),
-    Phase("accountability", "Accountability check-in", 12, is_round=True),
-    Phase("present", "The coachee presents", 10),
-    Phase("clarifying", "Clarifying questions", 10, questions=("clarifying",)),
-    Phase("powerful", "Powerful questions", 25, questions=("goal", "reality", "options", "will")),
-    Phase("commit", "The coachee reflects and commits", 12, questions=("reflecting", "will")),
-    Phase("check_out", "Check-out round", 8, is_round=True),
+    Phase("check_in", _("Check-in round"), 10, is_round=True),
+    Phase("contract", _("Contract reminder"), 3),
+    Phase("accountability", _("Accountability check-in"), 12, is_round=True),
+    Phase("present", _("The coachee presents"), 10),
+    Phase("clarifying", _("Clarifying questions"), 10, questions=("clarifying",)),
+    Phase(
+        "powerful", _("Powerful questions"), 25, questions=("goal", "reality", "options", "will")
+    ),
+    Phase("commit", _("The coachee reflects and commits"), 12, questions=("reflecting", "will")),
+    Phase("check_out", _("Check-out round"), 8, is_round=True),
 )
 
 

@@ -29,7 +29,9 @@ from circlewise.coaching.models import (
 )
 from circlewise.journal.models import JournalEntry
 from circlewise.meetings.models import MeetingFormat, SessionSeries
+from circlewise.meetings.services import _generate
 from circlewise.organisations.models import Organisation, Role
+from circlewise.programmes.models import Programme
 from circlewise.resources.models import Progress, Resource, Share
 
 __all__ = ["CIRCLE_NAME", "load_circle_life"]
@@ -150,8 +152,6 @@ def _series(circle: Circle, *, now: dt.datetime) -> SessionSeries:
     """A monthly series that began four months ago. The schedule page refuses a first session in
     the past (people plan ahead); the demo needs history, so the row is written here and its
     sessions generated exactly as the meetings app generates them."""
-    from circlewise.meetings.services import _generate
-
     series = SessionSeries.objects.create(
         circle=circle, frequency="monthly", weekday=3, week_of_month=2, start_time=dt.time(15, 0),
         time_zone="Europe/London", duration_minutes=90, count=12,
@@ -164,7 +164,6 @@ def _series(circle: Circle, *, now: dt.datetime) -> SessionSeries:
 
 
 def _resources(organisation: Organisation, circle: Circle, coach: User, people: list[User]) -> None:
-    from circlewise.programmes.models import Programme
 
     programme = Programme.objects.filter(organisation=organisation).first()
     if programme is not None and not programme.resources.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from circlewise.coaching.models import (
     HOW_MAX,
@@ -15,19 +16,19 @@ from circlewise.coaching.models import (
 
 
 class CommitmentForm(forms.Form):
-    what = forms.CharField(label="What I will try before the next session", max_length=WHAT_MAX)
-    by_when = forms.DateField(label="By when", widget=forms.DateInput(attrs={"type": "date"}))
-    how_know = forms.CharField(label="How I will know", max_length=HOW_MAX)
+    what = forms.CharField(label=_("What I will try before the next session"), max_length=WHAT_MAX)
+    by_when = forms.DateField(label=_("By when"), widget=forms.DateInput(attrs={"type": "date"}))
+    how_know = forms.CharField(label=_("How I will know"), max_length=HOW_MAX)
 
 
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="How did it go?",
+        label=_("How did it go?"),
         choices=[c for c in Outcome.choices if c[0] != Outcome.OPEN],
         widget=forms.RadioSelect,
     )
     reflection = forms.CharField(
-        label="A short reflection (optional)",
+        label=_("A short reflection (optional)"),
         required=False,
         max_length=REFLECTION_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -35,13 +36,13 @@ class ReviewForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    category = forms.ChoiceField(label="Phase", choices=Category.choices)
-    text = forms.CharField(label="Question", max_length=QUESTION_MAX)
+    category = forms.ChoiceField(label=_("Phase"), choices=Category.choices)
+    text = forms.CharField(label=_("Question"), max_length=QUESTION_MAX)
 
 
 class GoalsForm(forms.Form):
     goals = forms.CharField(
-        label="My goals for the programme",
+        label=_("My goals for the programme"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),

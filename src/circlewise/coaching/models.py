@@ -8,6 +8,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from circlewise.circles.models import Circle
 from circlewise.meetings.models import Session
@@ -21,12 +23,12 @@ REFLECTION_MAX = 1000
 
 
 class Category(models.TextChoices):
-    GOAL = "goal", "Goal"
-    REALITY = "reality", "Reality"
-    OPTIONS = "options", "Options"
-    WILL = "will", "Will (way forward)"
-    CLARIFYING = "clarifying", "Clarifying"
-    REFLECTING = "reflecting", "Reflecting"
+    GOAL = "goal", _("Goal")
+    REALITY = "reality", _("Reality")
+    OPTIONS = "options", _("Options")
+    WILL = "will", _("Will (way forward)")
+    CLARIFYING = "clarifying", _("Clarifying")
+    REFLECTING = "reflecting", _("Reflecting")
 
 
 class Question(models.Model):
@@ -54,10 +56,10 @@ class Question(models.Model):
 
 
 class RunState(models.TextChoices):
-    READY = "ready", "Not started"
-    RUNNING = "running", "Running"
-    PAUSED = "paused", "Paused"
-    FINISHED = "finished", "Finished"
+    READY = "ready", _("Not started")
+    RUNNING = "running", pgettext_lazy("status of a session", "Running")
+    PAUSED = "paused", _("Paused")
+    FINISHED = "finished", _("Finished")
 
 
 class SessionRun(models.Model):
@@ -95,9 +97,9 @@ class SessionRun(models.Model):
 
 
 class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", "Present"
-    APOLOGY = "apology", "Absent with apology"
-    ABSENT = "absent", "Absent"
+    PRESENT = "present", pgettext_lazy("attendance", "Present")
+    APOLOGY = "apology", _("Absent with apology")
+    ABSENT = "absent", _("Absent")
 
 
 class Attendance(models.Model):
@@ -116,11 +118,11 @@ class Attendance(models.Model):
 
 
 class Outcome(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    PARTLY = "partly", "Partly done"
-    NOT_DONE = "not_done", "Not done"
-    LEARNED = "learned", "Learned something"
+    OPEN = "open", pgettext_lazy("status of a commitment", "Open")
+    DONE = "done", pgettext_lazy("status of a commitment", "Done")
+    PARTLY = "partly", _("Partly done")
+    NOT_DONE = "not_done", _("Not done")
+    LEARNED = "learned", _("Learned something")
 
 
 class Commitment(models.Model):
@@ -136,7 +138,7 @@ class Commitment(models.Model):
     )
     what = models.CharField(max_length=WHAT_MAX)
     by_when = models.DateField()
-    how_know = models.CharField("How I will know", max_length=HOW_MAX)
+    how_know = models.CharField(_("How I will know"), max_length=HOW_MAX)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OPEN)
     reflection = models.TextField(max_length=REFLECTION_MAX, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -151,16 +153,16 @@ class Commitment(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    REMINDER = "reminder", "Reminder 24 hours before a session"
-    STARTING = "starting", "The session is starting"
-    NUDGE = "nudge", "Midway nudge about a commitment"
+    REMINDER = "reminder", _("Reminder 24 hours before a session")
+    STARTING = "starting", _("The session is starting")
+    NUDGE = "nudge", _("Midway nudge about a commitment")
 
 
 class NoticeStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Skipped"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Skipped")
 
 
 class Notice(models.Model):

@@ -135,6 +135,8 @@ def _context(notice: Notice) -> dict:
             "runner_url": absolute_url(runner),
         }
     commitment = notice.commitment
+    if commitment is None:  # the model's constraint: about a session or about a commitment
+        raise ValueError(f"Notice {notice.pk} is about neither a session nor a commitment.")
     circle = commitment.circle
     page = reverse("coaching:commitments", args=[circle.organisation.slug, circle.pk])
     return {"user": notice.user, "circle": circle, "commitment": commitment,

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from circlewise.circles.selectors import circle_rotation
-from circlewise.coaching.models import Attendance, Commitment, Outcome, Question, SessionRun
+from circlewise.coaching.agenda import PHASES, split_minutes
+from circlewise.coaching.models import (
+    Attendance,
+    Category,
+    Commitment,
+    Outcome,
+    Question,
+    SessionRun,
+)
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -23,6 +31,7 @@ __all__ = [
     "questions_for_circle",
     "questions_library",
     "session_coachees",
+    "session_plan",
 ]
 
 
@@ -69,8 +78,6 @@ def questions_library(
     *, organisation: Organisation, user: User
 ) -> list[tuple[str, list[Question]]]:
     """The library by phase: built-in, the organisation's programmes', and the user's own."""
-    from circlewise.coaching.models import Category
-
     rows = Question.objects.filter(
         Q(organisation__isnull=True)
         | Q(organisation=organisation, programme__isnull=False)
@@ -79,7 +86,7 @@ def questions_library(
     by_category: dict[str, list[Question]] = {value: [] for value in Category.values}
     for question in rows:
         by_category[question.category].append(question)
-    return [(label, by_category[value]) for value, label in Category.choices]
+    return [(str(label), by_category[value]) for value, label in Category.choices]
 
 
 def apologised_user_ids(*, session: Session) -> set[int]:
@@ -91,3 +98,9 @@ def session_coachees(*, session: Session) -> list[str]:
     """Who is coachee at ``session`` by the circle's rotation (one or two names), seen from the
     session's start so that a session under way or already held keeps its coachees."""
     return circle_rotation(circle=session.circle, now=session.starts_at).coachees(session.pk)
+
+
+def session_plan(*, session: Session) -> list[int]:
+    """Minutes per agenda phase for the session's length."""
+    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
+    return split_minutes(max(len(PHASES), minutes))

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from circlewise.circles.selectors import active_members
 from circlewise.coaching import selectors
-from circlewise.coaching.agenda import PHASES, split_minutes
+from circlewise.coaching.agenda import PHASES
 from circlewise.coaching.errors import CoachingError, StaleRun
 from circlewise.coaching.models import (
     HOW_MAX,
@@ -44,17 +45,10 @@ __all__ = [
     "question_add",
     "run_control",
     "run_for_session",
-    "session_plan",
 ]
 
 EXTEND_MINUTES = 2
 ACTIONS = ("start", "pause", "resume", "extend", "advance", "next_turn", "finish")
-
-
-def session_plan(session: Session) -> list[int]:
-    """Minutes per agenda phase for the session's length."""
-    minutes = int((session.ends_at - session.starts_at).total_seconds() // 60)
-    return split_minutes(max(len(PHASES), minutes))
 
 
 def run_for_session(*, session: Session) -> SessionRun:
@@ -62,8 +56,8 @@ def run_for_session(*, session: Session) -> SessionRun:
 
     Sessions in a place use the agenda without a timer (people are in one room).
     """
-    plan = session_plan(session)
-    run, _ = SessionRun.objects.get_or_create(
+    plan = selectors.session_plan(session=session)
+    run, _created = SessionRun.objects.get_or_create(
         session=session,
         defaults={"plan": plan, "timed": session.format != "place", "phase_seconds": plan[0] * 60},
     )
@@ -113,39 +107,39 @@ def run_control(*, run_id: int, action: str, version: int, by: User) -> SessionR
     happens and :class:`StaleRun` says so (two leaders pressing "next" move one phase, not two).
     """
     if action not in ACTIONS:
-        raise CoachingError("Unknown action; use the buttons of the session runner.")
+        raise CoachingError(_("Unknown action; use the buttons of the session runner."))
     run = SessionRun.objects.select_for_update().select_related("session__circle").get(pk=run_id)
     if run.version != version:
-        raise StaleRun("The session moved on in the meantime; the screen now shows where it is.")
+        raise StaleRun(_("The session moved on in the meantime; the screen now shows where it is."))
     now = timezone.now()
     last = len(run.plan) - 1
     if run.state == RunState.FINISHED:
-        raise CoachingError("The session has finished.")
+        raise CoachingError(_("The session has finished."))
     if action == "start":
         if run.state != RunState.READY:
-            raise CoachingError("The session has already started.")
+            raise CoachingError(_("The session has already started."))
         run.state, run.started_at, run.resumed_at = RunState.RUNNING, now, now
         run.speakers = _speakers(run.session)
     elif run.state == RunState.READY:
-        raise CoachingError("Start the session first.")
+        raise CoachingError(_("Start the session first."))
     elif action == "pause":
         if run.state != RunState.RUNNING:
-            raise CoachingError("The timer is not running.")
+            raise CoachingError(_("The timer is not running."))
         _bank_time(run, now)
         run.state, run.resumed_at = RunState.PAUSED, None
     elif action == "resume":
         if run.state != RunState.PAUSED:
-            raise CoachingError("The timer is not paused.")
+            raise CoachingError(_("The timer is not paused."))
         run.state, run.resumed_at = RunState.RUNNING, now
     elif action == "extend":
         run.phase_seconds += EXTEND_MINUTES * 60
     elif action == "next_turn":
         if not PHASES[run.phase].is_round or not run.speakers:
-            raise CoachingError("This phase is not a round.")
+            raise CoachingError(_("This phase is not a round."))
         run.turn = (run.turn + 1) % len(run.speakers)
     elif action == "advance":
         if run.phase == last:
-            raise CoachingError("This is the last phase; finish the session instead.")
+            raise CoachingError(_("This is the last phase; finish the session instead."))
         _bank_time(run, now)
         _go_to_phase(run, run.phase + 1, now)
     elif action == "finish":
@@ -159,10 +153,12 @@ def run_control(*, run_id: int, action: str, version: int, by: User) -> SessionR
 def attendance_record(*, session: Session, user: User, status: str) -> Attendance:
     """Present, absent with apology, or absent; only for people in the session's circle."""
     if status not in AttendanceStatus.values:
-        raise CoachingError("Choose present, absent with apology or absent.")
+        raise CoachingError(_("Choose present, absent with apology or absent."))
     if not active_members(circle=session.circle).filter(user=user).exists():
-        raise CoachingError(f"{user} is not a member of {session.circle}.")
-    attendance, _ = Attendance.objects.update_or_create(
+        raise CoachingError(
+            _("%(user)s is not a member of %(circle)s.") % {"user": user, "circle": session.circle}
+        )
+    attendance, _created = Attendance.objects.update_or_create(
         session=session, user=user, defaults={"status": status, "recorded_at": timezone.now()}
     )
     return attendance
@@ -173,15 +169,15 @@ def commitment_create(
 ) -> Commitment:
     """Record the experiment ``user`` commits to at ``session`` of ``circle``."""
     if session.circle_id != circle.pk:
-        raise CoachingError("That session belongs to another circle; commit in your own circle.")
-    what = clean_line(what, label="What you will try", max_length=WHAT_MAX, field="what",
+        raise CoachingError(_("That session belongs to another circle; commit in your own circle."))
+    what = clean_line(what, label=_("What you will try"), max_length=WHAT_MAX, field="what",
                       error=CoachingError)  # fmt: skip
-    how_know = clean_line(how_know, label="How you will know", max_length=HOW_MAX,
+    how_know = clean_line(how_know, label=_("How you will know"), max_length=HOW_MAX,
                           field="how_know", error=CoachingError)  # fmt: skip
     if by_when < session.starts_at.date():
-        raise CoachingError("The date must not be before the session.", field="by_when")
+        raise CoachingError(_("The date must not be before the session."), field="by_when")
     if by_when > session.starts_at.date() + dt.timedelta(days=366):
-        raise CoachingError("Choose a date within a year of the session.", field="by_when")
+        raise CoachingError(_("Choose a date within a year of the session."), field="by_when")
     return Commitment.objects.create(
         circle=circle, session=session, user=user, what=what, by_when=by_when, how_know=how_know
     )
@@ -190,11 +186,13 @@ def commitment_create(
 def commitment_review(*, commitment: Commitment, by: User, outcome: str, reflection: str) -> None:
     """The owner marks their commitment done / partly / not done / learned something."""
     if commitment.user_id != by.pk:
-        raise CoachingError("Only the person who made a commitment can mark it.")
+        raise CoachingError(_("Only the person who made a commitment can mark it."))
     if outcome not in Outcome.values or outcome == Outcome.OPEN:
-        raise CoachingError("Choose done, partly, not done or learned something.", field="outcome")
+        raise CoachingError(
+            _("Choose done, partly, not done or learned something."), field="outcome"
+        )
     commitment.reflection = clean_text(
-        reflection, label="The reflection", max_length=REFLECTION_MAX, required=False,
+        reflection, label=_("The reflection"), max_length=REFLECTION_MAX, required=False,
         field="reflection", error=CoachingError,
     )  # fmt: skip
     commitment.outcome = outcome
@@ -212,11 +210,11 @@ def question_add(
 ) -> Question:
     """A programme's question (``programme``) or a coach's own (shown in circles they lead)."""
     if category not in Category.values:
-        raise CoachingError("Choose the phase the question is for.", field="category")
-    text = clean_line(text, label="The question", max_length=QUESTION_MAX, field="text",
+        raise CoachingError(_("Choose the phase the question is for."), field="category")
+    text = clean_line(text, label=_("The question"), max_length=QUESTION_MAX, field="text",
                       error=CoachingError)  # fmt: skip
     if programme is not None and programme.organisation_id != organisation.pk:
-        raise CoachingError("That programme is not in this organisation.")
+        raise CoachingError(_("That programme is not in this organisation."))
     return Question.objects.create(
         category=category, text=text, organisation=organisation, programme=programme,
         added_by=None if programme is not None else by,
@@ -229,8 +227,8 @@ GOALS_MAX = 2000
 def goals_update(*, participant: Participant, by: User, goals: str) -> Participant:
     """A participant's personal goals for the programme (first given at the intake)."""
     if participant.user_id != by.pk:
-        raise CoachingError("Only the participant can change their goals.")
-    participant.goals = clean_text(goals, label="Your goals", max_length=GOALS_MAX,
+        raise CoachingError(_("Only the participant can change their goals."))
+    participant.goals = clean_text(goals, label=_("Your goals"), max_length=GOALS_MAX,
                                    required=False, field="goals", error=CoachingError)  # fmt: skip
     participant.save(update_fields=["goals"])
     return participant

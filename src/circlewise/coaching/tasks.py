@@ -13,7 +13,7 @@ from django.tasks import default_task_backend, task
 from django.utils import timezone
 
 from circlewise.coaching.notices import notices_plan, notices_send_due
-from circlewise.insights.tasks import pulses_plan
+from circlewise.insights.tasks import outcomes_plan, pulses_plan
 
 TICK_EVERY = dt.timedelta(seconds=60)
 
@@ -24,6 +24,7 @@ def notices_tick() -> int:
     notices_plan()
     sent = notices_send_due()
     pulses_plan()
+    outcomes_plan()
     schedule_next_tick()
     return sent
 

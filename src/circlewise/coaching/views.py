@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
@@ -28,6 +29,7 @@ from circlewise.coaching.errors import CoachingError
 from circlewise.coaching.forms import CommitmentForm, GoalsForm, QuestionForm, ReviewForm
 from circlewise.coaching.models import AttendanceStatus, Commitment, RunState, SessionRun
 from circlewise.contracts.selectors import contract_status
+from circlewise.core.http import AuthenticatedRequest
 from circlewise.meetings.models import Session
 from circlewise.policy import Perm
 from circlewise.programmes.models import Participant, ParticipantStatus, Programme
@@ -45,7 +47,7 @@ def _clock_context(run: SessionRun | None, session: Session | None = None) -> di
     turn it is. A session not yet started (no run) shows its first phase at full length."""
     if run is None:
         assert session is not None
-        first = services.session_plan(session)[0] * 60
+        first = selectors.session_plan(session=session)[0] * 60
         return {
             "state": RunState.READY,
             "phase": PHASES[0],
@@ -80,20 +82,23 @@ def _ticket_url(request: HttpRequest, org_slug: str, circle_id: int, session_id:
 
 
 @login_required
-def runner(request: HttpRequest, org_slug: str, circle_id: int, session_id: int) -> HttpResponse:
+def runner(
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, session_id: int
+) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_inside_for(membership, circle_id)
     session = _session(circle, session_id)
     run = SessionRun.objects.filter(session=session).first()
-    plan = run.plan if run else services.session_plan(session)
+    plan = run.plan if run else selectors.session_plan(session=session)
     clock = _clock_context(run, session)
     phase = clock["phase"]
     members = list(active_members(circle=circle))
     attendance = selectors.attendance_of(session=session)
     apologised = selectors.apologised_user_ids(session=session)
     for member in members:
-        member.attendance = attendance.get(member.user_id, "")
-        member.apologised = member.user_id in apologised
+        answered = attendance.get(member.user_id, "") if member.user_id else ""
+        member.attendance = answered  # type: ignore[attr-defined]  # for the template
+        member.apologised = member.user_id in apologised  # type: ignore[attr-defined]  # for the template
     questions = (
         selectors.questions_for_circle(circle=circle, categories=phase.questions)
         if phase.questions
@@ -105,12 +110,12 @@ def runner(request: HttpRequest, org_slug: str, circle_id: int, session_id: int)
         else []
     )
     for commitment in checkin:
-        commitment.mine = commitment.user_id == request.user.pk
+        commitment.mine = commitment.user_id == request.user.pk  # type: ignore[attr-defined]  # for the template
     context = {
         "circle": circle,
         "session": session,
         "coachees": selectors.session_coachees(session=session),
-        "contract": contract_status(circle) if phase.key == "contract" else None,
+        "contract": contract_status(circle=circle) if phase.key == "contract" else None,
         "run": run,
         "clock": clock,
         "agenda": list(zip(PHASES, plan, strict=True)),
@@ -138,9 +143,9 @@ def clock(request: HttpRequest, org_slug: str, circle_id: int, session_id: int) 
             request.GET.get("t", ""), salt=CLOCK_SALT, max_age=CLOCK_TICKET_AGE
         )
     except signing.BadSignature as error:
-        raise Http404("No such session.") from error
+        raise Http404(_("No such session.")) from error
     if ticket_session != session_id or str(user_id) != str(request.session.get(SESSION_KEY)):
-        raise Http404("No such session.")
+        raise Http404(_("No such session."))
     run = SessionRun.objects.filter(session_id=session_id).first()
     if run is None:
         return HttpResponse(status=204)  # not started: the page already shows the first phase
@@ -164,12 +169,14 @@ def _back(org_slug: str, circle: Circle, session: Session) -> HttpResponse:
 
 @login_required
 @require_POST
-def control(request: HttpRequest, org_slug: str, circle_id: int, session_id: int) -> HttpResponse:
+def control(
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, session_id: int
+) -> HttpResponse:
     """Start, pause, resume, extend, advance, next turn, finish: the coach or host only (403)."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_inside_for(membership, circle_id)
     if not policy.can_lead_circle(membership, circle):
-        raise PermissionDenied("Only the circle's coach or host can run the session.")
+        raise PermissionDenied(_("Only the circle's coach or host can run the session."))
     session = _session(circle, session_id)
     run = services.run_for_session(session=session)
     try:
@@ -188,14 +195,14 @@ def control(request: HttpRequest, org_slug: str, circle_id: int, session_id: int
 @login_required
 @require_POST
 def attendance(
-    request: HttpRequest, org_slug: str, circle_id: int, session_id: int
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, session_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_inside_for(membership, circle_id, lead=True)
     session = _session(circle, session_id)
     member = active_members(circle=circle).filter(user_id=request.POST.get("user") or 0).first()
-    if member is None:
-        messages.error(request, "Choose a member of the circle.")
+    if member is None or member.user is None:
+        messages.error(request, _("Choose a member of the circle."))
         return _back(org_slug, circle, session)
     try:
         services.attendance_record(
@@ -208,7 +215,9 @@ def attendance(
 
 @login_required
 @require_POST
-def commit(request: HttpRequest, org_slug: str, circle_id: int, session_id: int) -> HttpResponse:
+def commit(
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, session_id: int
+) -> HttpResponse:
     """Record my commitment. The session is looked up in the whole organisation so that one of
     another circle gets a clear refusal from the service rather than a bare 404."""
     membership = policy.enter_organisation(request, org_slug)
@@ -227,7 +236,9 @@ def commit(request: HttpRequest, org_slug: str, circle_id: int, session_id: int)
         except CoachingError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Your commitment is recorded; the circle will ask next time.")
+            messages.success(
+                request, _("Your commitment is recorded; the circle will ask next time.")
+            )
     if session.circle_id != circle.pk:
         return redirect("coaching:commitments", org_slug, circle.pk)
     return _back(org_slug, circle, session)
@@ -242,7 +253,7 @@ def _form_errors(form) -> str:
 
 
 @login_required
-def commitments(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def commitments(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """Everyone's commitments in the circle (the circle and its coach only); mark mine."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_inside_for(membership, circle_id)
@@ -256,12 +267,14 @@ def commitments(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def review(request: HttpRequest, org_slug: str, circle_id: int, commitment_id: int) -> HttpResponse:
+def review(
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, commitment_id: int
+) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_inside_for(membership, circle_id)
     commitment = get_object_or_404(Commitment, pk=commitment_id, circle=circle)
     if commitment.user_id != request.user.pk:
-        raise PermissionDenied("Only the person who made a commitment can mark it.")
+        raise PermissionDenied(_("Only the person who made a commitment can mark it."))
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -281,7 +294,7 @@ def review(request: HttpRequest, org_slug: str, circle_id: int, commitment_id: i
 
 
 @login_required
-def questions(request: HttpRequest, org_slug: str) -> HttpResponse:
+def questions(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     """The powerful-questions library. Admins add a programme's questions, coaches their own."""
     membership = policy.enter_organisation(request, org_slug)
     organisation = membership.organisation
@@ -294,7 +307,7 @@ def questions(request: HttpRequest, org_slug: str) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
         if not may_add:
-            raise PermissionDenied("Coaches and programme admins add questions.")
+            raise PermissionDenied(_("Coaches and programme admins add questions."))
         programme = programmes.filter(pk=request.POST.get("programme") or 0).first()
         if form.is_valid():
             try:
@@ -303,7 +316,7 @@ def questions(request: HttpRequest, org_slug: str) -> HttpResponse:
             except CoachingError as error:
                 form.add_error(error.field, error.message)
             else:
-                messages.success(request, "Question added.")
+                messages.success(request, _("Question added."))
                 return redirect("coaching:questions", org_slug)
     context = {
         "library": selectors.questions_library(organisation=organisation, user=request.user),
@@ -314,7 +327,7 @@ def questions(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def goals(request: HttpRequest, org_slug: str) -> HttpResponse:
+def goals(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     """My personal goals for each programme I am in here: first given at the intake, mine alone
     to read and change."""
     membership = policy.enter_organisation(request, org_slug)
@@ -330,7 +343,7 @@ def goals(request: HttpRequest, org_slug: str) -> HttpResponse:
             (p for p in participations if str(p.pk) == request.POST.get("participant")), None
         )
         if chosen is None:
-            raise Http404("No such programme.")
+            raise Http404(_("No such programme."))
         form = GoalsForm(request.POST)
         if not form.is_valid():
             messages.error(request, _form_errors(form))
@@ -340,6 +353,10 @@ def goals(request: HttpRequest, org_slug: str) -> HttpResponse:
             except CoachingError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, f"Your goals for {chosen.programme.name} are saved.")
+                messages.success(
+                    request,
+                    _("Your goals for %(programme)s are saved.")
+                    % {"programme": chosen.programme.name},
+                )
                 return redirect("coaching:goals", org_slug)
     return render(request, "coaching/goals.html", {"participations": participations})

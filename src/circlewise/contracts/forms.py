@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from circlewise.contracts.terms import MAX_DURATION_LENGTH, MAX_GOAL_LENGTH
 
@@ -14,18 +15,18 @@ def agreement_lines(text: str) -> list[str]:
 
 class ContractForm(forms.Form):
     agreements = forms.CharField(
-        label="Agreements, one per line",
+        label=_("Agreements, one per line"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 9}),
     )
     goal = forms.CharField(
-        label="Our goal",
+        label=_("Our goal"),
         required=False,
         max_length=MAX_GOAL_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     duration = forms.CharField(
-        label="How long we meet (e.g. 12 months from January 2027)",
+        label=_("How long we meet (e.g. 12 months from January 2027)"),
         required=False,
         max_length=MAX_DURATION_LENGTH,
     )
@@ -33,7 +34,7 @@ class ContractForm(forms.Form):
 
 class TemplateForm(forms.Form):
     agreements = forms.CharField(
-        label="Agreements every circle starts from, one per line",
+        label=_("Agreements every circle starts from, one per line"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 9}),
     )

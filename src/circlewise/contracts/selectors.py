@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.contracts.models import ContractAcceptance, ContractTemplate, ContractVersion
@@ -28,7 +30,7 @@ class ContractStatus:
         return not self.missing and bool(self.accepted)
 
 
-def starting_terms(circle: Circle) -> Terms:
+def starting_terms(*, circle: Circle) -> Terms:
     """The programme's template (or the default agreements), its goal and its duration."""
     programme = circle.programme
     if programme is None:
@@ -36,7 +38,9 @@ def starting_terms(circle: Circle) -> Terms:
     template = ContractTemplate.objects.filter(programme=programme).first()
     agreements = tuple(template.agreements) if template else DEFAULT_AGREEMENTS
     months = programme.duration_months
-    duration = f"{months} month{'s' if months != 1 else ''} from {programme.start_date:%-d %B %Y}"
+    duration = ngettext(
+        "%(months)d month from %(start)s", "%(months)d months from %(start)s", months
+    ) % {"months": months, "start": date_format(programme.start_date, "j F Y")}
     return Terms(agreements=agreements, goal=programme.goal, duration=duration)
 
 
@@ -44,14 +48,14 @@ def _terms(version: ContractVersion) -> Terms:
     return Terms(agreements=tuple(version.agreements), goal=version.goal, duration=version.duration)
 
 
-def contract_status(circle: Circle) -> ContractStatus:
+def contract_status(*, circle: Circle) -> ContractStatus:
     """The current version and, among the circle's members now, who accepted it and who not."""
     members = list(
         circle.members.filter(left_at__isnull=True).select_related("user", "participant")
     )
     version = circle.contract_versions.first()
     if version is None:
-        return ContractStatus(0, starting_terms(circle), accepted=[], missing=members)
+        return ContractStatus(0, starting_terms(circle=circle), accepted=[], missing=members)
     accepted_at = {
         member_id: at
         for member_id, at in version.acceptances.values_list("member_id", "accepted_at")
@@ -64,7 +68,7 @@ def contract_status(circle: Circle) -> ContractStatus:
     )
 
 
-def contract_history(circle: Circle) -> list[ContractVersion]:
+def contract_history(*, circle: Circle) -> list[ContractVersion]:
     """Every version, newest first, with its acceptances (``version.accepted``) in order."""
     acceptances = ContractAcceptance.objects.select_related("member__user", "member__participant")
     return list(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from circlewise.circles.models import Circle, CircleMember, CircleStatus
 from circlewise.contracts.errors import ContractError
@@ -27,10 +28,10 @@ def _member_of(circle: Circle, user: User) -> tuple[Circle, CircleMember]:
     """Lock the circle (so versions are numbered one at a time) and find the user's seat."""
     circle = Circle.objects.select_for_update().get(pk=circle.pk)
     if circle.status != CircleStatus.ACTIVE:
-        raise ContractError("This circle is closed; its contract can no longer change.")
+        raise ContractError(_("This circle is closed; its contract can no longer change."))
     member = circle.members.filter(user=user, left_at__isnull=True).first()
     if member is None:
-        raise ContractError("Only the circle's members accept or change its contract.")
+        raise ContractError(_("Only the circle's members accept or change its contract."))
     return circle, member
 
 
@@ -57,12 +58,12 @@ def contract_accept(*, circle: Circle, user: User, number: int) -> ContractAccep
     version = circle.contract_versions.first()
     if (version.number if version else 0) != number:
         raise ContractError(
-            "The contract changed while you were reading it: read the new version and accept it."
+            _("The contract changed while you were reading it: read the new version and accept it.")
         )
     if version is None:
-        version = _new_version(circle, starting_terms(circle), user)
+        version = _new_version(circle, starting_terms(circle=circle), user)
     if version.acceptances.filter(member=member).exists():
-        raise ContractError("You have already accepted this version.")
+        raise ContractError(_("You have already accepted this version."))
     return ContractAcceptance.objects.create(version=version, member=member)
 
 
@@ -77,10 +78,10 @@ def contract_change(
     current = (
         Terms(tuple(latest.agreements), latest.goal, latest.duration)
         if latest
-        else starting_terms(circle)
+        else starting_terms(circle=circle)
     )
     if terms == current:
-        raise ContractError("Nothing changed: the contract already says this.")
+        raise ContractError(_("Nothing changed: the contract already says this."))
     version = _new_version(circle, terms, user)
     ContractAcceptance.objects.create(version=version, member=member, accepted_at=timezone.now())
     return version

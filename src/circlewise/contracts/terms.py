@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from circlewise.contracts.errors import ContractError
 
 __all__ = ["DEFAULT_AGREEMENTS", "Terms", "clean_terms"]
@@ -38,11 +40,14 @@ class Terms:
 def _single_line(value: str, *, what: str, limit: int) -> str:
     value = value.strip()
     if "\x00" in value:
-        raise ContractError(f"{what} contains a NUL character; remove it.")
+        raise ContractError(_("%(what)s contains a NUL character; remove it.") % {"what": what})
     if "\n" in value or "\r" in value:
-        raise ContractError(f"{what} must fit on one line.")
+        raise ContractError(_("%(what)s must fit on one line.") % {"what": what})
     if len(value) > limit:
-        raise ContractError(f"{what} is {len(value)} characters long; the limit is {limit}.")
+        raise ContractError(
+            _("%(what)s is %(length)d characters long; the limit is %(limit)d.")
+            % {"what": what, "length": len(value), "limit": limit}
+        )
     return value
 
 
@@ -50,17 +55,26 @@ def clean_terms(*, agreements: Sequence[str], goal: str, duration: str) -> Terms
     """Strip and check the terms; raise :class:`ContractError` saying exactly what to fix."""
     cleaned = []
     for number, agreement in enumerate(agreements, start=1):
-        text = _single_line(agreement, what=f"Agreement {number}", limit=MAX_AGREEMENT_LENGTH)
+        text = _single_line(
+            agreement,
+            what=_("Agreement %(number)d") % {"number": number},
+            limit=MAX_AGREEMENT_LENGTH,
+        )
         if text:
             cleaned.append(text)
     if not cleaned:
-        raise ContractError("A contract needs at least one agreement.")
+        raise ContractError(_("A contract needs at least one agreement."))
     if len(cleaned) > MAX_AGREEMENTS:
-        raise ContractError(f"A contract has at most {MAX_AGREEMENTS} agreements.")
+        raise ContractError(
+            _("A contract has at most %(most)d agreements.") % {"most": MAX_AGREEMENTS}
+        )
     goal = goal.strip()
     if "\x00" in goal:
-        raise ContractError("The goal contains a NUL character; remove it.")
+        raise ContractError(_("The goal contains a NUL character; remove it."))
     if len(goal) > MAX_GOAL_LENGTH:
-        raise ContractError(f"The goal is {len(goal)} characters long; the limit is 1000.")
-    duration = _single_line(duration, what="The duration", limit=MAX_DURATION_LENGTH)
+        raise ContractError(
+            _("The goal is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(goal), "limit": MAX_GOAL_LENGTH}
+        )
+    duration = _single_line(duration, what=_("The duration"), limit=MAX_DURATION_LENGTH)
     return Terms(agreements=tuple(cleaned), goal=goal, duration=duration)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
@@ -20,6 +21,7 @@ from circlewise.contracts.errors import ContractError
 from circlewise.contracts.forms import ContractForm, TemplateForm, agreement_lines
 from circlewise.contracts.models import ContractTemplate
 from circlewise.contracts.terms import DEFAULT_AGREEMENTS
+from circlewise.core.http import AuthenticatedRequest
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes.models import Programme
@@ -32,23 +34,23 @@ def _private_circle(membership: Membership, circle_id: int) -> Circle:
         organisation=membership.organisation,
     )
     if not policy.can_see_circle_private(membership, circle):
-        raise Http404("No such circle.")
+        raise Http404(_("No such circle."))
     return circle
 
 
-def _is_member(circle: Circle, request: HttpRequest) -> bool:
+def _is_member(circle: Circle, request: AuthenticatedRequest) -> bool:
     return circle.members.filter(user=request.user, left_at__isnull=True).exists()
 
 
 @login_required
-def show(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def show(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = _private_circle(membership, circle_id)
-    status = selectors.contract_status(circle)
+    status = selectors.contract_status(circle=circle)
     context = {
         "circle": circle,
         "status": status,
-        "history": selectors.contract_history(circle),
+        "history": selectors.contract_history(circle=circle),
         "is_member": _is_member(circle, request),
         "i_accepted": any(m.user_id == request.user.pk for m, _ in status.accepted),
     }
@@ -57,11 +59,11 @@ def show(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def accept(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = _private_circle(membership, circle_id)
     if not _is_member(circle, request):
-        raise PermissionDenied("Only the circle's members accept its contract.")
+        raise PermissionDenied(_("Only the circle's members accept its contract."))
     try:
         number = int(request.POST.get("number", ""))
     except ValueError:
@@ -71,19 +73,19 @@ def accept(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
     except ContractError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "You accepted the contract.")
+        messages.success(request, _("You accepted the contract."))
     # Accepting from the circle home returns there; from the contract page, to the contract.
     back = "circles:detail" if request.POST.get("next") == "home" else "contracts:show"
     return redirect(back, org_slug, circle.pk)
 
 
 @login_required
-def edit(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def edit(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = _private_circle(membership, circle_id)
     if not _is_member(circle, request):
-        raise PermissionDenied("Only the circle's members change its contract.")
-    terms = selectors.contract_status(circle).terms
+        raise PermissionDenied(_("Only the circle's members change its contract."))
+    terms = selectors.contract_status(circle=circle).terms
     initial = {
         "agreements": "\n".join(terms.agreements),
         "goal": terms.goal,
@@ -103,18 +105,18 @@ def edit(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
         except ContractError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Contract changed: everyone is asked to accept it again.")
+            messages.success(request, _("Contract changed: everyone is asked to accept it again."))
             return redirect("contracts:show", org_slug, circle.pk)
     return render(request, "contracts/edit.html", {"circle": circle, "form": form})
 
 
 @login_required
-def template(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+def template(request: AuthenticatedRequest, org_slug: str, programme_id: int) -> HttpResponse:
     """The agreements the programme's circles start from (admins)."""
     membership = policy.enter_organisation(request, org_slug)
     programme = get_object_or_404(Programme, pk=programme_id, organisation=membership.organisation)
     if not policy.can_see_programme(membership, programme):
-        raise Http404("No such programme.")
+        raise Http404(_("No such programme."))
     policy.require(membership, Perm.MANAGE_PROGRAMMES)
     current = ContractTemplate.objects.filter(programme=programme).first()
     agreements = current.agreements if current else DEFAULT_AGREEMENTS
@@ -129,6 +131,6 @@ def template(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResp
         except ContractError as error:
             form.add_error("agreements", error.message)
         else:
-            messages.success(request, "Saved: new circles start from these agreements.")
+            messages.success(request, _("Saved: new circles start from these agreements."))
             return redirect("programmes:detail", org_slug, programme.pk)
     return render(request, "contracts/template.html", {"programme": programme, "form": form})

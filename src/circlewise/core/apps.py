@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.conf import settings
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext
+
+from circlewise import words
 
 
 def sync_site_domain(**kwargs: object) -> None:
@@ -24,6 +27,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        words.use_translation(gettext)  # the pure modules' messages follow the active language
         # Sent once per app with models after each migrate; the sites app's signal is the one.
-        sites = self.apps.get_app_config("sites")
+        sites = apps.get_app_config("sites")
         post_migrate.connect(sync_site_domain, sender=sites, dispatch_uid="core.sync_site_domain")

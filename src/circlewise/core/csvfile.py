@@ -21,6 +21,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from circlewise.words import gettext as _
+
 __all__ = ["CsvFile", "CsvProblem", "CsvRecord", "read_csv"]
 
 _SNIFF_CHARS = 65536
@@ -57,16 +59,21 @@ def _decode(data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 raise CsvProblem(
-                    "The file starts like UTF-16 text but is not; save it as “CSV UTF-8” "
-                    "(comma-delimited) and try again."
+                    _(
+                        "The file starts like UTF-16 text but is not; save it as “CSV UTF-8” "
+                        "(comma-delimited) and try again."
+                    )
                 ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CsvProblem(
-            f"The file is not UTF-8 encoded (unexpected byte 0x{data[error.start]:02x} at "
-            f"position {error.start}); it may be Latin-1 or Windows-1252. Save it as "
-            "“CSV UTF-8” and try again."
+            _(
+                "The file is not UTF-8 encoded (unexpected byte 0x%(byte)02x at position "
+                "%(position)d); it may be Latin-1 or Windows-1252. Save it as “CSV UTF-8” and "
+                "try again."
+            )
+            % {"byte": data[error.start], "position": error.start}
         ) from None
 
 
@@ -75,6 +82,20 @@ def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.Sniffer().sniff(text[:_SNIFF_CHARS], delimiters=",;\t|")
     except csv.Error:
         return csv.excel  # a single column, or too little text to tell: plain commas
+
+
+def _unclosed_quote(start: int, end: int) -> str:
+    """A quote opened on line ``start`` and never closed, read to the file's end at ``end``."""
+    if end > start:
+        return _(
+            'A quote (") opened on this line is never closed, so lines %(start)d to %(end)d '
+            'would be read as one value. Close the quote (write a quote inside a value as "") '
+            "and try again."
+        ) % {"start": start, "end": end}
+    return _(
+        'A quote (") opened on this line is never closed. Close the quote (write a quote inside '
+        'a value as "") and try again.'
+    )
 
 
 def read_csv(data: bytes) -> CsvFile:
@@ -88,9 +109,9 @@ def read_csv(data: bytes) -> CsvFile:
     """
     text = _decode(data)
     if not text.strip():
-        raise CsvProblem("The file is empty.")
+        raise CsvProblem(_("The file is empty."))
     if text.count("\x00") > _BINARY_NUL_SHARE * len(text):
-        raise CsvProblem("The file contains NUL characters: it is not a CSV text file.")
+        raise CsvProblem(_("The file contains NUL characters: it is not a CSV text file."))
     dialect = _dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
     records: list[CsvRecord] = []
@@ -103,27 +124,24 @@ def read_csv(data: bytes) -> CsvFile:
         except csv.Error as error:
             if str(error) == "unexpected end of data":
                 end = reader.line_num
-                swallowed = (
-                    f", so lines {start} to {end} would be read as one value" if end > start else ""
-                )
-                records.append(
-                    CsvRecord(
-                        start,
-                        [],
-                        f'A quote (") opened on this line is never closed{swallowed}. Close the '
-                        'quote (write a quote inside a value as "") and try again.',
-                    )
-                )
+                records.append(CsvRecord(start, [], _unclosed_quote(start, end)))
                 break
             records.append(
-                CsvRecord(start, [], f"This line is not valid CSV ({error}); check its quotes.")
+                CsvRecord(
+                    start,
+                    [],
+                    _("This line is not valid CSV (%(error)s); check its quotes.")
+                    % {"error": error},
+                )
             )
             continue
         if any(cell.strip() for cell in cells):
             records.append(CsvRecord(start, cells))
     if not records:
-        raise CsvProblem("The file is empty.")
+        raise CsvProblem(_("The file is empty."))
     header, *rest = records
     if header.problem:
-        raise CsvProblem(f"Line {header.line}: {header.problem}")
+        raise CsvProblem(
+            _("Line %(line)d: %(problem)s") % {"line": header.line, "problem": header.problem}
+        )
     return CsvFile(header.cells, rest)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from circlewise.accounts.models import User
 from circlewise.coaching.demo import load_circle_life
 from circlewise.core.running_demo import publish_running_programme
+from circlewise.insights.demo import load_outcome_answers
 from circlewise.matching.synthetic import generate_organisation
 from circlewise.meetings.demo import schedule_demo_circles
 from circlewise.organisations.models import Membership, Organisation, Role
@@ -240,6 +241,7 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
         )
         schedule_demo_circles(organisation_slug=DEMO_SLUG)
         load_circle_life(organisation_slug=DEMO_SLUG)
+        load_outcome_answers(organisation_slug=DEMO_SLUG, member_email=LOGINS[Role.MEMBER])
         return DemoResult(existing, created=False, people=0, participants=0)
     generated = generate_organisation(people, seed=seed)
     emails = _emails(generated)
@@ -256,4 +258,5 @@ def load_demo(*, people: int = 320, seed: int = 2027) -> DemoResult:
         )
         schedule_demo_circles(organisation_slug=DEMO_SLUG)
         load_circle_life(organisation_slug=DEMO_SLUG)
+        load_outcome_answers(organisation_slug=DEMO_SLUG, member_email=LOGINS[Role.MEMBER])
     return DemoResult(organisation, created=True, people=len(generated), participants=enrolled)

@@ -7,6 +7,9 @@ translated into: no Filipino, Amharic, Hausa, Yoruba or Zulu, which a global sta
 
 People may type a code, the English name, the language's own name ("Deutsch") or its name in the
 language the page is shown in; regional variants ("en-GB", "pt_BR") fold to the language.
+
+Apart from those: :func:`offered_language` says which interface language (``settings.LANGUAGES``)
+a person's saved choice means today, for their pages and their emails.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
-from django.utils.translation import get_language
+from django.conf import settings
+from django.utils.translation import get_language, get_supported_language_variant
+from django.utils.translation import gettext as _
 
-__all__ = ["language_codes_matching", "language_name", "parse_language"]
+__all__ = ["language_codes_matching", "language_name", "offered_language", "parse_language"]
 
 # Plain language codes only: CLDR also names regions of languages ("en_GB") and scripts.
 _CODE = re.compile(r"^[a-z]{2,3}$")
@@ -84,7 +89,8 @@ def parse_language(text: str) -> str:
     code = _lookup(_ui()).get(key) or _lookup(_ui()).get(_base(key))
     if code is None:
         raise ValueError(
-            f"“{text.strip()}” is not a language we know; use a name or a code like de."
+            _("“%(text)s” is not a language we know; use a name or a code like de.")
+            % {"text": text.strip()}
         )
     return code
 
@@ -99,3 +105,12 @@ def language_codes_matching(text: str) -> set[str]:
         for key, code in _lookup(_ui()).items()
         if key == needle or (len(needle) >= 3 and needle in key)
     }
+
+
+def offered_language(saved: str) -> str:
+    """The interface language for a person's saved choice: the choice (or its offered variant,
+    "de" for "de-at") while ``settings.LANGUAGES`` offers it, else the site's language."""
+    try:
+        return get_supported_language_variant(saved)
+    except LookupError:  # also for "" (no saved choice)
+        return settings.LANGUAGE_CODE

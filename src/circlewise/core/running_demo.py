@@ -54,7 +54,7 @@ def _groups(people: list[Participant], first: Participant) -> list[list[Particip
 
 def _contract(circle: Circle, seats: list[CircleMember], *, waiting: int) -> None:
     """Version 1 of the starting terms, accepted by all but the last ``waiting`` members."""
-    terms = starting_terms(circle)
+    terms = starting_terms(circle=circle)
     version = ContractVersion.objects.create(
         circle=circle, number=1, agreements=list(terms.agreements), goal=terms.goal,
         duration=terms.duration, created_by=seats[0].user,
@@ -86,7 +86,7 @@ def publish_running_programme(
     if organisation.programmes.filter(name=RUNNING_PROGRAMME).exists():
         return 0
     source = organisation.programmes.order_by("pk").first()
-    if source is None:
+    if source is None or source.created_by is None:  # the demo's first programme comes first
         return 0
     admin = source.created_by
     programme = Programme.objects.create(

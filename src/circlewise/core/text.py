@@ -10,14 +10,17 @@ from __future__ import annotations
 import re
 
 from circlewise.core.errors import ServiceError
+from circlewise.words import gettext as _
 
 __all__ = [
     "NAME_MAX_LENGTH",
+    "SEARCH_MAX_LENGTH",
     "SINGLE_LINE_PATTERN",
     "clean_line",
     "clean_text",
     "line_problem",
     "one_line",
+    "search_text",
 ]
 
 NAME_MAX_LENGTH = 150
@@ -40,12 +43,30 @@ def line_problem(value: str, *, label: str, max_length: int) -> str | None:
     'The name must be on one line.'
     """
     if "\x00" in value:
-        return f"{label} contains a NUL character; remove it."
+        return _("%(label)s contains a NUL character; remove it.") % {"label": label}
     if _BREAK.search(value):
-        return f"{label} must be on one line."
+        return _("%(label)s must be on one line.") % {"label": label}
     if len(value) > max_length:
-        return f"{label} is {len(value)} characters long; the most is {max_length}."
+        return _("%(label)s is %(length)d characters long; the most is %(most)d.") % {
+            "label": label,
+            "length": len(value),
+            "most": max_length,
+        }
     return None
+
+
+SEARCH_MAX_LENGTH = 100
+
+
+def search_text(value: str, *, most: int = SEARCH_MAX_LENGTH) -> str:
+    """What someone typed into a search box or chose in a filter, made safe to look for: NUL
+    characters dropped (PostgreSQL refuses them and nobody types one on purpose), trimmed, at
+    most ``most`` characters.
+
+    >>> search_text("  Ada\x00 Lovelace ")
+    'Ada Lovelace'
+    """
+    return value.replace("\x00", "").strip()[:most]
 
 
 def one_line(value: str) -> str:
@@ -75,12 +96,16 @@ def clean_text(
     """
     text = (value or "").strip()
     if "\x00" in text:
-        raise error(f"{label} contains a NUL character; remove it.", field=field)
+        raise error(
+            _("%(label)s contains a NUL character; remove it.") % {"label": label}, field=field
+        )
     if required and not text:
-        raise error(f"{label} is required.", field=field)
+        raise error(_("%(label)s is required.") % {"label": label}, field=field)
     if len(text) > max_length:
         raise error(
-            f"{label} is {len(text)} characters long; the most is {max_length}.", field=field
+            _("%(label)s is %(length)d characters long; the most is %(most)d.")
+            % {"label": label, "length": len(text), "most": max_length},
+            field=field,
         )
     return text
 
@@ -100,5 +125,5 @@ def clean_line(
     if problem:
         raise error(problem, field=field)
     if required and not text:
-        raise error(f"{label} is required.", field=field)
+        raise error(_("%(label)s is required.") % {"label": label}, field=field)
     return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from circlewise.core.text import line_problem
 
@@ -11,6 +12,7 @@ __all__ = ["validate_one_line"]
 
 def validate_one_line(value: str) -> None:
     """Refuse line breaks and NUL characters (the field's ``max_length`` checks the length)."""
-    problem = line_problem(str(value), label="This", max_length=len(str(value)))
+    # Beside the field, "It" names the value well enough (the field's label is right above).
+    problem = line_problem(str(value), label=_("It"), max_length=len(str(value)))
     if problem:
-        raise ValidationError(problem.replace("This", "It", 1), code="one_line")
+        raise ValidationError(problem, code="one_line")

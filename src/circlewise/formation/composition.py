@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from circlewise.circles.models import CircleMember
 from circlewise.matching import Attribute, Problem, can_split, reporting_line_pairs
@@ -116,7 +118,8 @@ def _normalised(values: list[object], kind: str) -> list[object]:
     return values
 
 
-def _profiles(programme: Programme, participants: Sequence[Participant]) -> dict[int, dict]:
+def _profiles(programme: Programme, participants: Sequence[Participant]) -> dict[int | None, dict]:
+    """Organisation profiles by user id (looked up by a participant's ``user_id``, maybe None)."""
     user_ids = [p.user_id for p in participants if p.user_id]
     rows = Membership.objects.filter(organisation=programme.organisation_id, user__in=user_ids)
     return {row.user_id: {name: getattr(row, name) for name in PROFILE_FIELDS} for row in rows}
@@ -140,7 +143,7 @@ def _reporting_pairs(
         )
     }
     frontier = [manager for manager in manager_of.values() if manager]
-    for _ in range(programme.separation_depth):
+    for _level in range(programme.separation_depth):
         above = []
         for person in frontier:
             if person not in manager_of:
@@ -169,8 +172,8 @@ def _previous_pairs(
         if email.lower() in ids:
             circles[circle_id].add(email.lower())
     pairs: set[tuple[str, str]] = set()
-    for members in circles.values():
-        pairs.update(itertools.combinations(sorted(members), 2))
+    for emails in circles.values():
+        pairs.update(itertools.combinations(sorted(emails), 2))
     return pairs
 
 
@@ -201,7 +204,7 @@ def shared_languages(
 
 
 def _leave_out_small_groups(
-    ids: list[str], values: dict[str, list[object]], same: list[str], programme: Programme
+    ids: list[str], values: Mapping[str, Sequence[object]], same: list[str], programme: Programme
 ) -> tuple[set[int], list[str]]:
     """People whose "same" group is too small for any circle, with a warning per group."""
     groups: dict[tuple, list[int]] = defaultdict(list)
@@ -214,13 +217,25 @@ def _leave_out_small_groups(
             continue
         out.update(members)
         described = ", ".join(
-            f"{name.replace('_', ' ')} {'not given' if value is None else value}"
+            f"{name.replace('_', ' ')} {_('not given') if value is None else value}"
             for name, value in zip(same, key, strict=True)
         )
         warnings.append(
-            f"{len(members)} {'person' if len(members) == 1 else 'people'} with {described}: "
-            f"cannot form circles of {programme.min_size}-{programme.max_size}; they are not "
-            "placed (change the rules or the size range, or place them by hand later)."
+            ngettext(
+                "%(count)d person with %(described)s: cannot form circles of %(min_size)d-"
+                "%(max_size)d; they are not placed (change the rules or the size range, or place "
+                "them by hand later).",
+                "%(count)d people with %(described)s: cannot form circles of %(min_size)d-"
+                "%(max_size)d; they are not placed (change the rules or the size range, or place "
+                "them by hand later).",
+                len(members),
+            )
+            % {
+                "count": len(members),
+                "described": described,
+                "min_size": programme.min_size,
+                "max_size": programme.max_size,
+            }
         )
     return out, warnings
 
@@ -244,11 +259,13 @@ def compose(
     ids = [_key(p) for p in participants]
     diversify = [str(name) for name in programme.diversify]
     same = [str(name) for name in programme.same]
-    values: dict[str, list[object]] = {}
+    values: dict[str, Sequence[object]] = {}
     answers = []
     for participant in participants:
         participant.programme = programme  # shared, instead of one query per person
-        answers.append(composition_values(participant) | {"languages": participant.languages})
+        answers.append(
+            composition_values(participant=participant) | {"languages": participant.languages}
+        )
     for name in dict.fromkeys([*diversify, *same]):
         raw = [
             _value(answer, name, profiles.get(p.user_id, {}))

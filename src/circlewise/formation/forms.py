@@ -7,6 +7,7 @@ for 300 or 10,000 people; the services check that they belong to the proposal or
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class _Edit(forms.Form):
@@ -32,4 +33,4 @@ class PlaceForm(forms.Form):
     """Place a person waiting for a circle in a circle the admin chose."""
 
     participant = forms.IntegerField(min_value=1)
-    circle = forms.IntegerField(min_value=1, label="Place in")
+    circle = forms.IntegerField(min_value=1, label=_("Place in"))

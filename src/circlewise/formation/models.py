@@ -5,28 +5,30 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from circlewise.programmes.models import Programme
 
 
 class FormationStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    PROPOSED = "proposed", "Proposal ready"
-    FAILED = "failed", "Failed"
-    PUBLISHED = "published", "Published"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", pgettext_lazy("status of forming circles", "Running")
+    PROPOSED = "proposed", _("Proposal ready")
+    FAILED = "failed", _("Failed")
+    PUBLISHED = "published", _("Published")
 
 
 class FormationKind(models.TextChoices):
-    PROPOSAL = "proposal", "Proposal for the whole programme"
-    QUEUE = "queue", "New circles from the people waiting"
+    PROPOSAL = "proposal", _("Proposal for the whole programme")
+    QUEUE = "queue", _("New circles from the people waiting")
 
 
 class FormationStage(models.TextChoices):
-    WAITING = "waiting", "Waiting for a worker"
-    PREPARING = "preparing", "Preparing the participants"
-    SEARCHING = "searching", "Searching for the most diverse circles"
-    DONE = "done", "Done"
+    WAITING = "waiting", _("Waiting for a worker")
+    PREPARING = "preparing", _("Preparing the participants")
+    SEARCHING = "searching", _("Searching for the most diverse circles")
+    DONE = "done", pgettext_lazy("stage of forming circles", "Done")
 
 
 class FormationRun(models.Model):
@@ -60,6 +62,10 @@ class FormationRun(models.Model):
     # {participant_id: circle_key}: people the admin placed by hand; kept on re-runs.
     pins = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # The proposal's scores, stored when the run finishes and after each edit so the proposal
+    # page does not score the whole proposal per view (see formation/summary.py); each circle's
+    # own figures are rows of ProposedCircleSummary.
+    summary = models.JSONField(default=dict, blank=True)
     objective = models.FloatField(null=True, blank=True)
     upper_bound = models.FloatField(null=True, blank=True)
     started_by = models.ForeignKey(
@@ -77,3 +83,20 @@ class FormationRun(models.Model):
 
     def __str__(self) -> str:
         return f"Formation of {self.programme} ({self.status})"
+
+
+class ProposedCircleSummary(models.Model):
+    """One proposed circle's stored figures (members in order, diversity, mix): the proposal
+    page reads the dozen it shows, whatever the number of circles."""
+
+    run = models.ForeignKey(FormationRun, on_delete=models.CASCADE, related_name="circle_rows")
+    index = models.PositiveIntegerField()
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="one_summary_per_circle")
+        ]
+
+    def __str__(self) -> str:
+        return f"Circle {self.index + 1} of {self.run}"

@@ -7,13 +7,14 @@ the queue); it queues nothing itself, so the task module can import it without a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from circlewise.accounts.models import User
 from circlewise.circles.models import Circle, CircleMember, CircleStatus
 from circlewise.core.mail import absolute_url, send_templated
 from circlewise.formation.composition import compose
@@ -32,6 +33,7 @@ __all__ = [
     "members_add",
     "merge_targets_refresh",
     "mergeable",
+    "participants_of",
 ]
 
 CIRCLE_NAMES = (
@@ -53,8 +55,6 @@ def circle_name(number: int) -> str:
 
 def _users_by_email(participants: Sequence[Participant]) -> dict[str, User]:
     """Logins of participants not linked to one yet (they may have signed up since): one query."""
-    from circlewise.accounts.models import User
-
     emails = [p.email.lower() for p in participants if p.user_id is None]
     if not emails:
         return {}
@@ -171,11 +171,16 @@ def circle_members(circles: Sequence[Circle]) -> list[list[CircleMember]]:
     return [by_circle[circle.pk] for circle in circles]
 
 
+def participants_of(members: Iterable[CircleMember]) -> list[Participant]:
+    """The participants of programme seats (as :func:`circle_members` gives: each has one)."""
+    return [member.participant for member in members if member.participant is not None]
+
+
 def mergeable(
     programme: Programme, members: Sequence[CircleMember], target: Sequence[CircleMember]
 ) -> bool:
     """Whether a small circle's members can all join ``target`` within the size range and rules."""
-    people = [member.participant for member in [*members, *target]]
+    people = participants_of([*members, *target])
     if len(people) > programme.max_size or not target:
         return False
     composition = compose(programme, people, leave_out=False)

@@ -22,14 +22,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from circlewise.circles.models import Circle
-from circlewise.core.languages import language_name
+from circlewise.core.languages import language_name, offered_language
 from circlewise.formation.composition import compose
 from circlewise.formation.models import FormationKind, FormationRun, FormationStage, FormationStatus
 from circlewise.formation.placing import circles_create
 from circlewise.formation.selectors import unplaced_participants
+from circlewise.formation.summary import proposal_summarise, proposal_summary_save
 from circlewise.matching import InfeasibleError, MatchingError, Progress, form_circles
 from circlewise.programmes.models import Participant, Programme
 from circlewise.programmes.selectors import participants_ready
@@ -66,7 +69,7 @@ def default_time_limit(people: int) -> float:
 
 
 def ready_participants(programme: Programme) -> list[Participant]:
-    return list(participants_ready(programme))
+    return list(participants_ready(programme=programme))
 
 
 class _Progress:
@@ -85,8 +88,10 @@ class _Progress:
         FormationRun.objects.filter(pk=self.run_id, status=FormationStatus.RUNNING).update(
             stage=FormationStage.SEARCHING,
             progress=min(max(float(update.fraction), 0.0), 0.99),
-            message=f"Searching for the most diverse circles: {update.ratio:.0%} of the best "
-            "possible so far",
+            message=_(
+                "Searching for the most diverse circles: %(ratio)s of the best possible so far"
+            )
+            % {"ratio": f"{update.ratio:.0%}"},
         )
 
 
@@ -102,7 +107,7 @@ def run_fail(run_id: int, error: str, warnings: Sequence[str] = (), *, status=No
             stage=FormationStage.DONE,
             error=error,
             warnings=list(warnings),
-            message="Circles could not be formed",
+            message=_("Circles could not be formed"),
             finished_at=timezone.now(),
         )
     )
@@ -137,7 +142,7 @@ def formation_execute(*, run_id: int) -> RunOutcome | None:
         composition = compose(run.programme, people, pins=run.pins)
         by_key = composition.people
         if not composition.people:
-            run_fail(run_id, "No one can be placed under these rules.", composition.warnings)
+            run_fail(run_id, _("No one can be placed under these rules."), composition.warnings)
             return RunOutcome(FormationRun.objects.get(pk=run_id), [])
         solution = form_circles(
             composition.problem,
@@ -150,11 +155,11 @@ def formation_execute(*, run_id: int) -> RunOutcome | None:
         return RunOutcome(FormationRun.objects.get(pk=run_id), [])
     except MatchingError:
         logger.exception("Formation run %s: the engine refused the problem", run_id)
-        run_fail(run_id, "The participants' answers could not be read; please try again.")
+        run_fail(run_id, _("The participants' answers could not be read; please try again."))
         return RunOutcome(FormationRun.objects.get(pk=run_id), [])
     except Exception:
         logger.exception("Formation run %s failed", run_id)
-        run_fail(run_id, "Something went wrong while forming circles; please try again.")
+        run_fail(run_id, _("Something went wrong while forming circles; please try again."))
         raise
     groups = [[composition.people[key] for key in c.members] for c in solution.circles]
     done = {
@@ -175,27 +180,36 @@ def formation_execute(*, run_id: int) -> RunOutcome | None:
                 "status": FormationStatus.PUBLISHED,
                 "published_at": timezone.now(),
                 "proposal": [[p.pk for p in group] for group in groups],
-                "message": f"{len(circles)} new circle{'s' if len(circles) != 1 else ''}: "
-                + ", ".join(circle.name for circle in circles),
+                "message": ngettext(
+                    "%(count)d new circle: %(names)s",
+                    "%(count)d new circles: %(names)s",
+                    len(circles),
+                )
+                % {"count": len(circles), "names": ", ".join(circle.name for circle in circles)},
             }
         else:
+            proposal = composition.participant_ids(c.members for c in solution.circles)
+            proposal_summary_save(run, *proposal_summarise(composition, proposal))
             done |= {
                 "status": FormationStatus.PROPOSED,
-                "proposal": composition.participant_ids(c.members for c in solution.circles),
-                "message": f"Proposal ready: {len(solution.circles)} circles",
+                "proposal": proposal,
+                "message": ngettext(
+                    "Proposal ready: %(count)d circle",
+                    "Proposal ready: %(count)d circles",
+                    len(solution.circles),
+                )
+                % {"count": len(solution.circles)},
             }
         FormationRun.objects.filter(pk=run_id, status=FormationStatus.RUNNING).update(**done)
     return RunOutcome(FormationRun.objects.get(pk=run_id), circles)
 
 
-GROUP_WORDS = {"meeting_window": "meeting time", "language": "language"}
-
-
 def _group(values: dict[str, object]) -> str:
     """ " (language German)" for the people a 'same' rule keeps together; "" for everyone."""
+    words = {"meeting_window": _("meeting time"), "language": _("language")}
     named = {k: language_name(str(v)) if k == "language" else v for k, v in values.items()}
-    parts = [f"{GROUP_WORDS.get(k, k.replace('_', ' '))} {v}" for k, v in named.items()]
-    return f" ({', '.join(parts)})" if parts else ""
+    parts = [f"{words.get(k, k.replace('_', ' '))} {v}" for k, v in named.items()]
+    return _(" (%(group)s)") % {"group": ", ".join(parts)} if parts else ""
 
 
 def infeasible_words(error: InfeasibleError, people: dict[str, Participant]) -> str:
@@ -205,56 +219,86 @@ def infeasible_words(error: InfeasibleError, people: dict[str, Participant]) -> 
         person = people.get(key)
         return (person.name or person.email) if person else key
 
-    group = _group(error.group)
-    apart = "must not share a circle (same reporting line, or in a circle together before)"
+    words = {
+        "group": _group(error.group),
+        "size": error.size,
+        "min_size": error.min_size,
+        "max_size": error.max_size,
+        "circles": error.circles,
+    }
     match error.reason:
         case "group_too_small":
             return (
-                f"Only {error.size} participants{group}: fewer than the minimum circle size of "
-                f"{error.min_size}. Add people, drop the rule that keeps them together, or lower "
-                "the minimum size."
+                _(
+                    "Only %(size)s participants%(group)s: fewer than the minimum circle size "
+                    "of %(min_size)s. Add people, drop the rule that keeps them together, or lower "
+                    "the minimum size."
+                )
+                % words
             )
         case "group_unsplittable":
             return (
-                f"{error.size} participants{group} cannot be split into circles of "
-                f"{error.min_size} to {error.max_size}. Widen the size range or drop the rule "
-                "that keeps them together."
+                _(
+                    "%(size)s participants%(group)s cannot be split into circles of %(min_size)s "
+                    "to %(max_size)s. Widen the size range or drop the rule that keeps them "
+                    "together."
+                )
+                % words
             )
         case "too_many_pinned_circles" | "pins_need_more_people":
             return (
-                f"The circles you changed by hand{group} need more people than the "
-                f"{error.size} there are. Undo some changes or lower the minimum size."
+                _(
+                    "The circles you changed by hand%(group)s need more people than the %(size)s "
+                    "there are. Undo some changes or lower the minimum size."
+                )
+                % words
             )
         case "separation_in_single_circle":
             first, second = map(name, error.people)
-            return (
-                f"The {error.size} participants{group} make a single circle, but {first} and "
-                f"{second} {apart}."
-            )
+            return _(
+                "The %(size)s participants%(group)s make a single circle, but %(first)s and "
+                "%(second)s must not share a circle (same reporting line, or in a circle "
+                "together before)."
+            ) % {**words, "first": first, "second": second}
         case "separation_too_dense":
             return (
-                f"No way was found to split the {error.size} participants{group} into "
-                f"{error.circles} circles keeping apart everyone who must be. Lower the "
-                "reporting-line depth or widen the size range."
+                _(
+                    "No way was found to split the %(size)s participants%(group)s into %(circles)s "
+                    "circles keeping apart everyone who must be. Lower the reporting-line depth or "
+                    "widen the size range."
+                )
+                % words
             )
         case "pin_too_large":
             return (
-                f"You put {error.size} people together by hand, more than the maximum circle "
-                f"size of {error.max_size}."
+                _(
+                    "You put %(size)s people together by hand, more than the maximum circle size "
+                    "of %(max_size)s."
+                )
+                % words
             )
         case "pin_across_groups":
-            return "You put people together by hand whom the programme's rules keep apart."
+            return _("You put people together by hand whom the programme's rules keep apart.")
         case "pin_separates":
             first, second = map(name, error.people)
-            return f"You put {first} and {second} together by hand, but they {apart}."
+            return _(
+                "You put %(first)s and %(second)s together by hand, but they must not share a "
+                "circle (same reporting line, or in a circle together before)."
+            ) % {"first": first, "second": second}
         case _:
-            return "The programme's rules cannot all hold for these participants."
+            return _("The programme's rules cannot all hold for these participants.")
 
 
 def _people(run: FormationRun) -> list[Participant]:
     if run.kind == FormationKind.QUEUE:
         return unplaced_participants(programme=run.programme)
     return ready_participants(run.programme)
+
+
+def run_language(run: FormationRun) -> str:
+    """The language a run's messages are written in: that of the admin who started it (they
+    are stored as text, and a worker has no request to take a language from)."""
+    return offered_language(run.started_by.language if run.started_by else "")
 
 
 def is_stalled(run: FormationRun, now: datetime | None = None) -> bool:
@@ -281,22 +325,23 @@ def runs_recover_stalled(*, now: datetime | None = None) -> list[int]:
         status__in=[FormationStatus.QUEUED, FormationStatus.RUNNING]
     )
     requeued = []
-    for run in active:
+    for run in active.select_related("started_by"):
         if not is_stalled(run, now):
             continue
-        if run.attempts + 1 >= MAX_ATTEMPTS:
-            run_fail(
-                run.pk,
+        with translation.override(run_language(run)):
+            stopped = _(
                 "The server stopped while forming these circles, twice. Nothing was lost: "
-                "start forming again, and tell your administrator if it happens again.",
-                status=run.status,
+                "start forming again, and tell your administrator if it happens again."
             )
+            restarted = _("The server restarted; forming again")
+        if run.attempts + 1 >= MAX_ATTEMPTS:
+            run_fail(run.pk, stopped, status=run.status)
             continue
         again = FormationRun.objects.filter(pk=run.pk, status=run.status).update(
             status=FormationStatus.QUEUED,
             stage=FormationStage.WAITING,
             progress=0.0,
-            message="The server restarted; forming again",
+            message=restarted,
             attempts=run.attempts + 1,
             queued_at=now,
             started_at=None,

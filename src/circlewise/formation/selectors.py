@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet, Window
+
 from circlewise.circles.models import CircleMember
 from circlewise.formation.models import FormationKind, FormationRun, FormationStatus
 from circlewise.programmes.models import Participant, Programme
 from circlewise.programmes.selectors import participants_ready
 
-__all__ = ["latest_proposal", "latest_queue_run", "latest_run", "unplaced_participants"]
+__all__ = [
+    "Queue",
+    "latest_proposal",
+    "latest_queue_run",
+    "latest_run",
+    "unplaced_participants",
+    "unplaced_participants_first",
+]
 
 
 def latest_run(*, programme: Programme) -> FormationRun | None:
@@ -27,9 +39,29 @@ def latest_queue_run(*, programme: Programme) -> FormationRun | None:
     return programme.formation_runs.filter(kind=FormationKind.QUEUE).first()
 
 
-def unplaced_participants(*, programme: Programme) -> list[Participant]:
-    """Active participants of a published programme who are in none of its circles: the queue."""
+def _unplaced(programme: Programme) -> QuerySet[Participant]:
     placed = CircleMember.objects.filter(
         circle__programme=programme, left_at__isnull=True, participant__isnull=False
     ).values("participant_id")
-    return list(participants_ready(programme).exclude(pk__in=placed))
+    return participants_ready(programme=programme).exclude(pk__in=placed)
+
+
+def unplaced_participants(*, programme: Programme) -> list[Participant]:
+    """Active participants of a published programme who are in none of its circles: the queue."""
+    return list(_unplaced(programme))
+
+
+@dataclass
+class Queue:
+    """The first people waiting for a circle, and how many wait in all."""
+
+    people: Sequence[Participant]
+    count: int
+
+
+def unplaced_participants_first(*, programme: Programme, limit: int) -> Queue:
+    """The queue's first ``limit`` people and its length (one query at any size)."""
+    waiting = _unplaced(programme)
+    # The total rides along on each row (a window count): one scan of the programme, not two.
+    people = list(waiting.annotate(total=Window(Count("pk")))[:limit])
+    return Queue(people, people[0].total if people else 0)

@@ -17,23 +17,31 @@ Steps of a programme's life, each a service:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from circlewise.circles.models import Circle, CircleMember, CircleStatus
 from circlewise.formation.composition import Composition, compose
 from circlewise.formation.errors import EditRefused, FormationError
-from circlewise.formation.models import FormationKind, FormationRun, FormationStatus
+from circlewise.formation.models import (
+    FormationKind,
+    FormationRun,
+    FormationStage,
+    FormationStatus,
+)
 from circlewise.formation.placing import (
     circle_members,
     circle_name,
     circles_create,
     members_add,
     mergeable,
+    participants_of,
 )
 from circlewise.formation.runs import (
     STALLED_AFTER,
@@ -43,6 +51,14 @@ from circlewise.formation.runs import (
     run_fail,
 )
 from circlewise.formation.selectors import unplaced_participants
+from circlewise.formation.summary import (
+    circle_summaries_read,
+    mixes_of,
+    overall_of,
+    proposal_summarise,
+    proposal_summary_save,
+    violations_of,
+)
 from circlewise.formation.tasks import (
     circle_welcome_task,
     formation_run_task,
@@ -51,11 +67,9 @@ from circlewise.formation.tasks import (
 )
 from circlewise.matching import (
     AttributeMix,
-    CircleResult,
     MixSummary,
     Violation,
     check,
-    describe,
     evaluate,
     joiner_obstacle,
     place_late_joiners,
@@ -75,6 +89,7 @@ __all__ = [
     "formation_start",
     "late_joiner_place",
     "late_joiners_place",
+    "proposal_circles",
     "proposal_move",
     "proposal_swap",
     "proposal_view",
@@ -102,7 +117,7 @@ def _busy(programme: Programme, kind: str) -> FormationRun | None:
         kind=kind, status__in=[FormationStatus.QUEUED, FormationStatus.RUNNING]
     ).first()
     if busy is not None and is_stalled(busy):
-        run_fail(busy.pk, "This run stopped before it finished; a new run was started.")
+        run_fail(busy.pk, _("This run stopped before it finished; a new run was started."))
         return None
     return busy
 
@@ -120,19 +135,28 @@ def formation_start(
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         if programme.status in (ProgrammeStatus.PUBLISHED, ProgrammeStatus.CLOSED):
             raise FormationError(
-                "This programme's circles are already published: use late joiners instead."
+                _("This programme's circles are already published: use late joiners instead.")
             )
         date_problem = programme.start_date_problem()
         if date_problem:
-            raise FormationError(f"{date_problem} Change it in the programme's settings first.")
+            raise FormationError(
+                _("%(date_problem)s Change it in the programme's settings first.")
+                % {"date_problem": date_problem}
+            )
         busy = _busy(programme, FormationKind.PROPOSAL)
         if busy is not None:
             return busy
         ready = len(ready_participants(programme))
         if ready < programme.min_size:
             raise FormationError(
-                f"{ready} participant{'s have' if ready != 1 else ' has'} completed the intake: "
-                f"at least {programme.min_size} are needed to form a circle."
+                ngettext(
+                    "%(count)d participant has completed the intake: at least %(min_size)d are "
+                    "needed to form a circle.",
+                    "%(count)d participants have completed the intake: at least %(min_size)d are "
+                    "needed to form a circle.",
+                    ready,
+                )
+                % {"count": ready, "min_size": programme.min_size}
             )
         previous = programme.formation_runs.filter(
             kind=FormationKind.PROPOSAL, status=FormationStatus.PROPOSED
@@ -143,7 +167,7 @@ def formation_start(
             seed=secrets.randbelow(2**31),
             time_limit=time_limit or default_time_limit(ready),
             pins=previous.pins if previous else {},
-            message="Waiting for a worker",
+            message=str(FormationStage.WAITING.label),  # text now, in the admin's language
         )
         _queue(run)
         _record(programme, by, "formation.start", f"Started forming circles for {programme.name}.")
@@ -160,21 +184,25 @@ class ProposedCircle:
     index: int
     name: str
     members: list[Participant]
-    result: CircleResult
+    diversity: float
+    mix: dict[str, dict[str, int | float]]
     mixes: list[AttributeMix]
     problems: list[str] = field(default_factory=list)
 
 
 @dataclass
 class ProposalView:
-    """A proposal as the admin sees it: circles with their mix, the score, who is not placed.
+    """A proposal as the admin sees it: the score, each attribute's mix, who is not placed.
 
+    Read from the summary stored on the run (see :mod:`circlewise.formation.summary`); the
+    circles themselves are read a page at a time with :func:`proposal_circles`.
     ``diversity_ratio`` counts the diversified attributes alone (see
     :func:`circlewise.matching.describe`); ``ratio`` is the engine's figure, which an aligned
     preference lowers. ``violations`` are the hard rules the proposal breaks, if any.
     """
 
-    circles: list[ProposedCircle]
+    circle_count: int
+    people: int
     ratio: float
     objective: float
     upper_bound: float
@@ -182,10 +210,8 @@ class ProposalView:
     overall: list[MixSummary]
     diversity_ratio: float
     violations: list[Violation]
-
-    @property
-    def people(self) -> int:
-        return sum(len(circle.members) for circle in self.circles)
+    names: dict[str, str]
+    computed: list[dict] | None = None  # the circles' figures, when not stored (older runs)
 
 
 def _proposal_composition(run: FormationRun, pins: dict[str, str] | None = None) -> Composition:
@@ -196,84 +222,123 @@ def _proposal_composition(run: FormationRun, pins: dict[str, str] | None = None)
     )
 
 
+def _summary(run: FormationRun) -> tuple[dict, list[dict] | None]:
+    """The run's stored summary, and its circles' figures if they had to be computed: a run
+    finished before summaries were stored is scored here (and not saved: a GET changes
+    nothing)."""
+    if run.summary:
+        return run.summary, None
+    return proposal_summarise(_proposal_composition(run), run.proposal)
+
+
 def proposal_view(run: FormationRun) -> ProposalView:
-    """Score and describe the run's proposal as it stands (after any manual edits)."""
-    composition = _proposal_composition(run)
-    groups = composition.problem_ids(run.proposal)
-    solution = evaluate(composition.problem, groups)
-    described = describe(composition.problem, groups)
-    violations = check(composition.problem, groups)
-    problems: dict[int, list[str]] = {}
-    for violation in violations:
-        problems.setdefault(violation.circle, []).append(_describe(violation, composition))
+    """The run's proposal as it stands (after any manual edits), from its stored summary."""
+    summary, computed = _summary(run)
     # Only the ids of everyone ready are read, then the few not placed: loading every
-    # participant again would double the cost of a large proposal.
+    # participant would cost far more.
     placed = {pk for group in run.proposal for pk in group}
-    ready = participants_ready(run.programme).values_list("pk", flat=True)
+    ready = participants_ready(programme=run.programme).values_list("pk", flat=True)
     waiting = [pk for pk in ready if pk not in placed]
-    unplaced = list(participants_ready(run.programme).filter(pk__in=waiting))
+    unplaced = list(participants_ready(programme=run.programme).filter(pk__in=waiting))
     return ProposalView(
-        circles=[
-            ProposedCircle(
-                index=index,
-                name=circle_name(index),
-                members=[composition.people[key] for key in result.members],
-                result=result,
-                mixes=described.circles[index],
-                problems=problems.get(index, []),
-            )
-            for index, result in enumerate(solution.circles)
-        ],
-        ratio=solution.ratio,
-        objective=solution.objective,
-        upper_bound=solution.upper_bound,
+        circle_count=summary["circles"],
+        people=summary["people"],
+        ratio=summary["ratio"],
+        objective=summary["objective"],
+        upper_bound=summary["upper_bound"],
         unplaced=unplaced,
-        overall=described.overall,
-        diversity_ratio=described.diversity_ratio,
-        violations=violations,
+        overall=overall_of(summary),
+        diversity_ratio=summary["diversity_ratio"],
+        violations=violations_of(summary),
+        names=summary["names"],
+        computed=computed,
     )
 
 
-ATTRIBUTE_WORDS = {"meeting_window": "weekly meeting times", "language": "languages"}
+def proposal_circles(
+    run: FormationRun, view: ProposalView, indexes: Sequence[int]
+) -> list[ProposedCircle]:
+    """The proposed circles at ``indexes`` with their members: two queries for any number of
+    circles in the proposal."""
+    if view.computed is None:
+        stored = circle_summaries_read(run, indexes)
+    else:
+        stored = {index: view.computed[index] for index in indexes}
+    ids = [pk for index in indexes for pk in stored[index]["members"]]
+    people = Participant.objects.filter(programme=run.programme_id).in_bulk(ids)
+    problems: dict[int, list[str]] = {}
+    for violation in view.violations:
+        problems.setdefault(violation.circle, []).append(
+            _describe(violation, lambda key: view.names.get(key, key))
+        )
+    return [
+        ProposedCircle(
+            index=index,
+            name=circle_name(index),
+            members=[people[pk] for pk in stored[index]["members"] if pk in people],
+            diversity=stored[index]["diversity"],
+            mix=stored[index]["mix"],
+            mixes=mixes_of(stored[index]),
+            problems=problems.get(index, []),
+        )
+        for index in indexes
+    ]
 
 
-def _describe(violation: Violation, composition: Composition) -> str:
-    """One broken rule in the admin's words: people by name, circles counted from 1."""
+ATTRIBUTE_WORDS = {
+    "meeting_window": gettext_lazy("weekly meeting times"),
+    "language": gettext_lazy("languages"),
+}
 
-    def name(key: str) -> str:
-        person = composition.people.get(key)
-        return (person.name or person.email) if person else key
 
+def _describe(violation: Violation, name: Callable[[str], str]) -> str:
+    """One broken rule in the admin's words: people by ``name``, circles counted from 1."""
     circle = circle_name(violation.circle)
     match violation.rule:
         case "separate":
             first, second = map(name, violation.people)
-            return (
-                f"{first} and {second} must not share a circle (same reporting line, or in a "
-                "circle together before)."
-            )
+            return _(
+                "%(first)s and %(second)s must not share a circle (same reporting "
+                "line, or in a circle together before)."
+            ) % {"first": first, "second": second}
         case "size":
-            return (
-                f"{circle} would have {violation.size} people; circles have "
-                f"{violation.min_size} to {violation.max_size}."
-            )
+            return _(
+                "%(circle)s would have %(size)s people; circles have %(min_size)s to %(max_size)s."
+            ) % {
+                "circle": circle,
+                "size": violation.size,
+                "min_size": violation.min_size,
+                "max_size": violation.max_size,
+            }
         case "same":
             words = ATTRIBUTE_WORDS.get(violation.attribute, violation.attribute.replace("_", " "))
-            return f"{circle} would mix {words} ({', '.join(violation.values)})."
+            return _("%(circle)s would mix %(words)s (%(values)s).") % {
+                "circle": circle,
+                "words": words,
+                "values": ", ".join(violation.values),
+            }
         case "pinned" if violation.circles:
-            return "People you kept together by hand would be split over different circles."
+            return _("People you kept together by hand would be split over different circles.")
         case "pinned":
-            return f"{circle} would join people you placed in different circles by hand."
+            return _("%(circle)s would join people you placed in different circles by hand.") % {
+                "circle": circle
+            }
         case "placement" if violation.circles:
-            return f"{name(violation.people[0])} would be in two circles."
+            return _("%(name)s would be in two circles.") % {"name": name(violation.people[0])}
         case "placement":
-            return f"{name(violation.people[0])} would be in no circle."
+            return _("%(name)s would be in no circle.") % {"name": name(violation.people[0])}
         case _:
-            return f"{name(violation.people[0])} is not a participant of this programme."
+            return _("%(name)s is not a participant of this programme.") % {
+                "name": name(violation.people[0])
+            }
 
 
 def _explain(violations: Sequence[Violation], composition: Composition) -> str:
-    return " ".join(dict.fromkeys(_describe(v, composition) for v in violations))
+    def name(key: str) -> str:
+        person = composition.people.get(key)
+        return (person.name or person.email) if person else key
+
+    return " ".join(dict.fromkeys(_describe(v, name) for v in violations))
 
 
 def _pin(pins: dict[str, str], circle: Sequence[int]) -> None:
@@ -297,18 +362,21 @@ def _apply_edit(run: FormationRun, circles: list[list[int]], touched: Sequence[i
     violations = check(composition.problem, groups)
     if violations:
         raise EditRefused(_explain(violations, composition))
-    solution = evaluate(composition.problem, groups)
     run.proposal = circles
     run.pins = pins
-    run.objective = solution.objective
-    run.upper_bound = solution.upper_bound
+    proposal_summary_save(run, *proposal_summarise(composition, circles))
+    run.objective = run.summary["objective"]
+    run.upper_bound = run.summary["upper_bound"]
     run.save(update_fields=["proposal", "pins", "objective", "upper_bound"])
 
 
 def _editable(run: FormationRun) -> FormationRun:
     run = FormationRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
     if run.status != FormationStatus.PROPOSED:
-        raise EditRefused(f"This proposal can no longer be changed ({run.get_status_display()}).")
+        raise EditRefused(
+            _("This proposal can no longer be changed (%(status)s).")
+            % {"status": run.get_status_display()}
+        )
     return run
 
 
@@ -316,7 +384,7 @@ def _circle_of(circles: list[list[int]], participant_id: int) -> int:
     for index, circle in enumerate(circles):
         if participant_id in circle:
             return index
-    raise EditRefused("This person is not in the proposal.")
+    raise EditRefused(_("This person is not in the proposal."))
 
 
 @transaction.atomic
@@ -328,9 +396,9 @@ def proposal_move(
     circles = [list(circle) for circle in run.proposal]
     source = _circle_of(circles, participant_id)
     if not 0 <= to_circle < len(circles):
-        raise EditRefused("There is no such circle in the proposal.")
+        raise EditRefused(_("There is no such circle in the proposal."))
     if to_circle == source:
-        raise EditRefused("This person is already in that circle.")
+        raise EditRefused(_("This person is already in that circle."))
     circles[source].remove(participant_id)
     circles[to_circle].append(participant_id)
     _apply_edit(run, circles, [to_circle])
@@ -350,7 +418,7 @@ def proposal_swap(*, run: FormationRun, first_id: int, second_id: int, by: User)
     circles = [list(circle) for circle in run.proposal]
     first, second = _circle_of(circles, first_id), _circle_of(circles, second_id)
     if first == second:
-        raise EditRefused("These two people are already in the same circle.")
+        raise EditRefused(_("These two people are already in the same circle."))
     circles[first][circles[first].index(first_id)] = second_id
     circles[second][circles[second].index(second_id)] = first_id
     _apply_edit(run, circles, [first, second])
@@ -391,13 +459,14 @@ def formation_publish(*, run: FormationRun, by: User) -> list[Circle]:
     run = _editable(run)
     programme = Programme.objects.select_for_update().get(pk=run.programme_id)
     if programme.status == ProgrammeStatus.PUBLISHED or programme.circles.exists():
-        raise FormationError("This programme's circles are already published.")
+        raise FormationError(_("This programme's circles are already published."))
     composition = _proposal_composition(run)
     groups = composition.problem_ids(run.proposal)
     violations = check(composition.problem, groups)
     if violations:
         raise FormationError(
-            "The proposal breaks a rule and was not published: " + _explain(violations, composition)
+            _("The proposal breaks a rule and was not published: %(rules)s")
+            % {"rules": _explain(violations, composition)}
         )
     solution = evaluate(composition.problem, groups)
     circles = circles_create(
@@ -432,29 +501,69 @@ class LateJoinResult:
 def _published(programme: Programme) -> Programme:
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.status != ProgrammeStatus.PUBLISHED:
-        raise FormationError("This programme's circles are not published yet.")
+        raise FormationError(_("This programme's circles are not published yet."))
     return programme
-
-
-_OTHER_VALUE = {"meeting_window": "another weekly meeting time", "language": "another language"}
 
 
 def _why_not_placed(obstacles: Sequence[Violation]) -> str:
     """“12 circles full, 5 with another weekly meeting time”: the rules that kept someone out."""
-    counts: dict[str, int] = {}
+    counts: dict[tuple[str, str], int] = {}
     for obstacle in obstacles:
-        if obstacle.rule == "size":
-            words = "full"
-        elif obstacle.rule == "same":
-            attribute = obstacle.attribute.replace("_", " ")
-            words = "with " + _OTHER_VALUE.get(obstacle.attribute, f"another {attribute}")
-        elif obstacle.rule == "separate":
-            words = "with someone from their reporting line or an earlier circle"
-        else:
-            words = "kept for people placed by hand"
-        counts[words] = counts.get(words, 0) + 1
+        key = (obstacle.rule, obstacle.attribute if obstacle.rule == "same" else "")
+        counts[key] = counts.get(key, 0) + 1
     return ", ".join(
-        f"{count} circle{'' if count == 1 else 's'} {words}" for words, count in counts.items()
+        _circles_that(rule, attribute, count) for (rule, attribute), count in counts.items()
+    )
+
+
+def _circles_that(rule: str, attribute: str, count: int) -> str:
+    """“5 circles with another language”: how many circles a rule closed to someone."""
+    values = {"count": count, "attribute": attribute.replace("_", " ")}
+    if rule == "size":
+        return ngettext("%(count)d circle full", "%(count)d circles full", count) % values
+    if rule == "same" and attribute == "meeting_window":
+        return (
+            ngettext(
+                "%(count)d circle with another weekly meeting time",
+                "%(count)d circles with another weekly meeting time",
+                count,
+            )
+            % values
+        )
+    if rule == "same" and attribute == "language":
+        return (
+            ngettext(
+                "%(count)d circle with another language",
+                "%(count)d circles with another language",
+                count,
+            )
+            % values
+        )
+    if rule == "same":
+        return (
+            ngettext(
+                "%(count)d circle with another %(attribute)s",
+                "%(count)d circles with another %(attribute)s",
+                count,
+            )
+            % values
+        )
+    if rule == "separate":
+        return (
+            ngettext(
+                "%(count)d circle with someone from their reporting line or an earlier circle",
+                "%(count)d circles with someone from their reporting line or an earlier circle",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(count)d circle kept for people placed by hand",
+            "%(count)d circles kept for people placed by hand",
+            count,
+        )
+        % values
     )
 
 
@@ -463,18 +572,27 @@ def _place_refused(obstacle: Violation, circle: Circle, composition: Composition
     person = composition.people[obstacle.people[0]]
     name = person.name or person.email
     if obstacle.rule == "size":
-        return f"{circle.name} is full ({obstacle.max_size} people)."
+        return _("%(circle)s is full (%(max_size)s people).") % {
+            "circle": circle.name,
+            "max_size": obstacle.max_size,
+        }
     if obstacle.rule == "same":
         words = ATTRIBUTE_WORDS.get(obstacle.attribute, obstacle.attribute.replace("_", " "))
         theirs, mine = obstacle.values
-        return f"{circle.name} and {name} differ in {words}: {theirs} against {mine}."
+        return _("%(circle)s and %(name)s differ in %(words)s: %(theirs)s against %(mine)s.") % {
+            "circle": circle.name,
+            "name": name,
+            "words": words,
+            "theirs": theirs,
+            "mine": mine,
+        }
     if obstacle.rule == "separate":
         other = composition.people[obstacle.people[1]]
-        return (
-            f"{other.name or other.email} is in {circle.name}, and {name} must not share a "
-            "circle with them (same reporting line, or in a circle together before)."
-        )
-    return f"{circle.name} is kept for people placed there by hand."
+        return _(
+            "%(other)s is in %(circle)s, and %(name)s must not share a circle with them (same "
+            "reporting line, or in a circle together before)."
+        ) % {"other": other.name or other.email, "circle": circle.name, "name": name}
+    return _("%(circle)s is kept for people placed there by hand.") % {"circle": circle.name}
 
 
 @transaction.atomic
@@ -485,12 +603,14 @@ def late_joiners_place(*, programme: Programme, by: User) -> LateJoinResult:
     programme = _published(programme)
     joiners = unplaced_participants(programme=programme)
     if not joiners:
-        raise FormationError("No one is waiting for a circle.")
+        raise FormationError(_("No one is waiting for a circle."))
     circles = list(programme.circles.filter(status=CircleStatus.ACTIVE))
     members = circle_members(circles)
-    participants = [member.participant for group in members for member in group] + joiners
+    participants = [p for group in members for p in participants_of(group)] + joiners
     composition = compose(programme, participants, leave_out=False)
-    existing = composition.problem_ids([[s.participant_id for s in group] for group in members])
+    existing = composition.problem_ids(
+        [[p.pk for p in participants_of(group)] for group in members]
+    )
     joiner_ids = composition.problem_ids([[p.pk for p in joiners]])[0]
     placement = place_late_joiners(composition.problem, existing, joiner_ids)
     placed: dict[Circle, list[Participant]] = {}
@@ -524,21 +644,19 @@ def late_joiner_place(
     waiting = {p.pk: p for p in unplaced_participants(programme=programme)}
     participant = waiting.get(participant_id)
     if participant is None:
-        raise FormationError("This person is not waiting for a circle.")
+        raise FormationError(_("This person is not waiting for a circle."))
     circle = (
         Circle.objects.select_for_update()
         .filter(pk=circle_id, programme=programme, status=CircleStatus.ACTIVE)
         .first()
     )
     if circle is None:
-        raise FormationError("Choose one of this programme's circles.")
+        raise FormationError(_("Choose one of this programme's circles."))
     members = circle_members([circle])[0]
-    composition = compose(
-        programme, [member.participant for member in members] + [participant], leave_out=False
-    )
+    composition = compose(programme, [*participants_of(members), participant], leave_out=False)
     if str(participant.email).strip().lower() not in composition.people:
-        raise FormationError("This person's answers cannot be used to compose circles.")
-    existing = composition.problem_ids([[member.participant_id for member in members]])
+        raise FormationError(_("This person's answers cannot be used to compose circles."))
+    existing = composition.problem_ids([[p.pk for p in participants_of(members)]])
     joiner = composition.problem_ids([[participant.pk]])[0][0]
     obstacle = joiner_obstacle(composition.problem, existing, joiner, 0)
     if obstacle is not None:
@@ -565,8 +683,12 @@ def queue_circles_start(*, programme: Programme, by: User) -> FormationRun:
         queued = unplaced_participants(programme=programme)
         if len(queued) < programme.min_size:
             raise FormationError(
-                f"{len(queued)} people are waiting: a new circle needs at least "
-                f"{programme.min_size}."
+                ngettext(
+                    "%(count)d person is waiting: a new circle needs at least %(min_size)d.",
+                    "%(count)d people are waiting: a new circle needs at least %(min_size)d.",
+                    len(queued),
+                )
+                % {"count": len(queued), "min_size": programme.min_size}
             )
         run = FormationRun.objects.create(
             programme=programme,
@@ -574,7 +696,7 @@ def queue_circles_start(*, programme: Programme, by: User) -> FormationRun:
             started_by=by,
             seed=secrets.randbelow(2**31),
             time_limit=default_time_limit(len(queued)),
-            message="Waiting for a worker",
+            message=str(FormationStage.WAITING.label),  # text now, in the admin's language
         )
         _queue(run)
         _record(
@@ -591,14 +713,15 @@ def circle_merge(*, source: Circle, target: Circle, by: User) -> Circle:
     """Move every member of a small circle into ``target`` and close the small one."""
     programme = source.programme
     if programme is None or target.programme_id != programme.pk or source.pk == target.pk:
-        raise FormationError("Only two different circles of the same programme can be merged.")
+        raise FormationError(_("Only two different circles of the same programme can be merged."))
     members, target_members = circle_members([source, target])
     if not mergeable(programme, members, target_members):
         raise FormationError(
-            f"{source.name} cannot join {target.name} without breaking the size range or a rule."
+            _("%(source)s cannot join %(target)s without breaking the size range or a rule.")
+            % {"source": source.name, "target": target.name}
         )
     CircleMember.objects.filter(pk__in=[s.pk for s in members]).update(left_at=timezone.now())
-    members_add(circle=target, participants=[s.participant for s in members])
+    members_add(circle=target, participants=participants_of(members))
     source.status = CircleStatus.CLOSED
     source.save(update_fields=["status"])
     _after_placing(programme, [target])

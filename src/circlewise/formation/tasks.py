@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from circlewise.formation import placing, runs
 from circlewise.formation.models import FormationRun, FormationStatus
@@ -29,8 +29,11 @@ WATCH_EVERY = 60  # seconds between checks while a run is still active
 
 @task()
 def formation_run_task(run_id: int) -> None:
-    """Run the engine for a formation run (a second delivery does nothing)."""
-    outcome = runs.formation_execute(run_id=run_id)
+    """Run the engine for a formation run (a second delivery does nothing), its stored messages
+    in the language of the admin who started it."""
+    run = FormationRun.objects.select_related("started_by").filter(pk=run_id).first()
+    with translation.override(runs.run_language(run) if run else None):
+        outcome = runs.formation_execute(run_id=run_id)
     if outcome is not None and outcome.circles:
         # A queue run created circles: welcome their members and refresh merge targets.
         for circle in outcome.circles:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -18,10 +20,18 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
-from circlewise.circles.selectors import circles_for_programme
+from circlewise.circles.selectors import (
+    programme_circles_search,
+    programme_circles_shown,
+    programme_circles_with_room,
+)
+from circlewise.core.http import AuthenticatedRequest
+from circlewise.core.text import search_text
 from circlewise.formation import selectors, services
 from circlewise.formation.composition import MEETING_WINDOW
 from circlewise.formation.errors import FormationError
@@ -38,6 +48,10 @@ from circlewise.programmes.models import OverlapRule, Participant, Programme
 # as much as a 300-person one.
 CIRCLES_PER_PAGE = 12
 MATCHES_SHOWN = 10
+# The programme's circles after launch: circles per page (also the most a page shows), and the
+# people waiting for a circle listed by name (the rest are counted).
+PROGRAMME_CIRCLES_PER_PAGE = 50
+QUEUE_SHOWN = 20
 
 
 def _programme(request: HttpRequest, org_slug: str, programme_id: int) -> Programme:
@@ -101,8 +115,8 @@ def _matches(run: FormationRun, query: str) -> list[_Found]:
     return _found(run, people)[:MATCHES_SHOWN]
 
 
-def _chosen(run: FormationRun, person_id: object) -> _Found | None:
-    if not str(person_id or "").isdigit():
+def _chosen(run: FormationRun, person_id: int | str | None) -> _Found | None:
+    if not person_id or not str(person_id).isdigit():
         return None
     person = Participant.objects.filter(programme=run.programme_id, pk=int(person_id)).first()
     found = _found(run, [person]) if person else []
@@ -110,8 +124,7 @@ def _chosen(run: FormationRun, person_id: object) -> _Found | None:
 
 
 def _query(request: HttpRequest) -> str:
-    # NUL characters are refused by PostgreSQL; nobody types them on purpose.
-    return request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    return search_text(request.GET.get("q", ""))
 
 
 def _rules(programme: Programme, run: FormationRun, violations: list[Violation]) -> list[dict]:
@@ -126,64 +139,87 @@ def _rules(programme: Programme, run: FormationRun, violations: list[Violation])
         return {"text": text, "holds": not circles, "broken": len(circles)}
 
     rules = [
-        rule(f"Every circle has {programme.min_size} to {programme.max_size} people", "size"),
-        rule("Everyone is in exactly one circle", "placement"),
+        rule(
+            _("Every circle has %(min_size)s to %(max_size)s people")
+            % {"min_size": programme.min_size, "max_size": programme.max_size},
+            "size",
+        ),
+        rule(_("Everyone is in exactly one circle"), "placement"),
     ]
     same = list(programme.same)
     if programme.overlap_rule == OverlapRule.HARD:
         same.append(MEETING_WINDOW)
     for name in same:
         if name == MEETING_WINDOW:
-            text = "Every circle has a weekly time all its members can make"
+            text = _("Every circle has a weekly time all its members can make")
         elif name == "language":
-            text = "Everyone in a circle speaks one language in common"
+            text = _("Everyone in a circle speaks one language in common")
         else:
-            text = f"Everyone in a circle has the same {attribute_words(name)[0]}"
+            text = _("Everyone in a circle has the same %(attribute)s") % {
+                "attribute": attribute_words(name)[0]
+            }
         rules.append(rule(text, "same", name))
-    apart = []
-    if programme.separate_reporting_line:
-        apart.append(
-            "nobody is with their manager"
-            + (" or their manager's managers" if programme.separation_depth > 1 else "")
-        )
-    if programme.avoid_previous_circles:
-        apart.append("nobody meets someone they shared a circle with before")
-    if apart:
-        text = " and ".join(apart)
-        rules.append(rule(text[:1].upper() + text[1:], "separate"))
+    separate = _separation_rule(programme)
+    if separate:
+        rules.append(rule(separate, "separate"))
     if run.pins:
-        rules.append(rule("People you placed by hand stay together", "pinned"))
+        rules.append(rule(_("People you placed by hand stay together"), "pinned"))
     return rules
+
+
+def _separation_rule(programme: Programme) -> str:
+    """Who is kept apart, as one whole sentence: joined pieces of sentences do not translate."""
+    reporting, previous = programme.separate_reporting_line, programme.avoid_previous_circles
+    deep = programme.separation_depth > 1
+    if reporting and previous and deep:
+        return _(
+            "Nobody is with their manager or their manager's managers and nobody meets someone "
+            "they shared a circle with before"
+        )
+    if reporting and previous:
+        return _(
+            "Nobody is with their manager and nobody meets someone they shared a circle with before"
+        )
+    if reporting and deep:
+        return _("Nobody is with their manager or their manager's managers")
+    if reporting:
+        return _("Nobody is with their manager")
+    if previous:
+        return _("Nobody meets someone they shared a circle with before")
+    return ""
 
 
 def _proposal_context(
     run: FormationRun,
     *,
-    page: object = None,
-    person: object = None,
-    jump: object = None,
+    page: int | str | None = None,
+    person: int | str | None = None,
+    jump: str | None = None,
     query: str = "",
     touched: Iterable[int] = (),
+    headline: str = "",
     **extra: object,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """The proposal page: the whole grouping summarised, one page of circle cards, the person
     being moved (if any) and the people found by a search."""
     view: ProposalView = services.proposal_view(run)
     chosen = _chosen(run, person)
-    if str(jump or "").isdigit() and 1 <= int(jump) <= len(view.circles):
+    if jump and jump.isdigit() and 1 <= int(jump) <= view.circle_count:
         page = _page_of(int(jump) - 1)
     elif page is None and chosen is not None:
         page = chosen.page
-    circles_page = Paginator(view.circles, CIRCLES_PER_PAGE).get_page(page)
+    circles_page = Paginator(range(view.circle_count), CIRCLES_PER_PAGE).get_page(page)
+    touched = [index for index in touched if 0 <= index < view.circle_count]
+    shown = services.proposal_circles(run, view, [*circles_page.object_list, *touched])
+    # The page shows these circles in place of their indexes.
+    circles_page.object_list = shown[: len(circles_page.object_list)]  # type: ignore[assignment]
     for circle in circles_page:
-        circle.lines = circle_lines(circle.mixes)
-        circle.mix_lines = _mix_lines(circle.result.mix)
+        circle.lines = circle_lines(circle.mixes)  # type: ignore[attr-defined]  # for the template
+        circle.mix_lines = _mix_lines(circle.mix)  # type: ignore[attr-defined]  # for the template
     overall = overall_lines(view.overall)
     notice = " ".join(
-        f"{view.circles[index].name} now: "
-        + ", ".join(line.text for line in circle_lines(view.circles[index].mixes))
-        + "."
-        for index in touched
+        f"{circle.name} now: " + ", ".join(line.text for line in circle_lines(circle.mixes)) + "."
+        for circle in shown[len(circles_page.object_list) :]
     )
     return {
         "run": run,
@@ -196,13 +232,13 @@ def _proposal_context(
         "rules": _rules(run.programme, run, view.violations),
         "overall_diversity": [line for line in overall if not line.aligned],
         "overall_alignment": [line for line in overall if line.aligned],
-        "notice": (extra.pop("headline", "") + " " + notice).strip(),
+        "notice": (headline + " " + notice).strip(),
         **extra,
     }
 
 
 @login_required
-def formation(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+def formation(request: AuthenticatedRequest, org_slug: str, programme_id: int) -> HttpResponse:
     """The programme's latest formation run: start one, watch it, edit and publish its proposal."""
     programme = _programme(request, org_slug, programme_id)
     if request.method == "POST":
@@ -229,7 +265,9 @@ def formation(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRes
 
 
 @login_required
-def people(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+def people(
+    request: AuthenticatedRequest, org_slug: str, programme_id: int, run_id: int
+) -> HttpResponse:
     """People of the proposal matching what the admin types: the combobox's options (htmx)."""
     run = _run(request, org_slug, programme_id, run_id)
     query = _query(request)
@@ -241,7 +279,9 @@ def people(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) 
 
 
 @login_required
-def run_status(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+def run_status(
+    request: AuthenticatedRequest, org_slug: str, programme_id: int, run_id: int
+) -> HttpResponse:
     """The progress bar, polled by htmx every second; a finished run reloads the page."""
     run = _run(request, org_slug, programme_id, run_id)
     programme = run.programme
@@ -256,7 +296,7 @@ def run_status(request: HttpRequest, org_slug: str, programme_id: int, run_id: i
 
 
 def _apply_edit(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     org_slug: str,
     run: FormationRun,
     form: forms.Form,
@@ -269,7 +309,8 @@ def _apply_edit(
     new mix is shown. htmx gets the proposal partial back; a plain form post is redirected to
     the same page of circles.
     """
-    error, headline, person, touched = invalid if not form.is_valid() else "", "", None, []
+    error, headline, person = invalid if not form.is_valid() else "", "", None
+    touched: list[int] = []
     page = form.cleaned_data.get("page") if form.is_valid() else None
     if not error:
         try:
@@ -295,7 +336,7 @@ def _apply_edit(
 
 def _name(run: FormationRun, participant_id: int) -> str:
     person = Participant.objects.filter(programme=run.programme_id, pk=participant_id).first()
-    return (person.name or person.email) if person else "This person"
+    return (person.name or person.email) if person else _("This person")
 
 
 def _circle_index(run: FormationRun, participant_id: int) -> int | None:
@@ -304,7 +345,9 @@ def _circle_index(run: FormationRun, participant_id: int) -> int | None:
 
 @login_required
 @require_POST
-def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+def move(
+    request: AuthenticatedRequest, org_slug: str, programme_id: int, run_id: int
+) -> HttpResponse:
     run = _run(request, org_slug, programme_id, run_id)
 
     def edit(data: dict) -> tuple[str, int, list[int]]:
@@ -315,7 +358,10 @@ def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) ->
             to_circle=data["to_circle"],
             by=request.user,
         )
-        headline = f"{_name(run, data['participant'])} moved to {circle_name(data['to_circle'])}."
+        headline = _("%(person)s moved to %(circle)s.") % {
+            "person": _name(run, data["participant"]),
+            "circle": circle_name(data["to_circle"]),
+        }
         return headline, data["participant"], [data["to_circle"], *([source] if source else [])]
 
     return _apply_edit(
@@ -323,14 +369,16 @@ def move(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) ->
         org_slug,
         run,
         MoveForm(request.POST),
-        "Choose a person in the proposal and a circle to move them to.",
+        _("Choose a person in the proposal and a circle to move them to."),
         edit,
     )
 
 
 @login_required
 @require_POST
-def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+def swap(
+    request: AuthenticatedRequest, org_slug: str, programme_id: int, run_id: int
+) -> HttpResponse:
     run = _run(request, org_slug, programme_id, run_id)
 
     def edit(data: dict) -> tuple[str, int, list[int]]:
@@ -342,18 +390,25 @@ def swap(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) ->
         return headline, data["first"], [index for index in (second, first) if index is not None]
 
     return _apply_edit(
-        request, org_slug, run, SwapForm(request.POST), "Choose two people in the proposal.", edit
+        request,
+        org_slug,
+        run,
+        SwapForm(request.POST),
+        _("Choose two people in the proposal."),
+        edit,
     )
 
 
 @login_required
-def publish(request: HttpRequest, org_slug: str, programme_id: int, run_id: int) -> HttpResponse:
+def publish(
+    request: AuthenticatedRequest, org_slug: str, programme_id: int, run_id: int
+) -> HttpResponse:
     """GET asks for confirmation (what will happen, who gets an email); POST publishes."""
     run = _run(request, org_slug, programme_id, run_id)
     programme = run.programme
     if request.method != "POST":
         if run.status != FormationStatus.PROPOSED:
-            messages.error(request, "This proposal can no longer be published.")
+            messages.error(request, _("This proposal can no longer be published."))
             return redirect("formation:formation", org_slug, programme.pk)
         people = sum(len(circle) for circle in run.proposal)
         context = {"programme": programme, "run": run, "circles": len(run.proposal)}
@@ -364,41 +419,63 @@ def publish(request: HttpRequest, org_slug: str, programme_id: int, run_id: int)
         messages.error(request, error.message)
         return redirect("formation:formation", org_slug, programme.pk)
     messages.success(
-        request, f"{len(circles)} circles published; every member will be emailed in a moment."
+        request,
+        ngettext(
+            "%(count)d circle published; every member will be emailed in a moment.",
+            "%(count)d circles published; every member will be emailed in a moment.",
+            len(circles),
+        )
+        % {"count": len(circles)},
     )
     return redirect("programmes:detail", org_slug, programme.pk)
 
 
 @login_required
-def programme_circles(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
-    """A published programme's circles, the people waiting for one, and small circles."""
+def programme_circles(
+    request: AuthenticatedRequest, org_slug: str, programme_id: int
+) -> HttpResponse:
+    """A published programme's circles, the people waiting for one, and small circles.
+
+    Circles are shown ``PROGRAMME_CIRCLES_PER_PAGE`` at a time (the most any page shows),
+    found by circle name or member name or email; the queue shows its first ``QUEUE_SHOWN``
+    people. A person waiting can be placed in any circle with room on the page shown.
+    """
     programme = _programme(request, org_slug, programme_id)
-    circles = list(
-        circles_for_programme(programme=programme)
-        .filter(status="active")
-        .prefetch_related("merge_targets")
-    )
-    for circle in circles:
-        circle.room = max(programme.max_size - circle.size, 0)
-        circle.below_minimum = circle.size < programme.min_size
-    queue = selectors.unplaced_participants(programme=programme)
+    query = _query(request)
+    found = programme_circles_search(programme=programme, query=query)
+    page = Paginator(found, PROGRAMME_CIRCLES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = programme_circles_shown(circles=page.object_list)
+    for circle in page:
+        size = circle.size  # type: ignore[attr-defined]  # annotated by the selector
+        circle.room = max(programme.max_size - size, 0)  # type: ignore[attr-defined]
+        circle.below_minimum = size < programme.min_size  # type: ignore[attr-defined]
+    queue = selectors.unplaced_participants_first(programme=programme, limit=QUEUE_SHOWN)
     return render(
         request,
         "formation/programme_circles.html",
         {
             "programme": programme,
-            "circles": circles,
-            "queue": queue,
+            "page": page,
+            "query": query,
+            "filters": urlencode({"q": query}) if query else "",
+            "circle_count": (
+                programme.circles.filter(status="active").count() if query else page.paginator.count
+            ),
+            "queue": queue.people,
+            "queue_count": queue.count,
+            "queue_more": queue.count - len(queue.people),
             "queue_run": selectors.latest_queue_run(programme=programme),
-            "has_room": any(circle.size < programme.max_size for circle in circles),
-            "with_room": [circle for circle in circles if circle.room],
+            # Only asked when someone waits (the button is shown to place them).
+            "has_room": bool(queue.people)
+            and programme_circles_with_room(programme=programme).exists(),
+            "with_room": [circle for circle in page if circle.room],  # type: ignore[attr-defined]
         },
     )
 
 
 @login_required
 @require_POST
-def place_joiners(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+def place_joiners(request: AuthenticatedRequest, org_slug: str, programme_id: int) -> HttpResponse:
     programme = _programme(request, org_slug, programme_id)
     try:
         result = services.late_joiners_place(programme=programme, by=request.user)
@@ -406,24 +483,33 @@ def place_joiners(request: HttpRequest, org_slug: str, programme_id: int) -> Htt
         messages.error(request, error.message)
     else:
         placed = sum(len(people) for people in result.placed.values())
-        messages.success(request, f"{placed} placed in circles with room.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d placed in circles with room.",
+                "%(count)d placed in circles with room.",
+                placed,
+            )
+            % {"count": placed},
+        )
         for person in result.queued:
             # Say which rule kept each person out, so the admin can place them by hand.
             messages.warning(
                 request,
-                f"{person.name or person.email} could not be placed: {result.reasons[person.pk]}.",
+                _("%(person)s could not be placed: %(reason)s.")
+                % {"person": person.name or person.email, "reason": result.reasons[person.pk]},
             )
     return redirect("formation:programme_circles", org_slug, programme.pk)
 
 
 @login_required
 @require_POST
-def place_joiner(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+def place_joiner(request: AuthenticatedRequest, org_slug: str, programme_id: int) -> HttpResponse:
     """Place one waiting person in the circle the admin chose, if the hard rules allow it."""
     programme = _programme(request, org_slug, programme_id)
     form = PlaceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a person waiting and a circle to place them in.")
+        messages.error(request, _("Choose a person waiting and a circle to place them in."))
         return redirect("formation:programme_circles", org_slug, programme.pk)
     try:
         circle = services.late_joiner_place(
@@ -433,15 +519,18 @@ def place_joiner(request: HttpRequest, org_slug: str, programme_id: int) -> Http
             by=request.user,
         )
     except FormationError as error:
-        messages.error(request, f"Not placed: {error.message}")
+        messages.error(request, _("Not placed: %(message)s") % {"message": error.message})
     else:
-        messages.success(request, f"Placed in {circle.name}; they will be emailed in a moment.")
+        messages.success(
+            request,
+            _("Placed in %(circle)s; they will be emailed in a moment.") % {"circle": circle.name},
+        )
     return redirect("formation:programme_circles", org_slug, programme.pk)
 
 
 @login_required
 @require_POST
-def queue_form(request: HttpRequest, org_slug: str, programme_id: int) -> HttpResponse:
+def queue_form(request: AuthenticatedRequest, org_slug: str, programme_id: int) -> HttpResponse:
     programme = _programme(request, org_slug, programme_id)
     try:
         services.queue_circles_start(programme=programme, by=request.user)
@@ -449,20 +538,23 @@ def queue_form(request: HttpRequest, org_slug: str, programme_id: int) -> HttpRe
         messages.error(request, error.message)
     else:
         messages.success(
-            request, "Forming new circles from the people waiting; they appear here shortly."
+            request, _("Forming new circles from the people waiting; they appear here shortly.")
         )
     return redirect("formation:programme_circles", org_slug, programme.pk)
 
 
 @login_required
 @require_POST
-def merge(request: HttpRequest, org_slug: str, programme_id: int, circle_id: int) -> HttpResponse:
+def merge(
+    request: AuthenticatedRequest, org_slug: str, programme_id: int, circle_id: int
+) -> HttpResponse:
     """Merge a programme circle below the minimum into one of its suggested targets."""
-    programme = _programme(request, org_slug, programme_id)
-    circle = policy.circle_for(request.membership, circle_id, manage=True)
+    membership = policy.enter_organisation(request, org_slug)
+    programme = policy.programme_for(membership, programme_id, perm=Perm.MANAGE_PROGRAMMES)
+    circle = policy.circle_for(membership, circle_id, manage=True)
     target = programme.circles.filter(pk=request.POST.get("target") or 0).first()
     if circle.programme_id != programme.pk or target is None:
-        messages.error(request, "Choose a circle of the same programme to merge into.")
+        messages.error(request, _("Choose a circle of the same programme to merge into."))
         return redirect("circles:detail", org_slug, circle.pk)
     try:
         services.circle_merge(source=circle, target=target, by=request.user)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from circlewise.matching import AttributeMix, MixSummary
 
 __all__ = ["MixLine", "attribute_words", "circle_lines", "overall_lines"]
-
-# Attribute names the web app derives itself, worded for people.
-_NAMES = {"utc_offset": ("time zone", "time zones")}
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,12 @@ class MixLine:
 
 
 def attribute_words(name: str) -> tuple[str, str]:
-    """Singular and plural of an attribute name: ``job_family`` -> job family, job families."""
-    if name in _NAMES:
-        return _NAMES[name]
+    """Singular and plural of an attribute name: ``job_family`` -> job family, job families.
+
+    Admins name their attributes in their own words, so only the web app's own attribute (the
+    time zone) is translated; English plural rules make the plural of the others."""
+    if name == "utc_offset":
+        return _("time zone"), _("time zones")
     one = name.replace("_", " ")
     if one.endswith("y") and not one.endswith(("ay", "ey", "oy", "uy")):
         return one, one[:-1] + "ies"
@@ -45,7 +48,7 @@ def attribute_words(name: str) -> tuple[str, str]:
 
 
 def _hours(value: float) -> str:
-    return f"{value:g} h" if value == int(value) else f"{value:.1f} h"
+    return _("%(hours)s h") % {"hours": _number(value)}
 
 
 def _number(value: float) -> str:
@@ -54,23 +57,32 @@ def _number(value: float) -> str:
 
 def _circle_line(mix: AttributeMix) -> MixLine:
     one, many = attribute_words(mix.name)
-    missing = f" ({mix.missing} not given)" if mix.missing else ""
+    missing = _(" (%(count)d not given)") % {"count": mix.missing} if mix.missing else ""
     if mix.direction == "align":
         spread = mix.spread or 0.0
-        text = "all the same" if spread == 0 else f"up to {_number(spread)} apart"
-        if mix.name == "utc_offset":
-            text = "everyone in one time zone" if spread == 0 else f"up to {_hours(spread)} apart"
+        apart = _hours(spread) if mix.name == "utc_offset" else _number(spread)
+        text = _("up to %(spread)s apart") % {"spread": apart}
+        if spread == 0:
+            text = _("everyone in one time zone") if mix.name == "utc_offset" else _("all the same")
         # A bar that is full when everyone is together and empties over half a day apart.
         return MixLine(many, text + missing, max(0.0, 12 - spread), 12, spread == 0, True)
     if mix.kind == "numeric":
         if mix.low is None or mix.high is None:
-            text = "not given"
+            text = _("not given")
         else:
-            text = f"from {_number(mix.low)} to {_number(mix.high)}"
+            text = _("from %(low)s to %(high)s") % {
+                "low": _number(mix.low),
+                "high": _number(mix.high),
+            }
         return MixLine(one, text + missing, mix.distinct, max(mix.possible, 1), True, False)
-    text = f"{mix.distinct} {one if mix.distinct == 1 else many} of {mix.possible} possible"
+    words = {
+        "count": mix.distinct,
+        "attribute": one if mix.distinct == 1 else many,
+        "possible": mix.possible,
+    }
+    text = _("%(count)d %(attribute)s of %(possible)d possible") % words
     if mix.distinct >= mix.possible:
-        text = f"{mix.distinct} {one if mix.distinct == 1 else many}, as many as possible"
+        text = _("%(count)d %(attribute)s, as many as possible") % words
     best = mix.distinct >= mix.possible
     return MixLine(many, text + missing, mix.distinct, max(mix.possible, 1), best, False)
 
@@ -90,18 +102,43 @@ def overall_lines(summaries: Sequence[MixSummary]) -> list[MixLine]:
         if summary.direction == "align":
             widest = summary.widest or 0.0
             apart = _hours(widest) if summary.name == "utc_offset" else _number(widest)
-            text = f"{summary.at_best} of {circles} circles share one {one}"
+            words = {"at_best": summary.at_best, "circles": circles, "attribute": one}
+            text = (
+                ngettext(
+                    "%(at_best)d of %(circles)d circle shares one %(attribute)s",
+                    "%(at_best)d of %(circles)d circles share one %(attribute)s",
+                    circles,
+                )
+                % words
+            )
             if widest:
-                text += f"; the widest spread is {apart}"
+                text = ngettext(
+                    "%(at_best)d of %(circles)d circle shares one %(attribute)s; the widest "
+                    "spread is %(apart)s",
+                    "%(at_best)d of %(circles)d circles share one %(attribute)s; the widest "
+                    "spread is %(apart)s",
+                    circles,
+                ) % {**words, "apart": apart}
             lines.append(MixLine(many, text, summary.at_best, max(circles, 1), widest == 0, True))
             continue
         if summary.kind == "numeric":
-            text = f"on average {_number(summary.mean_distinct)} different values per circle"
+            text = _("on average %(mean)s different values per circle") % {
+                "mean": _number(summary.mean_distinct)
+            }
         else:
-            text = (
-                f"{summary.at_best} of {circles} circles hold as many {many} as they can; "
-                f"on average {summary.mean_distinct:.1f} of {summary.mean_possible:.1f} possible"
-            )
+            text = ngettext(
+                "%(at_best)d of %(circles)d circle holds as many %(attribute)s as it can; on "
+                "average %(mean).1f of %(possible).1f possible",
+                "%(at_best)d of %(circles)d circles hold as many %(attribute)s as they can; on "
+                "average %(mean).1f of %(possible).1f possible",
+                circles,
+            ) % {
+                "at_best": summary.at_best,
+                "circles": circles,
+                "attribute": many,
+                "mean": summary.mean_distinct,
+                "possible": summary.mean_possible,
+            }
         best = summary.at_best == circles
         lines.append(MixLine(many, text, summary.at_best, max(circles, 1), best, False))
     return [line for line in lines if not line.aligned] + [line for line in lines if line.aligned]

@@ -3,11 +3,11 @@ under the same rules (admins only; withheld figures are ``null`` with ``withheld
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from circlewise import policy
 from circlewise.api.schemas import FieldErrors, Message
+from circlewise.core.http import ApiRequest
 from circlewise.insights import selectors
 from circlewise.insights.privacy import NOT_ENOUGH
 
@@ -37,6 +37,30 @@ class WarningOut(Schema):
     warnings: list[str]
 
 
+class OutcomeFigureOut(Schema):
+    survey: str  # start, mid or end
+    dimension: str  # all, circle, department or level
+    group: str
+    withheld: bool
+    note: str
+    respondents: int | None
+    goal_progress: float | None
+    confidence: float | None
+    not_alone: float | None
+    support: float | None
+    skills: float | None
+    would_recommend: float | None  # share from 0 to 1; only the end survey asks
+
+
+class OutcomeSurveyOut(Schema):
+    survey: str
+    opens_on: str
+    closes_on: str
+    reminds_on: str
+    answers: int
+    asked: int
+
+
 class InsightsOut(Schema):
     participants: int
     intake_completed: int
@@ -44,6 +68,8 @@ class InsightsOut(Schema):
     months: list[MonthOut]
     pulse: list[PulseFigureOut]
     warnings: list[WarningOut]
+    outcome_surveys: list[OutcomeSurveyOut]
+    outcomes: list[OutcomeFigureOut]
 
 
 def _pulse(row: selectors.PulseRow) -> dict:
@@ -56,12 +82,32 @@ def _pulse(row: selectors.PulseRow) -> dict:
     }  # fmt: skip
 
 
+def _outcome(row: selectors.OutcomeRow) -> dict:
+    shown = not row.withheld
+    return {
+        "survey": row.wave, "dimension": row.dimension, "group": row.label,
+        "withheld": not shown, "note": "" if shown else NOT_ENOUGH,
+        "respondents": row.respondents if shown else None,
+        **{item: figure.value for item, figure in row.items.items()},
+        "would_recommend": row.recommend.value if row.recommend else None,
+    }  # fmt: skip
+
+
+def _outcome_survey(status: selectors.OutcomeWaveStatus) -> dict:
+    window = status.window
+    return {
+        "survey": window.wave, "opens_on": window.opens_on.isoformat(),
+        "closes_on": window.closes_on.isoformat(), "reminds_on": window.reminds_on.isoformat(),
+        "answers": status.answered, "asked": status.asked,
+    }  # fmt: skip
+
+
 @router.get(
     "/organisations/{org_slug}/programmes/{programme_id}/insights",
     response={200: InsightsOut, **ERRORS},
     summary="The programme's aggregates (groups of fewer than 5 people withheld)",
 )
-def read_insights(request: HttpRequest, org_slug: str, programme_id: int):
+def read_insights(request: ApiRequest, org_slug: str, programme_id: int):
     membership = policy.membership_or_404(request.auth, org_slug)
     programme = policy.programme_insights_for(membership, programme_id)
     data = selectors.programme_insights(programme=programme)
@@ -80,4 +126,11 @@ def read_insights(request: HttpRequest, org_slug: str, programme_id: int):
         ],
         "pulse": [_pulse(row) for rows in data.pulse.values() for row in rows],
         "warnings": [{"circle": h.circle.name, "warnings": h.warnings} for h in data.warnings],
+        "outcome_surveys": [_outcome_survey(s) for s in data.outcomes.schedule],
+        "outcomes": [
+            _outcome(row)
+            for by_dimension in data.outcomes.rows.values()
+            for rows in by_dimension.values()
+            for row in rows
+        ],
     }

@@ -26,6 +26,15 @@ within the whole family of groups any such request could show -- the programme, 
 department, level and month -- so that two requests cannot be subtracted either. Filters narrow
 by one dimension at a time; combining two would make groups this family does not contain.
 
+**Closed periods.** A figure that moves whenever one more answer arrives tells whoever watches
+it what that answer was (the figure after minus the figure before). So answers count only once
+their *period is closed*: the calendar month of their session is over and every answer window of
+that month (7 days after each session, :data:`ANSWER_WINDOW`) has shut, so no answer in it can be
+added or changed (:func:`published_before`). A figure then moves only when a month closes, and
+:func:`periods_published` makes a growing figure (a circle's, a department's, the programme's)
+take in closed months only in steps of 5 people or more, so that two values of it ever shown
+differ by a group of 5 or more, never by one person's answer.
+
 Withholding only ever removes figures, so the loop ends; rule 2 prefers to keep the larger
 group, which is the one leaders ask about. Counts of *people* that are not answers (enrolment,
 circles formed, attendance) are facts of the programme, not confidences, and are not passed here.
@@ -40,10 +49,15 @@ circles formed, attendance) are facts of the programme, not confidences, and are
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from circlewise.words import gettext
 
 __all__ = [
+    "ANSWER_WINDOW",
     "MIN_RESPONDENTS",
     "NOT_ENOUGH",
     "Figure",
@@ -51,12 +65,20 @@ __all__ = [
     "disclose",
     "figure",
     "people",
+    "periods_published",
+    "published_before",
 ]
 
 MIN_RESPONDENTS = 5
 NOT_ENOUGH = "not enough responses yet"
+# How long after a session its pulse can be answered or changed.
+ANSWER_WINDOW = dt.timedelta(days=7)
+# Sessions last at most 8 hours (meetings.services), so each ends within a day of its start.
+_SESSION_SPAN = dt.timedelta(days=1)
 
-Group = Mapping[Hashable, Hashable]  # response id -> person id
+# Response id -> person id. Keys are Any because a Mapping's key type is invariant: a caller's
+# dict[int, int] is not a Mapping[Hashable, Hashable], though any hashable key works here.
+Group = Mapping[Any, Hashable]
 
 
 @dataclass(frozen=True)
@@ -79,7 +101,9 @@ class Figure:
         return self.value is None
 
     def __str__(self) -> str:
-        return NOT_ENOUGH if self.value is None else f"{self.value:.1f}"
+        """The figure as a page shows it (in the reader's language when withheld); the CSV and
+        the API say :data:`NOT_ENOUGH` as it is, for machines."""
+        return gettext(NOT_ENOUGH) if self.value is None else f"{self.value:.1f}"
 
 
 def people(group: Group) -> int:
@@ -95,7 +119,7 @@ def _people_between(a: Group, b: Group) -> int:
 
 
 def disclose(
-    groups: Mapping[Hashable, Group], *, partitions: Iterable[Partition] = ()
+    groups: Mapping[Any, Group], *, partitions: Iterable[Partition] = ()
 ) -> frozenset[Hashable]:
     """The keys of ``groups`` whose figures may be shown together (see the module's rules)."""
     partitions = list(partitions)
@@ -139,6 +163,43 @@ def disclose(
                 shown.discard(min(visible, key=lambda k: (counts[k], repr(k))))
                 changed = True
     return frozenset(shown)
+
+
+def published_before(now: dt.datetime) -> dt.datetime:
+    """Answers about sessions that started before this moment may count in figures: the start
+    of the last month whose sessions' answer windows had all closed by ``now`` (see Closed
+    periods above).
+
+    >>> utc = dt.UTC
+    >>> published_before(dt.datetime(2027, 3, 8, 23, 0, tzinfo=utc)).date()  # Feb still open
+    datetime.date(2027, 2, 1)
+    >>> published_before(dt.datetime(2027, 3, 9, 0, 0, tzinfo=utc)).date()
+    datetime.date(2027, 3, 1)
+    """
+    last_open = now - ANSWER_WINDOW - _SESSION_SPAN
+    return last_open.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def periods_published(periods: Sequence[Iterable[Hashable]]) -> int:
+    """How many of a growing figure's closed periods (oldest first, each given by the people
+    who answered in it) the figure may take in now.
+
+    The figure grows by whole periods, and only once the periods it has not yet taken in hold
+    answers of 5 people or more together; a quiet period waits for the next. Deciding from the
+    oldest period on, a new closed period never changes an earlier step, so every value the
+    figure ever showed is one of these steps.
+
+    >>> periods_published([range(5), range(2)])
+    1
+    >>> periods_published([range(5), range(2), range(10, 13)])
+    3
+    """
+    published, pending = 0, set[Hashable]()
+    for index, people_in_period in enumerate(periods):
+        pending.update(people_in_period)
+        if len(pending) >= MIN_RESPONDENTS:
+            published, pending = index + 1, set[Hashable]()
+    return published
 
 
 def figure(total: float, answers: int, respondents: int, *, shown: bool) -> Figure:

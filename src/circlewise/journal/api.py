@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from circlewise import policy
 from circlewise.api.schemas import FieldErrors, Message
+from circlewise.core.http import ApiRequest
 from circlewise.journal import selectors, services
 from circlewise.journal.errors import JournalError
 from circlewise.journal.models import JournalEntry
@@ -40,7 +42,7 @@ class JournalEntryOut(Schema):
     response={200: list[JournalEntryOut], **ERRORS},
     summary="Your own journal entries (nobody else's, whatever their role)",
 )
-def list_journal(request: HttpRequest, org_slug: str):
+def list_journal(request: ApiRequest, org_slug: str):
     membership = policy.membership_or_404(request.auth, org_slug)
     return selectors.entries_of(owner=request.auth, organisation=membership.organisation)
 
@@ -49,7 +51,7 @@ def list_journal(request: HttpRequest, org_slug: str):
     "/organisations/{org_slug}/journal",
     response={201: JournalEntryOut, **ERRORS},
 )
-def create_journal_entry(request: HttpRequest, org_slug: str, payload: JournalEntryIn):
+def create_journal_entry(request: ApiRequest, org_slug: str, payload: JournalEntryIn):
     """Invalid input (NUL characters, a title on two lines, too long) is 422, nothing saved."""
     membership = policy.membership_or_404(request.auth, org_slug)
     try:
@@ -65,9 +67,9 @@ def create_journal_entry(request: HttpRequest, org_slug: str, payload: JournalEn
 @router.get(
     "/organisations/{org_slug}/journal/{entry_id}", response={200: JournalEntryOut, **ERRORS}
 )
-def read_journal_entry(request: HttpRequest, org_slug: str, entry_id: int):
+def read_journal_entry(request: ApiRequest, org_slug: str, entry_id: int):
     membership = policy.membership_or_404(request.auth, org_slug)
     entry = JournalEntry.objects.filter(pk=entry_id).first()
     if entry is None or not policy.can_see_journal_entry(membership, entry):
-        raise Http404("No such journal entry.")
+        raise Http404(_("No such journal entry."))
     return entry

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from circlewise.core.text import clean_line, clean_text
 from circlewise.journal.errors import JournalError
@@ -21,10 +22,12 @@ __all__ = ["journal_entry_create", "journal_entry_delete", "journal_entry_update
 
 def _clean(title: str, body: str) -> tuple[str, str]:
     title = clean_line(
-        title, label="The title", max_length=TITLE_MAX, required=False, field="title",
+        title, label=_("The title"), max_length=TITLE_MAX, required=False, field="title",
         error=JournalError,
     )  # fmt: skip
-    body = clean_text(body, label="The note", max_length=BODY_MAX, field="body", error=JournalError)
+    body = clean_text(
+        body, label=_("The note"), max_length=BODY_MAX, field="body", error=JournalError
+    )
     return title, body
 
 
@@ -39,7 +42,7 @@ def journal_entry_create(
     """A new note for ``owner``; ``circle`` (the context) must be in the same organisation."""
     title, body = _clean(title, body)
     if circle is not None and circle.organisation_id != organisation.pk:
-        raise JournalError("That circle is not in this organisation.")
+        raise JournalError(_("That circle is not in this organisation."))
     return JournalEntry.objects.create(
         owner=owner, organisation=organisation, circle=circle, title=title, body=body
     )

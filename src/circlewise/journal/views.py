@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from circlewise import policy
 from circlewise.circles.selectors import circles_for_user
+from circlewise.core.http import AuthenticatedRequest
 from circlewise.journal import selectors, services
 from circlewise.journal.errors import JournalError
 from circlewise.journal.forms import EntryForm
@@ -20,11 +22,11 @@ from circlewise.organisations.models import Membership
 def _entry(membership: Membership, entry_id: int) -> JournalEntry:
     entry = JournalEntry.objects.filter(pk=entry_id).select_related("circle").first()
     if entry is None or not policy.can_see_journal_entry(membership, entry):
-        raise Http404("No such journal entry.")
+        raise Http404(_("No such journal entry."))
     return entry
 
 
-def _context_circle(request: HttpRequest, membership: Membership):
+def _context_circle(request: AuthenticatedRequest, membership: Membership):
     """The circle a note is written from (``?circle=`` or the form): one of the user's own."""
     circle_id = request.POST.get("circle") or request.GET.get("circle")
     if not circle_id or not str(circle_id).isdigit():
@@ -37,7 +39,7 @@ def _context_circle(request: HttpRequest, membership: Membership):
 
 
 @login_required
-def journal(request: HttpRequest, org_slug: str) -> HttpResponse:
+def journal(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = _context_circle(request, membership)
     form = EntryForm(request.POST or None)
@@ -50,7 +52,7 @@ def journal(request: HttpRequest, org_slug: str) -> HttpResponse:
         except JournalError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, "Saved in your journal. Only you can read it.")
+            messages.success(request, _("Saved in your journal. Only you can read it."))
             return redirect("journal:journal", org_slug)
     entries = selectors.entries_of(owner=request.user, organisation=membership.organisation)
     context = {"form": form, "entries": entries, "circle": circle}
@@ -58,7 +60,7 @@ def journal(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, org_slug: str, entry_id: int) -> HttpResponse:
+def edit(request: AuthenticatedRequest, org_slug: str, entry_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     entry = _entry(membership, entry_id)
     form = EntryForm(request.POST or None, initial={"title": entry.title, "body": entry.body})
@@ -68,18 +70,18 @@ def edit(request: HttpRequest, org_slug: str, entry_id: int) -> HttpResponse:
         except JournalError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, "Note saved.")
+            messages.success(request, _("Note saved."))
             return redirect("journal:journal", org_slug)
     return render(request, "journal/edit.html", {"form": form, "entry": entry})
 
 
 @login_required
-def delete(request: HttpRequest, org_slug: str, entry_id: int) -> HttpResponse:
+def delete(request: AuthenticatedRequest, org_slug: str, entry_id: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes (it cannot be undone)."""
     membership = policy.enter_organisation(request, org_slug)
     entry = _entry(membership, entry_id)
     if request.method == "POST":
         services.journal_entry_delete(entry=entry)
-        messages.success(request, "Note deleted.")
+        messages.success(request, _("Note deleted."))
         return redirect("journal:journal", org_slug)
     return render(request, "journal/delete.html", {"entry": entry})

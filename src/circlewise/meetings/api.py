@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from circlewise import policy
 from circlewise.api.schemas import FieldErrors, Message
+from circlewise.circles.selectors import person_name
+from circlewise.core.http import ApiRequest
 from circlewise.meetings import selectors
 
 router = Router(tags=["sessions"])
@@ -52,7 +53,7 @@ class CircleSessionsOut(Schema):
     response={200: CircleSessionsOut, 401: Message, 404: Message, 422: FieldErrors},
     summary="A circle's schedule and sessions (times in UTC)",
 )
-def circle_sessions(request: HttpRequest, org_slug: str, circle_id: int):
+def circle_sessions(request: ApiRequest, org_slug: str, circle_id: int):
     """Members, the coach, the host and the organisation's admins; anyone else gets 404."""
     membership = policy.membership_or_404(request.auth, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id)
@@ -83,7 +84,7 @@ def circle_sessions(request: HttpRequest, org_slug: str, circle_id: int):
                 "format": session.format,
                 "video_url": session.video_url,
                 "place": session.place,
-                "absent": [a.user.name or a.user.email for a in absences[session.pk]],
+                "absent": [person_name(user=a.user) for a in absences[session.pk]],
             }
             for session in sessions
         ],

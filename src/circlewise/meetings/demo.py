@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from circlewise import scheduling
-from circlewise.accounts.models import User
 from circlewise.circles.models import Circle, CircleStatus
 from circlewise.circles.selectors import active_members
 from circlewise.meetings import selectors, services
@@ -33,7 +32,9 @@ def _anchor_zone(circle: Circle, zones: list[str]) -> str:
 
 
 def _best(circle: Circle, *, minutes: int, starts_on: dt.date) -> scheduling.Recurrence | None:
-    members = [selectors.scheduling_member(member) for member in active_members(circle=circle)]
+    members = [
+        selectors.scheduling_member(member=member) for member in active_members(circle=circle)
+    ]
     if not members:
         return None
     zone_name = _anchor_zone(circle, [member.time_zone for member in members])
@@ -65,7 +66,7 @@ def schedule_demo_circles(*, organisation_slug: str) -> int:
     scheduled = 0
     for circle in circles.select_related("programme", "coach", "host", "organisation"):
         programme = circle.programme
-        by: User | None = circle.coach or circle.host or (programme and programme.created_by)
+        by = circle.coach or circle.host or (programme.created_by if programme else None)
         minutes = programme.session_minutes if programme else 90
         starts_on = max(programme.start_date, tomorrow) if programme else tomorrow
         rule = _best(circle, minutes=minutes, starts_on=starts_on)

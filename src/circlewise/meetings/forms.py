@@ -7,6 +7,8 @@ session in the future, …) are checked once, in :mod:`circlewise.meetings.servi
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from circlewise.accounts.models import TIME_ZONE_CHOICES
 from circlewise.core.text import line_problem
@@ -19,31 +21,36 @@ class _OneLine(forms.CharField):
 
     def validate(self, value: str) -> None:
         super().validate(value)
-        problem = line_problem(value, label="This", max_length=len(value))
+        problem = line_problem(value, label=_("This"), max_length=len(value))
         if problem:
             raise forms.ValidationError(problem)
 
 
 class WhereForm(forms.Form):
     format = forms.ChoiceField(
-        label="Format", choices=MeetingFormat.choices, widget=forms.RadioSelect
+        label=gettext_lazy("Format"), choices=MeetingFormat.choices, widget=forms.RadioSelect
     )
     video_url = _OneLine(
-        label="Video call link",
+        label=gettext_lazy("Video call link"),
         required=False,
         max_length=500,
-        help_text="Any video service: a full address starting with https://",
+        help_text=gettext_lazy("Any video service: a full address starting with https://"),
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     place = _OneLine(
-        label="Place", required=False, max_length=200, help_text="For sessions in person."
+        label=pgettext_lazy("where a session happens", "Place"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("For sessions in person."),
     )
 
 
 class _SeriesFields(WhereForm):
-    count = forms.IntegerField(label="Number of sessions", min_value=1, max_value=MAX_SESSIONS)
+    count = forms.IntegerField(
+        label=gettext_lazy("Number of sessions"), min_value=1, max_value=MAX_SESSIONS
+    )
     duration_minutes = forms.IntegerField(
-        label="Length of each session (minutes)", min_value=15, max_value=480
+        label=gettext_lazy("Length of each session (minutes)"), min_value=15, max_value=480
     )
 
 
@@ -55,11 +62,11 @@ class PickSlotForm(_SeriesFields):
     """
 
     slot = forms.RegexField(
-        label="Proposed times",
+        label=gettext_lazy("Proposed times"),
         regex=r"^[0-6]:(-1|[0-4]):[0-9]{1,4}$",
         error_messages={
-            "invalid": "Choose one of the proposed times.",
-            "required": "Choose one of the proposed times.",
+            "invalid": gettext_lazy("Choose one of the proposed times."),
+            "required": gettext_lazy("Choose one of the proposed times."),
         },
     )
     starts_on = forms.DateField(widget=forms.HiddenInput)
@@ -68,7 +75,7 @@ class PickSlotForm(_SeriesFields):
         """(weekday, week of the month or None for weekly, start in minutes after midnight)."""
         weekday, week, start = (int(part) for part in self.cleaned_data["slot"].split(":"))
         if start >= 24 * 60:
-            raise forms.ValidationError("Choose one of the proposed times.")
+            raise forms.ValidationError(_("Choose one of the proposed times."))
         return weekday, week or None, start
 
 
@@ -76,27 +83,35 @@ class SetByHandForm(_SeriesFields):
     """Any first date and time, repeated weekly, fortnightly or monthly."""
 
     first = forms.DateField(
-        label="First session", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("First session"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start_time = forms.TimeField(
-        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=gettext_lazy("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    time_zone = forms.ChoiceField(label="In the time zone", choices=TIME_ZONE_CHOICES)
-    frequency = forms.ChoiceField(label="Repeats", choices=Frequency.choices)
+    time_zone = forms.ChoiceField(label=gettext_lazy("In the time zone"), choices=TIME_ZONE_CHOICES)
+    frequency = forms.ChoiceField(label=gettext_lazy("Repeats"), choices=Frequency.choices)
 
 
 class MoveForm(WhereForm):
     """Move one session: a new date and time in the mover's time zone."""
 
     date = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     start_time = forms.TimeField(
-        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=gettext_lazy("Start time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
-    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), choices=TIME_ZONE_CHOICES)
+    duration_minutes = forms.IntegerField(
+        label=gettext_lazy("Length (minutes)"), min_value=15, max_value=480
+    )
 
 
 class AbsenceForm(forms.Form):
-    note = _OneLine(label="A note for the circle (optional)", required=False, max_length=200)
+    note = _OneLine(
+        label=gettext_lazy("A note for the circle (optional)"), required=False, max_length=200
+    )

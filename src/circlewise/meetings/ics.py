@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
 from circlewise.meetings.models import MeetingFormat, Session, SessionSeries
@@ -77,7 +78,7 @@ def _base(series: SessionSeries, *, stamp: datetime) -> Event:
     event.add("uid", series.uid)
     event.add("sequence", series.sequence)
     event.add("dtstamp", stamp)
-    event.add("summary", f"{series.circle.name} — circle session")
+    event.add("summary", _("%(circle)s — circle session") % {"circle": series.circle.name})
     return event
 
 

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from circlewise import scheduling
 from circlewise.circles.models import Circle
@@ -28,24 +29,24 @@ def _feed_token() -> str:
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    FORTNIGHTLY = "fortnightly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", _("Weekly")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class MeetingFormat(models.TextChoices):
-    VIDEO = "video", "Video call"
-    PLACE = "place", "In person"
+    VIDEO = "video", _("Video call")
+    PLACE = "place", _("In person")
 
 
 class SeriesStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    CANCELLED = "cancelled", "Cancelled"
+    ACTIVE = "active", _("Active")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class SessionStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class SessionSeries(models.Model):
@@ -85,7 +86,7 @@ class SessionSeries(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "session series"
+        verbose_name_plural = _("session series")
         constraints = [
             models.UniqueConstraint(
                 fields=["circle"],

@@ -6,13 +6,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from circlewise import scheduling
 from circlewise.circles.models import Circle, CircleMember, CircleStatus
-from circlewise.circles.selectors import active_members, circle_rotation, member_name
+from circlewise.circles.selectors import (
+    active_members,
+    circle_rotation,
+    circle_rotations,
+    member_name,
+)
 from circlewise.core.mail import absolute_url
 from circlewise.meetings import ics
 from circlewise.meetings.ics import Person
@@ -26,11 +33,13 @@ from circlewise.meetings.models import (
     SessionSeries,
     SessionStatus,
 )
+from circlewise.organisations.models import Membership
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
 
 __all__ = [
+    "FEED_MAX_SERIES",
     "Defaults",
     "Proposal",
     "absences_by_session",
@@ -107,7 +116,7 @@ def attendees(*, circle: Circle) -> list[Person]:
     for member in active_members(circle=circle):
         # No name given: the invitation shows the address it is sent to (``ics`` falls back to
         # it), which every attendee already sees, rather than several "A member"s.
-        name = member_name(member, default="")
+        name = member_name(member=member, default="")
         people.setdefault(member.email.lower(), Person(member.email, name))
     if circle.coach is not None:
         people.setdefault(circle.coach.email.lower(), Person(circle.coach.email, circle.coach.name))
@@ -116,6 +125,13 @@ def attendees(*, circle: Circle) -> list[Person]:
 
 def invitation_text(*, series: SessionSeries) -> str:
     """The event's DESCRIPTION: what it is, where, and where to say "can't make it"."""
+    session = next_session(circle=series.circle)
+    coachees = circle_rotation(circle=series.circle).coachees(session.pk) if session else []
+    return _invitation(series, session, coachees)
+
+
+def _invitation(series: SessionSeries, session: Session | None, coachees: list[str]) -> str:
+    """:func:`invitation_text` with the next session and its coachees already known."""
     circle = series.circle
     schedule = absolute_url(
         reverse(
@@ -124,29 +140,29 @@ def invitation_text(*, series: SessionSeries) -> str:
         )
     )
     where = (
-        f"Join the video call: {series.video_url}"
+        _("Join the video call: %(link)s") % {"link": series.video_url}
         if series.format == MeetingFormat.VIDEO
-        else f"Where: {series.place}"
+        else _("Where: %(place)s") % {"place": series.place}
     )
     return (
-        f"Peer coaching circle “{circle.name}”: {series.describe()}.\n"
-        f"{where}\n"
-        f"{_next_coachees(series)}"
-        f"Can't make a session? Say so on the circle's schedule: {schedule}"
+        _("Peer coaching circle “%(circle)s”: %(schedule)s.")
+        % {"circle": circle.name, "schedule": series.describe()}
+        + f"\n{where}\n{_coachees_line(series, session, coachees)}"
+        + _("Can't make a session? Say so on the circle's schedule: %(link)s") % {"link": schedule}
     )
 
 
-def _next_coachees(series: SessionSeries) -> str:
+def _coachees_line(series: SessionSeries, session: Session | None, coachees: list[str]) -> str:
     """ "Coachees on 9 March 2027: Dev and Nour" and a line break, or "" before a rotation. The
     date (in the series' zone) keeps the line true in a calendar that is not refreshed."""
-    session = next_session(circle=series.circle)
-    coachees = circle_rotation(circle=series.circle).coachees(session.pk) if session else []
-    if not coachees:
+    if session is None or not coachees:
         return ""
     day = session.starts_at.astimezone(scheduling.zone(series.time_zone))
-    return (
-        f"Coachee{'s' if len(coachees) > 1 else ''} on {day:%-d %B %Y}: {' and '.join(coachees)}\n"
-    )
+    first = ", ".join(str(name) for name in coachees[:-1]) or str(coachees[0])
+    words = {"date": date_format(day, "j F Y"), "first": first, "second": coachees[-1]}
+    if len(coachees) == 1:
+        return _("Coachee on %(date)s: %(first)s") % words + "\n"
+    return _("Coachees on %(date)s: %(first)s and %(second)s") % words + "\n"
 
 
 def absences_by_session(*, sessions: list[Session]) -> dict[int, list[SessionAbsence]]:
@@ -161,7 +177,7 @@ def calendar_feed(*, user: User) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
 
 
-def local_moment(day: date, at: time, time_zone: str) -> datetime:
+def local_moment(*, day: date, at: time, time_zone: str) -> datetime:
     """A wall-clock date and time in a named zone as an aware datetime (gaps read as RFC 5545)."""
     return scheduling.local_datetime(day, at.hour * 60 + at.minute, time_zone)
 
@@ -173,11 +189,13 @@ def series_calendar(*, series: SessionSeries) -> tuple[str, bytes]:
     """
     circle = series.circle
     sessions = rule_sessions(series=series)
-    people = {"organiser": organiser(circle=circle), "attendees": attendees(circle=circle)}
+    host, people = organiser(circle=circle), attendees(circle=circle)
     if series.status == SeriesStatus.CANCELLED:
-        return "CANCEL", ics.series_cancel(series, sessions, **people)
+        return "CANCEL", ics.series_cancel(series, sessions, organiser=host, attendees=people)
     text = invitation_text(series=series)
-    return "REQUEST", ics.series_request(series, sessions, description=text, **people)
+    return "REQUEST", ics.series_request(
+        series, sessions, description=text, organiser=host, attendees=people
+    )
 
 
 def feed_url(*, user: User) -> str | None:
@@ -188,24 +206,56 @@ def feed_url(*, user: User) -> str | None:
     return absolute_url(reverse("meetings:feed", kwargs={"token": feed.token}))
 
 
-def feed_calendar(*, user: User) -> bytes:
-    """The user's calendar feed: every active series of every circle they are in or coach."""
-    series = (
-        SessionSeries.objects.filter(circle__in=feed_circles(user=user), status=SeriesStatus.ACTIVE)
-        .select_related("circle__organisation")
-        .order_by("circle__name")
+# The most series (one per circle) a calendar feed holds, soonest first: a coach of very many
+# circles gets the next FEED_MAX_SERIES, and each fetch stays a few queries and milliseconds.
+FEED_MAX_SERIES = 50
+
+
+def feed_calendar(*, user: User, now: datetime | None = None) -> bytes:
+    """The user's calendar feed: the active series of the circles they are in or coach (at
+    most ``FEED_MAX_SERIES``, those whose next session is soonest), each with its next
+    coachees. Five queries whatever the number of circles or sessions."""
+    now = now or timezone.now()
+    coming = Session.objects.filter(
+        series=OuterRef("pk"), ends_at__gt=now, status=SessionStatus.SCHEDULED
     )
-    entries = [(s, rule_sessions(series=s), invitation_text(series=s)) for s in series]
+    soonest = Subquery(coming.order_by("starts_at").values("starts_at")[:1])
+    series = list(
+        SessionSeries.objects.filter(circle__in=feed_circles(user=user), status=SeriesStatus.ACTIVE)
+        .select_related("circle__organisation", "circle__programme")
+        .annotate(soonest=soonest)
+        .order_by(F("soonest").asc(nulls_last=True), "circle__name", "pk")[:FEED_MAX_SERIES]
+    )
+    sessions: dict[int, list[Session]] = {s.pk: [] for s in series}
+    for session in Session.objects.filter(series__in=series).order_by("-number"):
+        sessions[session.series_id].append(session)
+    rotations = circle_rotations(circles=[s.circle for s in series], now=now)
+    entries = []
+    for each in sorted(series, key=lambda s: s.circle.name):
+        # The current rule's sessions are the last ``count`` by number (see rule_sessions).
+        rule = sorted(sessions[each.pk][: each.count], key=lambda s: s.original_start)
+        ahead = [
+            s for s in sessions[each.pk] if s.status == SessionStatus.SCHEDULED and s.ends_at > now
+        ]
+        following = min(ahead, key=lambda s: s.starts_at, default=None)
+        coachees = rotations[each.circle_id].coachees(following.pk) if following else []
+        entries.append((each, rule, _invitation(each, following, coachees)))
     return ics.feed(entries, name=f"Circlewise — {user.name or user.email}")
 
 
 def feed_circles(*, user: User) -> QuerySet[Circle]:
     """Active circles, in any organisation the user belongs to, that they are in, host or coach."""
-    mine = Q(members__user=user, members__left_at__isnull=True) | Q(host=user) | Q(coach=user)
-    ids = Circle.objects.filter(mine, organisation__memberships__user=user).values("pk")
-    return Circle.objects.filter(pk__in=ids, status=CircleStatus.ACTIVE).select_related(
-        "organisation"
-    )
+    # Three index lookups (seats, hosting, coaching) joined as a union: an OR across them
+    # makes the planner scan every circle of the organisation.
+    seated = CircleMember.objects.filter(user=user, left_at__isnull=True).values("circle_id")
+    hosted = Circle.objects.filter(host=user).values("pk")
+    coached = Circle.objects.filter(coach=user).values("pk")
+    organisations = Membership.objects.filter(user=user).values("organisation_id")
+    return Circle.objects.filter(
+        pk__in=seated.union(hosted, coached),
+        organisation__in=organisations,
+        status=CircleStatus.ACTIVE,
+    ).select_related("organisation")
 
 
 # Proposals ---------------------------------------------------------------------------------------
@@ -223,6 +273,11 @@ class Defaults:
     time_zone: str
     starts_on: date
 
+    @property
+    def cadence_label(self) -> str:
+        """The cadence in words, in the active language ("Monthly")."""
+        return str(Frequency(self.cadence).label)
+
 
 def schedule_defaults(*, circle: Circle, viewer: User) -> Defaults:
     programme = circle.programme
@@ -239,7 +294,7 @@ def schedule_defaults(*, circle: Circle, viewer: User) -> Defaults:
     )
 
 
-def scheduling_member(member: CircleMember) -> scheduling.Member:
+def scheduling_member(*, member: CircleMember) -> scheduling.Member:
     """A circle member as the slot finder sees them: zone and intake availability."""
     participant = member.participant
     time_zone = (participant and participant.time_zone) or (member.user and member.user.time_zone)
@@ -247,7 +302,7 @@ def scheduling_member(member: CircleMember) -> scheduling.Member:
     return scheduling.Member(str(member.pk), time_zone or "UTC", availability)
 
 
-def slot_key(recurrence: scheduling.Recurrence) -> str:
+def slot_key(*, recurrence: scheduling.Recurrence) -> str:
     """How a proposal is named in the form: weekday, week of the month (0: weekly), start."""
     return f"{recurrence.weekday}:{recurrence.week or 0}:{recurrence.start}"
 
@@ -258,7 +313,7 @@ def _local_span(attendance: scheduling.Attendance) -> str:
     )
 
 
-def duration_text(minutes: int) -> str:
+def duration_text(*, minutes: int) -> str:
     """90 -> "1 h 30 min", 45 -> "45 min", 1080 -> "18 h"."""
     hours, rest = divmod(minutes, 60)
     parts = ([f"{hours} h"] if hours else []) + ([f"{rest} min"] if rest or not hours else [])
@@ -278,7 +333,7 @@ class Inconvenienced:
 
     @property
     def outside_text(self) -> str:
-        return duration_text(self.outside_minutes)
+        return duration_text(minutes=self.outside_minutes)
 
 
 @dataclass(frozen=True)
@@ -296,7 +351,7 @@ class Proposal:
 
     @property
     def outside_text(self) -> str:
-        return duration_text(self.outside_minutes)
+        return duration_text(minutes=self.outside_minutes)
 
 
 def slot_proposals(*, circle: Circle, defaults: Defaults, limit: int = 5) -> list[Proposal]:
@@ -304,8 +359,8 @@ def slot_proposals(*, circle: Circle, defaults: Defaults, limit: int = 5) -> lis
     members = list(active_members(circle=circle))
     if not members:
         return []
-    names = {str(member.pk): member_name(member) for member in members}
-    people = [scheduling_member(member) for member in members]
+    names = {str(member.pk): member_name(member=member) for member in members}
+    people = [scheduling_member(member=member) for member in members]
     zones = {person.key: person.time_zone for person in people}
     sessions = min(defaults.count, PROPOSED_SESSIONS)
     found = scheduling.find_slots(
@@ -319,7 +374,7 @@ def slot_proposals(*, circle: Circle, defaults: Defaults, limit: int = 5) -> lis
     )
     return [
         Proposal(
-            key=slot_key(proposal.recurrence),
+            key=slot_key(recurrence=proposal.recurrence),
             describe=proposal.recurrence.describe(),
             first=proposal.sessions[0].start,
             attendance=proposal.attendance,

@@ -18,6 +18,9 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from circlewise import scheduling
 from circlewise.circles.models import Circle
@@ -110,43 +113,49 @@ def _where(format: str, video_url: str, place: str) -> tuple[str, str, str]:
     """Validated (format, video_url, place): a video call needs an http(s) link, a meeting a
     place; the other one is cleared."""
     if format == MeetingFormat.VIDEO:
-        url = _clean_line(video_url, label="video link", field="video_url", limit=500)
+        url = _clean_line(video_url, label=_("video link"), field="video_url", limit=500)
         if not url:
-            raise MeetingError("Give the link of the video call.", field="video_url")
+            raise MeetingError(_("Give the link of the video call."), field="video_url")
         try:
             _http_url(url)
         except ValidationError:
             raise MeetingError(
-                "The video link must be a full web address starting with https:// or http://.",
+                _("The video link must be a full web address starting with https:// or http://."),
                 field="video_url",
             ) from None
         return format, url, ""
     if format == MeetingFormat.PLACE:
-        where = _clean_line(place, label="place", field="place", limit=200)
+        where = _clean_line(
+            place, label=pgettext("where a session happens", "place"), field="place", limit=200
+        )
         if not where:
-            raise MeetingError("Say where the circle meets.", field="place")
+            raise MeetingError(_("Say where the circle meets."), field="place")
         return format, "", where
-    raise MeetingError("Choose a video call or a place.", field="format")
+    raise MeetingError(_("Choose a video call or a place."), field="format")
 
 
 def _validate(schedule: Schedule) -> Schedule:
     if schedule.frequency not in Frequency.values:
-        raise MeetingError("Choose weekly, every two weeks or monthly.", field="frequency")
+        raise MeetingError(_("Choose weekly, every two weeks or monthly."), field="frequency")
     if schedule.time_zone not in zoneinfo.available_timezones():
         raise MeetingError(
-            f"“{schedule.time_zone[:64]}” is not a time zone name like Europe/London.",
+            _("“%(time_zone)s” is not a time zone name like Europe/London.")
+            % {"time_zone": schedule.time_zone[:64]},
             field="time_zone",
         )
     if not 1 <= schedule.count <= MAX_SESSIONS:
-        raise MeetingError(f"A series has between 1 and {MAX_SESSIONS} sessions.", field="count")
+        raise MeetingError(
+            _("A series has between 1 and %(most)s sessions.") % {"most": MAX_SESSIONS},
+            field="count",
+        )
     if not 15 <= schedule.duration_minutes <= 480:
         raise MeetingError(
-            "A session must last between 15 and 480 minutes.", field="duration_minutes"
+            _("A session must last between 15 and 480 minutes."), field="duration_minutes"
         )
     if not 0 <= schedule.weekday <= 6:
-        raise MeetingError("Choose a day of the week.", field="weekday")
+        raise MeetingError(_("Choose a day of the week."), field="weekday")
     if schedule.frequency == Frequency.MONTHLY and schedule.week_of_month not in WEEKS_OF_MONTH:
-        raise MeetingError("Choose which week of the month.", field="week_of_month")
+        raise MeetingError(_("Choose which week of the month."), field="week_of_month")
     format, video_url, place = _where(schedule.format, schedule.video_url, schedule.place)
     week = schedule.week_of_month if schedule.frequency == Frequency.MONTHLY else None
     return Schedule(
@@ -220,7 +229,7 @@ def series_set(
         series.sequence += 1
     first = scheduling.occurrences(series.recurrence(), count=1)[0]
     if first.start <= now:
-        raise MeetingError("The first session must be in the future.", field="starts_on")
+        raise MeetingError(_("The first session must be in the future."), field="starts_on")
     if not notify:
         series.notified_sequence = series.sequence
     series.save()
@@ -241,9 +250,9 @@ def _lock_session(session: Session) -> tuple[Session, SessionSeries]:
     session = Session.objects.select_for_update().select_related("series").get(pk=session.pk)
     series = SessionSeries.objects.select_for_update().get(pk=session.series_id)
     if series.status != SeriesStatus.ACTIVE or session.status != SessionStatus.SCHEDULED:
-        raise MeetingError("This session has been cancelled.")
+        raise MeetingError(_("This session has been cancelled."))
     if session.ends_at <= timezone.now():
-        raise MeetingError("This session is over; it can no longer be changed.")
+        raise MeetingError(_("This session is over; it can no longer be changed."))
     return session, series
 
 
@@ -261,12 +270,12 @@ def session_move(
     """Move one session (and/or change where it happens) without touching the rest."""
     session, series = _lock_session(session)
     if timezone.is_naive(starts_at):
-        raise MeetingError("Give the time with its time zone.", field="starts_at")
+        raise MeetingError(_("Give the time with its time zone."), field="starts_at")
     if starts_at <= timezone.now():
-        raise MeetingError("A session can only be moved to a time in the future.", field="date")
+        raise MeetingError(_("A session can only be moved to a time in the future."), field="date")
     if not 15 <= duration_minutes <= 480:
         raise MeetingError(
-            "A session must last between 15 and 480 minutes.", field="duration_minutes"
+            _("A session must last between 15 and 480 minutes."), field="duration_minutes"
         )
     session.format, session.video_url, session.place = _where(format, video_url, place)
     session.starts_at = starts_at
@@ -308,7 +317,7 @@ def series_cancel(*, series: SessionSeries, by: User) -> SessionSeries:
     """Cancel the whole schedule: every session still to come is cancelled, calendars drop it."""
     series = SessionSeries.objects.select_for_update().get(pk=series.pk)
     if series.status != SeriesStatus.ACTIVE:
-        raise MeetingError("This schedule has already been cancelled.")
+        raise MeetingError(_("This schedule has already been cancelled."))
     now = timezone.now()
     series.sessions.filter(starts_at__gte=now, status=SessionStatus.SCHEDULED).update(
         status=SessionStatus.CANCELLED, cancelled_at=now
@@ -334,7 +343,7 @@ def _seat_user(session: Session, user: User) -> None:
         or circle.members.filter(user=user, left_at__isnull=True).exists()
     ):
         return
-    raise MeetingError("Only the circle's members and coach can say this.")
+    raise MeetingError(_("Only the circle's members and coach can say this."))
 
 
 @transaction.atomic
@@ -343,7 +352,7 @@ def absence_declare(*, session: Session, user: User, note: str = "") -> SessionA
     session = Session.objects.select_related("circle").get(pk=session.pk)
     _seat_user(session, user)
     if session.status != SessionStatus.SCHEDULED or session.starts_at <= timezone.now():
-        raise MeetingError("You can only send apologies for a session that is still to come.")
+        raise MeetingError(_("You can only send apologies for a session that is still to come."))
     note = _clean_line(note, label="note", field="note", limit=200)
     absence, created = SessionAbsence.objects.get_or_create(
         session=session, user=user, defaults={"note": note}
@@ -412,18 +421,30 @@ def series_notify(*, series_id: int, sequence: int, session_id: int | None = Non
     circle = series.circle
     session = series.sessions.get(pk=session_id) if session_id is not None else None
     if session is not None and session.is_cancelled and series.status == SeriesStatus.ACTIVE:
-        template, method = "session_cancelled", "CANCEL"
-        calendar = ics.session_cancel(
-            series,
-            session,
-            organiser=selectors.organiser(circle=circle),
-            attendees=selectors.attendees(circle=circle),
-        )
+        template = "session_cancelled"
+    elif series.status == SeriesStatus.CANCELLED:
+        template = "series_cancelled"
     else:
-        method, calendar = selectors.series_calendar(series=series)
-        template = "series_cancelled" if method == "CANCEL" else "series_invitation"
+        template = "series_invitation"
+
+    def invitation() -> list[Attachment]:
+        """The .ics, built in the language of the email it goes with (its titles are worded)."""
+        if template == "session_cancelled":
+            assert session is not None
+            method, calendar = (
+                "CANCEL",
+                ics.session_cancel(
+                    series,
+                    session,
+                    organiser=selectors.organiser(circle=circle),
+                    attendees=selectors.attendees(circle=circle),
+                ),
+            )
+        else:
+            method, calendar = selectors.series_calendar(series=series)
+        return [Attachment("invitation.ics", calendar, f"text/calendar; method={method}")]
+
     sessions = selectors.rule_sessions(series=series)
-    attachment = Attachment("invitation.ics", calendar, f"text/calendar; method={method}")
     sent = 0
     for zone_name, addresses in _recipients(circle).items():
         context = {
@@ -432,12 +453,13 @@ def series_notify(*, series_id: int, sequence: int, session_id: int | None = Non
             "session": session,
             "upcoming": [s for s in sessions if s.starts_at > timezone.now()][:3],
             "time_zone": zone_name,
-            "invitation_text": selectors.invitation_text(series=series),
+            # Worded when each language's email is rendered, not once in the worker's language.
+            "invitation_text": lazy(selectors.invitation_text, str)(series=series),
         }
         sent += send_templated(
             template=f"meetings_{template}",
             to=addresses,
             context=context,
-            attachments=[attachment],
+            attachments=invitation,
         )
     return sent

@@ -15,11 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from circlewise import policy
 from circlewise.circles.models import Circle
 from circlewise.core.errors import ServiceError
+from circlewise.core.http import AuthenticatedRequest
 from circlewise.meetings import selectors, services
 from circlewise.meetings.forms import AbsenceForm, MoveForm, PickSlotForm, SetByHandForm
 from circlewise.meetings.models import CalendarFeed, Session
@@ -37,7 +39,7 @@ def _where(data: dict) -> dict:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     membership: Membership,
     circle: Circle,
     *,
@@ -99,27 +101,31 @@ def _page(
 
 @login_required
 @require_GET
-def schedule(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def schedule(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id)
     return _page(request, membership, circle)
 
 
-def _apply(request: HttpRequest, circle: Circle, schedule: services.Schedule) -> str | None:
+def _apply(
+    request: AuthenticatedRequest, circle: Circle, schedule: services.Schedule
+) -> str | None:
     """Set the schedule; return the error message, or None once it is saved."""
     try:
         series = services.series_set(circle=circle, by=request.user, schedule=schedule)
     except ServiceError as error:
         return error.message
     messages.success(
-        request, f"Schedule set: {series.describe()}. Everyone gets the invitation by email."
+        request,
+        _("Schedule set: %(schedule)s. Everyone gets the invitation by email.")
+        % {"schedule": series.describe()},
     )
     return None
 
 
 @login_required
 @require_POST
-def pick_slot(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def pick_slot(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
     defaults = selectors.schedule_defaults(circle=circle, viewer=request.user)
@@ -147,7 +153,7 @@ def pick_slot(request: HttpRequest, org_slug: str, circle_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def set_by_hand(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def set_by_hand(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
     form = SetByHandForm(request.POST)
@@ -170,23 +176,23 @@ def set_by_hand(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResp
 
 
 @login_required
-def cancel_series(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def cancel_series(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """Confirm, then cancel the whole schedule (calendars get METHOD:CANCEL)."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
     series = selectors.active_series(circle=circle)
     if series is None:
-        raise Http404("This circle has no schedule to cancel.")
+        raise Http404(_("This circle has no schedule to cancel."))
     if request.method == "POST":
         services.series_cancel(series=series, by=request.user)
-        messages.success(request, "The schedule is cancelled; everyone's calendar is updated.")
+        messages.success(request, _("The schedule is cancelled; everyone's calendar is updated."))
         return redirect("meetings:schedule", org_slug, circle.pk)
     return render(request, "meetings/cancel_series.html", {"circle": circle, "series": series})
 
 
 @login_required
 def move_session(
-    request: HttpRequest, org_slug: str, circle_id: int, session_id: int
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, session_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
@@ -206,7 +212,9 @@ def move_session(
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # The typed wall time in the chosen zone, read as RFC 5545 reads local times.
-        starts_at = selectors.local_moment(data["date"], data["start_time"], data["time_zone"])
+        starts_at = selectors.local_moment(
+            day=data["date"], at=data["start_time"], time_zone=data["time_zone"]
+        )
         try:
             services.session_move(
                 session=session,
@@ -218,7 +226,11 @@ def move_session(
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Session {session.number} is moved; calendars are updated.")
+            messages.success(
+                request,
+                _("Session %(number)s is moved; calendars are updated.")
+                % {"number": session.number},
+            )
             return redirect("meetings:schedule", org_slug, circle.pk)
     context = {"circle": circle, "session": session, "form": form}
     return render(request, "meetings/move.html", context, status=400 if form.errors else 200)
@@ -226,7 +238,7 @@ def move_session(
 
 @login_required
 def cancel_session(
-    request: HttpRequest, org_slug: str, circle_id: int, session_id: int
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, session_id: int
 ) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id, schedule=True)
@@ -237,14 +249,19 @@ def cancel_session(
         except ServiceError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Session {session.number} is cancelled; the rest stay.")
+            messages.success(
+                request,
+                _("Session %(number)s is cancelled; the rest stay.") % {"number": session.number},
+            )
         return redirect("meetings:schedule", org_slug, circle.pk)
     return render(request, "meetings/cancel_session.html", {"circle": circle, "session": session})
 
 
 @login_required
 @require_POST
-def absence(request: HttpRequest, org_slug: str, circle_id: int, session_id: int) -> HttpResponse:
+def absence(
+    request: AuthenticatedRequest, org_slug: str, circle_id: int, session_id: int
+) -> HttpResponse:
     """ "Can't make this one" (``absent=1``) or "I can make it after all" (``absent=0``)."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id)
@@ -253,14 +270,14 @@ def absence(request: HttpRequest, org_slug: str, circle_id: int, session_id: int
     try:
         if request.POST.get("absent") == "0":
             services.absence_withdraw(session=session, user=request.user)
-            messages.success(request, "Noted: you will be there.")
+            messages.success(request, _("Noted: you will be there."))
         elif form.is_valid():
             services.absence_declare(
                 session=session, user=request.user, note=form.cleaned_data["note"]
             )
-            messages.success(request, "Noted: the circle knows you cannot make this one.")
+            messages.success(request, _("Noted: the circle knows you cannot make this one."))
         else:
-            messages.error(request, " ".join(form.errors.get("note", [])))
+            messages.error(request, " ".join(str(error) for error in form.errors.get("note", [])))
     except ServiceError as error:
         messages.error(request, error.message)
     return redirect("meetings:schedule", org_slug, circle.pk)
@@ -274,14 +291,14 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def invitation(request: HttpRequest, org_slug: str, circle_id: int) -> HttpResponse:
+def invitation(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> HttpResponse:
     """The series' invitation (.ics) as it stands, to open in any calendar."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_sessions_for(membership, circle_id)
     series = circle.session_series.order_by("-created_at").first()
     if series is None:
-        raise Http404("This circle has no sessions yet.")
-    _, content = selectors.series_calendar(series=series)
+        raise Http404(_("This circle has no sessions yet."))
+    _method, content = selectors.series_calendar(series=series)
     return _ics_response(content, f"{circle.name[:60]}.ics".replace('"', ""))
 
 
@@ -290,7 +307,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A user's private calendar feed: no login, the secret token in the URL is the key."""
     found = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if found is None or not found.user.is_active:
-        raise Http404("No such calendar.")
+        raise Http404(_("No such calendar."))
     response = HttpResponse(selectors.feed_calendar(user=found.user), content_type=CALENDAR_TYPE)
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -298,14 +315,16 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def feed_reset(request: HttpRequest) -> HttpResponse:
+def feed_reset(request: AuthenticatedRequest) -> HttpResponse:
     """Create the feed URL, or replace it (the old one stops working)."""
     had_feed = selectors.calendar_feed(user=request.user) is not None
     services.calendar_feed_reset(user=request.user)
     if had_feed:
         messages.success(
-            request, "Your calendar feed has a new address; the old one no longer works."
+            request, _("Your calendar feed has a new address; the old one no longer works.")
         )
     else:
-        messages.success(request, "Your calendar feed is ready: subscribe to it in your calendar.")
+        messages.success(
+            request, _("Your calendar feed is ready: subscribe to it in your calendar.")
+        )
     return redirect("accounts:settings")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from circlewise.core.validators import validate_one_line
 
@@ -15,9 +16,9 @@ INVITATION_LIFETIME = timedelta(days=14)
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"  # runs programmes, manages members
-    COACH = "coach", "Coach"  # facilitates circles
-    MEMBER = "member", "Member"
+    ADMIN = "admin", _("Admin")  # runs programmes, manages members
+    COACH = "coach", _("Coach")  # facilitates circles
+    MEMBER = "member", _("Member")
 
 
 class Organisation(models.Model):
@@ -66,10 +67,10 @@ def _invitation_token() -> str:
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    REVOKED = "revoked", "Revoked"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
 
 
 class Invitation(models.Model):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from circlewise.accounts.models import User
 from circlewise.organisations.models import (
@@ -74,14 +76,14 @@ def invitation_by_token(*, token: str) -> Invitation | None:
 def invitation_closed_reason(*, invitation: Invitation) -> str:
     """Why the invitation can no longer be answered, in the invitee's words; "" if it can."""
     if invitation.status == InvitationStatus.ACCEPTED:
-        return "This invitation has already been accepted; the link works once."
+        return _("This invitation has already been accepted; the link works once.")
     if invitation.status == InvitationStatus.DECLINED:
-        return "This invitation was declined; ask an admin of the organisation for a new one."
+        return _("This invitation was declined; ask an admin of the organisation for a new one.")
     if invitation.status == InvitationStatus.REVOKED:
-        return "This invitation was withdrawn by an admin of the organisation."
+        return _("This invitation was withdrawn by an admin of the organisation.")
     if invitation.is_expired:
-        return (
-            f"This invitation expired on {invitation.expires_at:%d %b %Y}; "
+        return _(
+            "This invitation expired on %(date)s; "
             "ask an admin of the organisation to invite you again."
-        )
+        ) % {"date": date_format(invitation.expires_at, "j M Y")}
     return ""

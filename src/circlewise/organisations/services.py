@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from circlewise import policy
 from circlewise.accounts.models import User
@@ -89,14 +91,26 @@ def activity_record(
             left = max(allowance - sent, 0)
             young = timezone.now() - locked.created_at < policy.NEW_ORGANISATION_AGE
             reason = (
-                f"While {organisation} is new (its first "
-                f"{policy.NEW_ORGANISATION_AGE.days} days) it can send {allowance} emails an hour"
+                _(
+                    "While %(organisation)s is new (its first %(days)s days) it can send "
+                    "%(allowance)s emails an hour"
+                )
+                % {
+                    "organisation": organisation,
+                    "days": policy.NEW_ORGANISATION_AGE.days,
+                    "allowance": allowance,
+                }
                 if young
-                else f"{organisation} can send {allowance} emails an hour"
+                else _("%(organisation)s can send %(allowance)s emails an hour")
+                % {"organisation": organisation, "allowance": allowance}
             )
             raise SendingLimitReached(
-                f"{reason}; {left} are left this hour and this would send {recipients}. "
-                "Nothing was sent or saved: send to fewer people, or try again in an hour."
+                _(
+                    "%(reason)s; %(left)s are left this hour and this would send "
+                    "%(recipients)s. Nothing was sent or saved: send to fewer people, or "
+                    "try again in an hour."
+                )
+                % {"reason": reason, "left": left, "recipients": recipients}
             )
     return Activity.objects.create(
         organisation=organisation,
@@ -121,12 +135,16 @@ def organisation_create(*, name: str, by: User) -> Organisation:
     """Create an organisation with its creator as the first admin."""
     name = name.strip()
     if not name:
-        raise OrganisationError("Give the organisation a name.", field="name")
+        raise OrganisationError(_("Give the organisation a name."), field="name")
     if by.email.lower() not in policy.verified_emails(by):
         # An organisation can email people; its creator must at least own their address.
         raise OrganisationError(
-            f"Confirm your email address {by.email} first (we sent you a link when you signed "
-            "up; your account page can send it again), then create the organisation."
+            _(
+                "Confirm your email address %(by_email)s first (we sent you a link "
+                "when you signed up; your account page can send it again), then create "
+                "the organisation."
+            )
+            % {"by_email": by.email}
         )
     organisation = Organisation.objects.create(name=name, slug=_unique_slug(name))
     Membership.objects.create(organisation=organisation, user=by, role=Role.ADMIN)
@@ -154,14 +172,16 @@ def _is_last_admin(membership: Membership) -> bool:
 def member_change_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Give a member another role; an organisation always keeps at least one admin."""
     if role not in Role.values:
-        raise MembershipError(f"“{role}” is not a role. Choose admin, coach or member.")
+        raise MembershipError(
+            _("“%(role)s” is not a role. Choose admin, coach or member.") % {"role": role}
+        )
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == role:
         return membership
     if _is_last_admin(membership):
         raise MembershipError(
-            f"{membership.user} is the only admin of {membership.organisation}. "
-            "Make someone else an admin first."
+            _("%(user)s is the only admin of %(organisation)s. Make someone else an admin first.")
+            % {"user": membership.user, "organisation": membership.organisation}
         )
     old_role = membership.get_role_display()
     membership.role = role
@@ -193,8 +213,11 @@ def member_remove(*, membership: Membership, by: User) -> None:
     )
     if _is_last_admin(membership):
         raise MembershipError(
-            f"{membership.user} is the only admin of {membership.organisation} and cannot be "
-            "removed. Make someone else an admin first."
+            _(
+                "%(user)s is the only admin of %(organisation)s and cannot be removed. "
+                "Make someone else an admin first."
+            )
+            % {"user": membership.user, "organisation": membership.organisation}
         )
     organisation, user = membership.organisation, membership.user
     participations_end(organisation=organisation, user=user)
@@ -219,11 +242,16 @@ def invitation_create(
     email = email.strip().lower()
     if role not in Role.values:
         raise InvitationError(
-            f"“{role}” is not a role. Choose admin, coach or member.", field="role"
+            _("“%(role)s” is not a role. Choose admin, coach or member.") % {"role": role},
+            field="role",
         )
     with transaction.atomic():
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
-            raise InvitationError(f"{email} is already a member of {organisation}.", field="email")
+            raise InvitationError(
+                _("%(email)s is already a member of %(organisation)s.")
+                % {"email": email, "organisation": organisation},
+                field="email",
+            )
         pending = (
             Invitation.objects.select_for_update()
             .filter(organisation=organisation, email=email, status=InvitationStatus.PENDING)
@@ -232,8 +260,11 @@ def invitation_create(
         if pending is not None:
             if not pending.is_expired:
                 raise InvitationError(
-                    f"{email} already has a pending invitation, sent "
-                    f"{pending.created_at:%d %b %Y}. Revoke it first to send a new one.",
+                    _(
+                        "%(email)s already has a pending invitation, sent %(date)s. "
+                        "Revoke it first to send a new one."
+                    )
+                    % {"email": email, "date": date_format(pending.created_at, "j M Y")},
                     field="email",
                 )
             pending.status = InvitationStatus.REVOKED
@@ -288,12 +319,18 @@ def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
     ).exists()
     if not owns_address:
         raise InvitationError(
-            f"This invitation is for {invitation.email}, but you are logged in as {by.email}. "
-            f"Log out and log in as {invitation.email} (or add and verify that address in your "
-            "account) to accept it."
+            _(
+                "This invitation is for %(email)s, but you are logged in as "
+                "%(by_email)s. Log out and log in as %(email)s (or add and "
+                "verify that address in your account) to accept it."
+            )
+            % {"email": invitation.email, "by_email": by.email}
         )
     if Membership.objects.filter(organisation=invitation.organisation, user=by).exists():
-        raise InvitationError(f"You are already a member of {invitation.organisation}.")
+        raise InvitationError(
+            _("You are already a member of %(organisation)s.")
+            % {"organisation": invitation.organisation}
+        )
     membership = Membership.objects.create(
         organisation=invitation.organisation, user=by, role=invitation.role
     )
@@ -326,8 +363,11 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     invitation = _locked(invitation)
     if invitation.status != InvitationStatus.PENDING:
         raise InvitationError(
-            f"The invitation to {invitation.email} is already "
-            f"{invitation.get_status_display().lower()}."
+            _("The invitation to %(email)s is already %(status)s.")
+            % {
+                "email": invitation.email,
+                "status": invitation.get_status_display().lower(),
+            }
         )
     invitation.status = InvitationStatus.REVOKED
     invitation.responded_at = timezone.now()

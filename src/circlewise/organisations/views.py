@@ -14,10 +14,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
 from circlewise.core.errors import ServiceError
+from circlewise.core.http import AuthenticatedRequest
+from circlewise.core.text import search_text
+from circlewise.insights.selectors import open_outcome_surveys
 from circlewise.organisations import selectors, services
 from circlewise.organisations.forms import InvitationForm, OrganisationForm, RoleForm
 from circlewise.organisations.models import Invitation, Membership
@@ -28,13 +32,13 @@ ACTIVITY_PER_PAGE = 50
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedRequest) -> HttpResponse:
     memberships = selectors.memberships_of(user=request.user)
     return render(request, "organisations/list.html", {"memberships": memberships})
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,13 +48,17 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         except ServiceError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, f"{organisation} is ready. Invite your colleagues next.")
+            messages.success(
+                request,
+                _("%(organisation)s is ready. Invite your colleagues next.")
+                % {"organisation": organisation},
+            )
             return redirect("organisations:dashboard", organisation.slug)
     return render(request, "organisations/create.html", {"form": form})
 
 
 @login_required
-def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     context = {
         "membership": membership,
@@ -60,6 +68,7 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
         "can_manage_members": policy.can(membership, Perm.MANAGE_MEMBERS),
         "can_view_activity": policy.can(membership, Perm.VIEW_ACTIVITY),
         "member_count": membership.organisation.memberships.count(),
+        "outcomes": open_outcome_surveys(user=request.user, organisation=membership.organisation),
     }
     if context["can_manage_members"]:
         context["pending_count"] = selectors.pending_invitations(
@@ -69,7 +78,7 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def activity(request: HttpRequest, org_slug: str) -> HttpResponse:
+def activity(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     """The organisation's audit log, newest first (admins)."""
     membership = policy.enter_organisation(request, org_slug)
     policy.require(membership, Perm.VIEW_ACTIVITY)
@@ -82,10 +91,10 @@ def activity(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def member_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def member_list(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     policy.require(membership, Perm.VIEW_MEMBERS)
-    query = request.GET.get("q", "")
+    query = search_text(request.GET.get("q", ""))
     members = selectors.members_of(organisation=membership.organisation, query=query)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -105,19 +114,19 @@ def member_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 def _member_or_404(membership: Membership, membership_id: int) -> Membership:
     target = selectors.member_in(organisation=membership.organisation, membership_id=membership_id)
     if target is None:
-        raise Http404("No such member.")
+        raise Http404(_("No such member."))
     return target
 
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+def member_role(request: AuthenticatedRequest, org_slug: str, membership_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     policy.require(membership, Perm.MANAGE_MEMBERS)
     target = _member_or_404(membership, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose admin, coach or member as the new role.")
+        messages.error(request, _("Choose admin, coach or member as the new role."))
     else:
         try:
             target = services.member_change_role(
@@ -126,12 +135,16 @@ def member_role(request: HttpRequest, org_slug: str, membership_id: int) -> Http
         except ServiceError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{target.user} is now {target.get_role_display().lower()}.")
+            messages.success(
+                request,
+                _("%(user)s is now %(role)s.")
+                % {"user": target.user, "role": target.get_role_display().lower()},
+            )
     return redirect("organisations:members", org_slug)
 
 
 @login_required
-def member_remove(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedRequest, org_slug: str, membership_id: int) -> HttpResponse:
     """GET asks for confirmation; POST removes."""
     membership = policy.enter_organisation(request, org_slug)
     policy.require(membership, Perm.MANAGE_MEMBERS)
@@ -142,7 +155,11 @@ def member_remove(request: HttpRequest, org_slug: str, membership_id: int) -> Ht
         except ServiceError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{target.user} was removed from {target.organisation}.")
+            messages.success(
+                request,
+                _("%(user)s was removed from %(organisation)s.")
+                % {"user": target.user, "organisation": target.organisation},
+            )
         return redirect("organisations:members", org_slug)
     return render(request, "organisations/member_remove.html", {"target": target})
 
@@ -151,7 +168,7 @@ def member_remove(request: HttpRequest, org_slug: str, membership_id: int) -> Ht
 
 
 @login_required
-def invitation_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def invitation_list(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     """Pending invitations, and the form to send one."""
     membership = policy.enter_organisation(request, org_slug)
     policy.require(membership, Perm.MANAGE_MEMBERS)
@@ -167,7 +184,9 @@ def invitation_list(request: HttpRequest, org_slug: str) -> HttpResponse:
         except ServiceError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("organisations:invitations", org_slug)
     pending = selectors.pending_invitations(organisation=membership.organisation)
     return render(
@@ -180,20 +199,24 @@ def invitation_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, org_slug: str, invitation_id: int) -> HttpResponse:
+def invitation_revoke(
+    request: AuthenticatedRequest, org_slug: str, invitation_id: int
+) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     policy.require(membership, Perm.MANAGE_MEMBERS)
     invitation = Invitation.objects.filter(
         organisation=membership.organisation, pk=invitation_id
     ).first()
     if invitation is None:
-        raise Http404("No such invitation.")
+        raise Http404(_("No such invitation."))
     try:
         services.invitation_revoke(invitation=invitation, by=request.user)
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+        messages.success(
+            request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+        )
     return redirect("organisations:invitations", org_slug)
 
 
@@ -208,20 +231,26 @@ def invitation_respond(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "accept" and not request.user.is_authenticated:
+        user = request.user
+        if action == "accept" and not user.is_authenticated:
             return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
         try:
-            if action == "accept":
-                services.invitation_accept(invitation=invitation, by=request.user)
-                messages.success(request, f"Welcome to {invitation.organisation}!")
+            if action == "accept" and user.is_authenticated:
+                services.invitation_accept(invitation=invitation, by=user)
+                messages.success(
+                    request,
+                    _("Welcome to %(organisation)s!") % {"organisation": invitation.organisation},
+                )
                 return redirect("organisations:dashboard", invitation.organisation.slug)
             if action == "decline":
                 services.invitation_decline(invitation=invitation)
                 messages.success(
-                    request, f"You declined the invitation to {invitation.organisation}."
+                    request,
+                    _("You declined the invitation to %(organisation)s.")
+                    % {"organisation": invitation.organisation},
                 )
                 return redirect("home")
-            error = "Choose whether to accept or decline the invitation."
+            error = _("Choose whether to accept or decline the invitation.")
         except ServiceError as exc:
             error = exc.message
         invitation.refresh_from_db()
@@ -234,9 +263,7 @@ def invitation_respond(request: HttpRequest, token: str) -> HttpResponse:
         "login_url": f"{reverse('account_login')}?{next_query}",
         "wrong_account": (
             request.user.is_authenticated
-            and not request.user.emailaddress_set.filter(
-                email__iexact=invitation.email, verified=True
-            ).exists()
+            and invitation.email.lower() not in policy.verified_emails(request.user)
         ),
     }
     return render(request, "organisations/invitation.html", context, status=400 if error else 200)

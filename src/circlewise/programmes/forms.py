@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from circlewise.accounts.models import TIME_ZONE_CHOICES
 from circlewise.programmes import parsing
 from circlewise.programmes.models import DEFAULT_DIVERSIFY, Participant, Programme
 from circlewise.programmes.services import PROGRAMME_FIELDS
-from circlewise.scheduling import DAYS
 
 
 class AttributeListField(forms.CharField):
@@ -19,7 +21,8 @@ class AttributeListField(forms.CharField):
     def prepare_value(self, value: object) -> object:
         return ", ".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: object) -> list[str]:
+    # A text input that cleans to a list: CharField's input and checks, another Python value.
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]
         names: list[str] = []
         for raw in str(value or "").split(","):
             if not raw.strip():
@@ -44,7 +47,8 @@ class WeightsField(forms.CharField):
             return ", ".join(f"{name} {weight:g}" for name, weight in value.items())
         return value
 
-    def to_python(self, value: object) -> dict[str, float]:
+    # A text input that cleans to a mapping (as above).
+    def to_python(self, value: object) -> dict[str, float]:  # type: ignore[override]
         weights: dict[str, float] = {}
         for raw in str(value or "").split(","):
             if not raw.strip():
@@ -52,7 +56,8 @@ class WeightsField(forms.CharField):
             match = _WEIGHT.match(raw.strip())
             if match is None:
                 raise forms.ValidationError(
-                    f"“{raw.strip()}”: write an attribute and a number, e.g. “department 2”."
+                    _("“%(text)s”: write an attribute and a number, e.g. “department 2”.")
+                    % {"text": raw.strip()}
                 )
             try:
                 name = parsing.parse_attribute_name(match["name"])
@@ -65,24 +70,26 @@ class WeightsField(forms.CharField):
 class ProgrammeForm(forms.ModelForm):
     diversify = AttributeListField(
         required=False,
-        label="Attributes to diversify",
-        help_text="Comma-separated, e.g. department, level, location, background.",
+        label=gettext_lazy("Attributes to diversify"),
+        help_text=gettext_lazy("Comma-separated, e.g. department, level, location, background."),
     )
     weights = WeightsField(
         required=False,
-        label="How much each attribute matters (optional)",
-        help_text="E.g. “department 2, location 0.5”: department counts twice as much as an "
-        "attribute without a number, location half as much.",
+        label=gettext_lazy("How much each attribute matters (optional)"),
+        help_text=gettext_lazy(
+            "E.g. “department 2, location 0.5”: department counts twice as much as an "
+            "attribute without a number, location half as much."
+        ),
     )
     same = AttributeListField(
         required=False,
-        label="Attributes that must be the same in a circle",
-        help_text="E.g. language, time zone band.",
+        label=gettext_lazy("Attributes that must be the same in a circle"),
+        help_text=gettext_lazy("E.g. language, time zone band."),
     )
     optional_attributes = AttributeListField(
         required=False,
-        label="Optional attributes (participants consent to share them)",
-        help_text="Asked for but may be left blank, e.g. background.",
+        label=gettext_lazy("Optional attributes (participants consent to share them)"),
+        help_text=gettext_lazy("Asked for but may be left blank, e.g. background."),
     )
 
     class Meta:
@@ -92,12 +99,16 @@ class ProgrammeForm(forms.ModelForm):
         labels = {
             "goal": "Purpose",
             "duration_months": "Duration (months)",
-            "session_minutes": "Session length (minutes)",
-            "min_size": "Smallest circle",
-            "max_size": "Largest circle",
-            "separate_reporting_line": "Never put people in the same reporting line together",
-            "separation_depth": "Reporting-line depth (1: manager and report; 2: also skip-level)",
-            "overlap_rule": "Meeting times",
+            "session_minutes": gettext_lazy("Session length (minutes)"),
+            "min_size": gettext_lazy("Smallest circle"),
+            "max_size": gettext_lazy("Largest circle"),
+            "separate_reporting_line": gettext_lazy(
+                "Never put people in the same reporting line together"
+            ),
+            "separation_depth": gettext_lazy(
+                "Reporting-line depth (1: manager and report; 2: also skip-level)"
+            ),
+            "overlap_rule": gettext_lazy("Meeting times"),
         }
         widgets = {
             # A date input only accepts ISO dates (yyyy-mm-dd), whatever the locale's format.
@@ -114,23 +125,29 @@ class ProgrammeForm(forms.ModelForm):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="A header line with at least “email”; optionally name, manager_email, "
-        "languages, time_zone and the programme's attributes. UTF-8, up to 2 MB.",
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy(
+            "A header line with at least “email”; optionally name, manager_email, "
+            "languages, time_zone and the programme's attributes. UTF-8, up to 2 MB."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > parsing.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 2 MB; split it into smaller ones.")
+            raise forms.ValidationError(
+                _("The file is larger than 2 MB; split it into smaller ones.")
+            )
         return upload
 
 
 class AddParticipantForm(forms.Form):
-    email = forms.CharField(label="Email", max_length=254)
-    name = forms.CharField(label="Name", max_length=150, required=False)
-    manager_email = forms.CharField(label="Manager's email", max_length=254, required=False)
+    email = forms.CharField(label=gettext_lazy("Email"), max_length=254)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=150, required=False)
+    manager_email = forms.CharField(
+        label=gettext_lazy("Manager's email"), max_length=254, required=False
+    )
 
 
 def _label(name: str) -> str:
@@ -141,19 +158,21 @@ class IntakeForm(forms.Form):
     """The participant's intake: fields depend on the attributes the programme asks for."""
 
     languages = forms.CharField(
-        label="Languages you can hold a session in",
-        help_text="Comma-separated names or codes, most comfortable first, e.g. English, German.",
+        label=gettext_lazy("Languages you can hold a session in"),
+        help_text=gettext_lazy(
+            "Comma-separated names or codes, most comfortable first, e.g. English, German."
+        ),
     )
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, label="Your time zone")
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, label=gettext_lazy("Your time zone"))
     goals = forms.CharField(
-        label="What do you want from this programme?",
+        label=gettext_lazy("What do you want from this programme?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     manager_email = forms.EmailField(
-        label="Your manager's email",
+        label=gettext_lazy("Your manager's email"),
         required=False,
-        help_text="So you are never in a circle with your manager or your reports.",
+        help_text=gettext_lazy("So you are never in a circle with your manager or your reports."),
     )
 
     def __init__(self, *args, programme: Programme, **kwargs) -> None:
@@ -168,14 +187,15 @@ class IntakeForm(forms.Form):
             )
             if optional:
                 self.fields[f"consent_{name}"] = forms.BooleanField(
-                    label=f"I agree to share my {name.replace('_', ' ')} to compose circles",
+                    label=_("I agree to share my %(attribute)s to compose circles")
+                    % {"attribute": name.replace("_", " ")},
                     required=False,
                 )
-        for day, day_name in enumerate(DAYS):
+        for day, day_name in WEEKDAYS.items():  # Django's names, translated by Django
             self.fields[f"day_{day}"] = forms.CharField(
                 label=day_name,
                 required=False,
-                help_text="Local times, e.g. 09:00-12:00, 14:00-17:00; blank if unavailable.",
+                help_text=_("Local times, e.g. 09:00-12:00, 14:00-17:00; blank if unavailable."),
             )
 
     @property
@@ -193,7 +213,8 @@ class IntakeForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         availability: list[dict] = []
         for day in range(7):
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import secrets
 
@@ -9,6 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from circlewise.core.validators import validate_one_line
 from circlewise.organisations.models import Organisation
@@ -32,28 +36,38 @@ DEFAULT_DIVERSIFY = ("department", "level", "location")
 MAX_WEIGHT = 10.0
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when it has no such day)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 class Cadence(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    FORTNIGHTLY = "fortnightly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", gettext_lazy("Weekly")
+    FORTNIGHTLY = "fortnightly", gettext_lazy("Every two weeks")
+    MONTHLY = "monthly", gettext_lazy("Monthly")
 
 
 class Format(models.TextChoices):
-    VIDEO = "video", "Video call"
-    IN_PERSON = "in_person", "In person"
-    HYBRID = "hybrid", "Hybrid"
+    VIDEO = "video", gettext_lazy("Video call")
+    IN_PERSON = "in_person", gettext_lazy("In person")
+    HYBRID = "hybrid", gettext_lazy("Hybrid")
 
 
 class OverlapRule(models.TextChoices):
-    HARD = "hard", "Required: members' working hours must overlap by the session length"
-    PREFER = "prefer", "Preferred: keep members in nearby time zones where possible"
+    HARD = (
+        "hard",
+        gettext_lazy("Required: members' working hours must overlap by the session length"),
+    )
+    PREFER = "prefer", gettext_lazy("Preferred: keep members in nearby time zones where possible")
 
 
 class ProgrammeStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ENROLLING = "enrolling", "Enrolling"
-    PUBLISHED = "published", "Circles published"
-    CLOSED = "closed", "Closed"
+    DRAFT = "draft", gettext_lazy("Draft")
+    ENROLLING = "enrolling", gettext_lazy("Enrolling")
+    PUBLISHED = "published", gettext_lazy("Circles published")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 class Programme(models.Model):
@@ -61,7 +75,9 @@ class Programme(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="programmes"
     )
     name = models.CharField(max_length=120, validators=[validate_one_line])
-    goal = models.TextField(help_text="What the programme is for, in a sentence or two.")
+    goal = models.TextField(
+        help_text=gettext_lazy("What the programme is for, in a sentence or two.")
+    )
     start_date = models.DateField()
     duration_months = models.PositiveSmallIntegerField(default=12)
     cadence = models.CharField(max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY)
@@ -69,14 +85,16 @@ class Programme(models.Model):
     min_size = models.PositiveSmallIntegerField(default=5)
     max_size = models.PositiveSmallIntegerField(default=6)
     format = models.CharField(max_length=10, choices=Format.choices, default=Format.VIDEO)
-    with_coach = models.BooleanField("Circles get a coach", default=False)
+    with_coach = models.BooleanField(gettext_lazy("Circles get a coach"), default=False)
     # Composition rules, by participant attribute name (see Participant.attributes).
     diversify = models.JSONField(default=list, blank=True)
     # Attribute name -> how much it counts against the others (1 when absent), diversified only.
     weights = models.JSONField(default=dict, blank=True)
     same = models.JSONField(default=list, blank=True)
     optional_attributes = models.JSONField(
-        default=list, blank=True, help_text="Attributes participants may leave blank (consent)."
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Attributes participants may leave blank (consent)."),
     )
     separate_reporting_line = models.BooleanField(default=True)
     separation_depth = models.PositiveSmallIntegerField(default=1)
@@ -84,7 +102,7 @@ class Programme(models.Model):
         max_length=10, choices=OverlapRule.choices, default=OverlapRule.PREFER
     )
     avoid_previous_circles = models.BooleanField(
-        "Avoid putting together people who shared a circle before", default=True
+        gettext_lazy("Avoid putting together people who shared a circle before"), default=True
     )
     signup_token = models.CharField(max_length=32, unique=True, default=_signup_token)
     signup_open = models.BooleanField(default=True)
@@ -102,12 +120,20 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def end_date(self) -> dt.date:
+        """The day after the programme's last month (its start plus its duration)."""
+        return add_months(self.start_date, self.duration_months)
+
     def start_date_problem(self) -> str | None:
         """Why the start date cannot be used, or None."""
         latest = dt.date(timezone.localdate().year + START_YEARS_AHEAD, 12, 31)
         if self.start_date is None or EARLIEST_START <= self.start_date <= latest:
             return None
-        return f"The start date must be between {EARLIEST_START:%-d %B %Y} and {latest:%-d %B %Y}."
+        return _("The start date must be between %(earliest)s and %(latest)s.") % {
+            "earliest": date_format(EARLIEST_START, "j F Y"),
+            "latest": date_format(latest, "j F Y"),
+        }
 
     def clean(self) -> None:
         """The rules every programme must satisfy, whether made in the browser or the API."""
@@ -116,36 +142,37 @@ class Programme(models.Model):
         if date_problem:
             errors["start_date"] = date_problem
         if self.min_size is not None and self.min_size < 3:
-            errors["min_size"] = "A circle needs at least 3 people for peer coaching to work."
+            errors["min_size"] = _("A circle needs at least 3 people for peer coaching to work.")
         if self.min_size is not None and self.max_size is not None:
             if self.max_size < self.min_size:
-                errors["max_size"] = "The largest circle cannot be smaller than the smallest."
+                errors["max_size"] = _("The largest circle cannot be smaller than the smallest.")
             elif self.max_size > 12:
-                errors["max_size"] = "Circles of more than 12 people leave too little time each."
+                errors["max_size"] = _("Circles of more than 12 people leave too little time each.")
         if self.duration_months is not None and not 1 <= self.duration_months <= 36:
-            errors["duration_months"] = "The duration must be between 1 and 36 months."
+            errors["duration_months"] = _("The duration must be between 1 and 36 months.")
         if self.session_minutes is not None and not 15 <= self.session_minutes <= 480:
-            errors["session_minutes"] = "A session must last between 15 and 480 minutes."
+            errors["session_minutes"] = _("A session must last between 15 and 480 minutes.")
         if self.separation_depth is not None and not 1 <= self.separation_depth <= 5:
-            errors["separation_depth"] = "Reporting-line depth must be between 1 and 5 levels."
+            errors["separation_depth"] = _("Reporting-line depth must be between 1 and 5 levels.")
         both = sorted(set(self.diversify) & set(self.same))
         if both:
-            errors["same"] = f"{', '.join(both)}: cannot be both diversified and the same."
+            errors["same"] = _("%(attributes)s: cannot be both diversified and the same.") % {
+                "attributes": ", ".join(both)
+            }
         weight_error = _weights_error(self.weights, self.diversify)
         if weight_error:
             errors["weights"] = weight_error
         optional_same = sorted(set(self.optional_attributes) & set(self.same))
         if optional_same:
-            errors["optional_attributes"] = (
-                f"{', '.join(optional_same)}: a must-be-the-same rule cannot use an attribute "
-                "people may leave blank."
-            )
+            errors["optional_attributes"] = _(
+                "%(attributes)s: a must-be-the-same rule cannot use an attribute people may leave "
+                "blank."
+            ) % {"attributes": ", ".join(optional_same)}
         derived_optional = sorted(set(self.optional_attributes) & DERIVED_ATTRIBUTES)
         if derived_optional and "optional_attributes" not in errors:
-            errors["optional_attributes"] = (
-                f"{', '.join(derived_optional)}: comes from every participant's intake, so it "
-                "cannot be optional."
-            )
+            errors["optional_attributes"] = _(
+                "%(attributes)s: comes from every participant's intake, so it cannot be optional."
+            ) % {"attributes": ", ".join(derived_optional)}
         if errors:
             raise ValidationError(errors)
 
@@ -181,29 +208,34 @@ class Programme(models.Model):
 
 def _weights_error(weights: object, diversify: list[str]) -> str | None:
     if not isinstance(weights, dict):
-        return "Weights must map attribute names to numbers."
+        return _("Weights must map attribute names to numbers.")
     unknown = sorted(name for name in weights if name not in diversify)
     if unknown:
-        return f"{', '.join(unknown)}: only attributes to diversify can have a weight."
+        return _("%(attributes)s: only attributes to diversify can have a weight.") % {
+            "attributes": ", ".join(unknown)
+        }
     for name, weight in weights.items():
         if isinstance(weight, bool) or not isinstance(weight, int | float):
-            return f"{name}: the weight must be a number."
+            return _("%(attribute)s: the weight must be a number.") % {"attribute": name}
         if not 0 < weight <= MAX_WEIGHT:
-            return f"{name}: the weight must be more than 0 and at most {MAX_WEIGHT:g}."
+            return _("%(attribute)s: the weight must be more than 0 and at most %(most)s.") % {
+                "attribute": name,
+                "most": f"{MAX_WEIGHT:g}",
+            }
     return None
 
 
 class ParticipantStatus(models.TextChoices):
-    INVITED = "invited", "Invited"
-    ACTIVE = "active", "Active"
-    LEFT = "left", "Left"
+    INVITED = "invited", gettext_lazy("Invited")
+    ACTIVE = "active", gettext_lazy("Active")
+    LEFT = "left", pgettext_lazy("status of a participant", "Left")
 
 
 class Source(models.TextChoices):
-    CSV = "csv", "CSV upload"
-    LINK = "link", "Sign-up link"
-    MANUAL = "manual", "Added by an admin"
-    API = "api", "API"
+    CSV = "csv", gettext_lazy("CSV upload")
+    LINK = "link", gettext_lazy("Sign-up link")
+    MANUAL = "manual", gettext_lazy("Added by an admin")
+    API = "api", gettext_lazy("API")
 
 
 class Participant(models.Model):

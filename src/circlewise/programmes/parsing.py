@@ -12,9 +12,11 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from circlewise.core.csvfile import CsvProblem, read_csv
 from circlewise.core.languages import language_name, parse_language
@@ -71,13 +73,17 @@ def normalise_email(raw: str) -> str:
     """A lower-cased, validated email address; ValueError with a message otherwise."""
     email = raw.strip().lower()
     if not email:
-        raise ValueError("Email is missing.")
+        raise ValueError(_("Email is missing."))
     if len(email) > EMAIL_MAX_LENGTH:
-        raise ValueError(f"The email address is longer than {EMAIL_MAX_LENGTH} characters.")
+        raise ValueError(
+            _("The email address is longer than %(most)s characters.") % {"most": EMAIL_MAX_LENGTH}
+        )
     try:
         validate_email(email)
     except ValidationError:
-        raise ValueError(f"“{raw.strip()}” is not a valid email address.") from None
+        raise ValueError(
+            _("“%(text)s” is not a valid email address.") % {"text": raw.strip()}
+        ) from None
     return email
 
 
@@ -86,8 +92,11 @@ def parse_attribute_name(raw: str) -> str:
     name = re.sub(r"[\s\-]+", "_", raw.strip().lower())
     if not _ATTRIBUTE_NAME.match(name):
         raise ValueError(
-            f"“{raw.strip()}” is not an attribute name: use up to 40 letters, digits and spaces, "
-            "starting with a letter."
+            _(
+                "“%(text)s” is not an attribute name: use up to 40 letters, digits "
+                "and spaces, starting with a letter."
+            )
+            % {"text": raw.strip()}
         )
     return name
 
@@ -100,7 +109,10 @@ def valid_time_zones() -> frozenset[str]:
 def parse_time_zone(raw: str) -> str:
     name = raw.strip()
     if name not in valid_time_zones():
-        raise ValueError(f"“{name}” is not a time zone name like Europe/Berlin or America/Chicago.")
+        raise ValueError(
+            _("“%(name)s” is not a time zone name like Europe/Berlin or America/Chicago.")
+            % {"name": name}
+        )
     return name
 
 
@@ -133,18 +145,22 @@ def parse_day_windows(raw: str, *, day: int) -> list[dict[str, object]]:
             continue
         match = _WINDOW.match(part)
         if match is None:
-            raise ValueError(f"“{part.strip()}” is not a time range like 09:00-17:00.")
+            raise ValueError(
+                _("“%(text)s” is not a time range like 09:00-17:00.") % {"text": part.strip()}
+            )
         start, end = _minutes(*match.group(1, 2)), _minutes(*match.group(3, 4))
         minutes_ok = int(match.group(2)) < 60 and int(match.group(4)) < 60
         if not minutes_ok or start >= 24 * 60 or end > 24 * 60:
-            raise ValueError(f"“{part.strip()}” has a time that does not exist.")
+            raise ValueError(
+                _("“%(text)s” has a time that does not exist.") % {"text": part.strip()}
+            )
         if end <= start:
-            raise ValueError(f"“{part.strip()}” ends before it starts.")
+            raise ValueError(_("“%(text)s” ends before it starts.") % {"text": part.strip()})
         windows.append((start, end))
     windows.sort()
-    for (_, end), (start, _) in itertools.pairwise(windows):
+    for (_start, end), (start, _end) in itertools.pairwise(windows):
         if start < end:
-            raise ValueError("Two of these time ranges overlap; combine them into one.")
+            raise ValueError(_("Two of these time ranges overlap; combine them into one."))
     return [
         {"day": day, "start": f"{s // 60:02d}:{s % 60:02d}", "end": f"{e // 60:02d}:{e % 60:02d}"}
         for s, e in windows
@@ -158,7 +174,7 @@ def _text(value: object) -> str:
 
 def clean_participant(
     values: Mapping[str, object], *, attributes: Sequence[str]
-) -> tuple[dict[str, object], dict[str, list[str]]]:
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Validate one person's details, however they came in (a form, a CSV row, the API).
 
     ``values`` holds ``email`` and any of ``name``, ``manager_email``, ``attributes`` (a mapping),
@@ -167,7 +183,7 @@ def clean_participant(
     ``attributes`` are the names the programme asks for. Returns the cleaned values and the
     problems by field name; whether the person is already enrolled is for the caller to decide.
     """
-    clean: dict[str, object] = {}
+    clean: dict[str, Any] = {}  # each field's own type: str, a list, or a mapping
     errors: dict[str, list[str]] = {}
 
     def check(name: str, parse):
@@ -183,7 +199,9 @@ def clean_participant(
     if "manager_email" in given:
         check("manager_email", _manager_email)
         if clean.get("manager_email") and clean["manager_email"] == clean.get("email"):
-            errors.setdefault("manager_email", []).append("A person cannot be their own manager.")
+            errors.setdefault("manager_email", []).append(
+                _("A person cannot be their own manager.")
+            )
     if "attributes" in given:
         check("attributes", lambda raw: _attribute_values(raw, attributes))
     if "languages" in given:
@@ -195,7 +213,7 @@ def clean_participant(
 
 def _participant_name(raw: object) -> str:
     name = _text(raw)
-    problem = line_problem(name, label="The name", max_length=NAME_MAX_LENGTH)
+    problem = line_problem(name, label=_("The name"), max_length=NAME_MAX_LENGTH)
     if problem:
         raise ValueError(problem)
     return name
@@ -208,15 +226,20 @@ def _manager_email(raw: object) -> str:
     try:
         return normalise_email(text)
     except ValueError:
-        raise ValueError(f"Manager email “{text}” is not a valid address.") from None
+        raise ValueError(
+            _("Manager email “%(text)s” is not a valid address.") % {"text": text}
+        ) from None
 
 
 def _attribute_values(raw: object, asked: Sequence[str]) -> dict[str, str]:
     if not isinstance(raw, Mapping):
-        raise ValueError("Attributes must be names with values.")
+        raise ValueError(_("Attributes must be names with values."))
     unknown = sorted(str(name) for name in raw if name not in asked)
     if unknown:
-        raise ValueError(f"Attributes not asked for by this programme: {', '.join(unknown)}.")
+        raise ValueError(
+            _("Attributes not asked for by this programme: %(attributes)s.")
+            % {"attributes": ", ".join(unknown)}
+        )
     values: dict[str, str] = {}
     for name, value in raw.items():
         text = _text(value)
@@ -260,17 +283,21 @@ def _columns(header: list[str], attributes: list[str]) -> tuple[list[str | None]
         if name is None and key:
             unknown.append(cell.strip())
         if name is not None and name in columns:
-            report.errors.append(f"The column “{cell.strip()}” appears twice in the header.")
+            report.errors.append(
+                _("The column “%(text)s” appears twice in the header.") % {"text": cell.strip()}
+            )
         columns.append(name)
     if "email" not in columns:
         report.errors.append(
-            "The file has no email column. The first line must be a header naming the columns, "
-            "with at least “email”."
+            _(
+                "The file has no email column. The first line must be a header naming the columns, "
+                "with at least “email”."
+            )
         )
     if unknown:
         report.warnings.append(
-            "These columns are not asked for by this programme and will be ignored: "
-            + ", ".join(f"“{name}”" for name in unknown)
+            _("These columns are not asked for by this programme and will be ignored: %(columns)s")
+            % {"columns": ", ".join(f"“{name}”" for name in unknown)}
             + "."
         )
     return columns, report
@@ -278,24 +305,29 @@ def _columns(header: list[str], attributes: list[str]) -> tuple[list[str | None]
 
 def _parse_row(
     cells: list[str], columns: list[str | None], *, line: int, attributes: list[str]
-) -> dict[str, object]:
+) -> dict[str, Any]:
     values = {name: cell for name, cell in zip(columns, cells, strict=False) if name}
-    fields = {name: values.get(name, "") for name in ("email", "name", "manager_email")}
-    fields["attributes"] = {
+    texts = {
+        name: values.get(name, "")
+        for name in ("email", "name", "manager_email", "languages", "time_zone")
+    }
+    given = {
         name.removeprefix("attr:"): value
         for name, value in values.items()
         if name.startswith("attr:")
     }
-    fields["languages"] = values.get("languages", "")
-    fields["time_zone"] = values.get("time_zone", "")
+    fields = {**texts, "attributes": given}
     clean, problems = clean_participant(fields, attributes=attributes)
     errors: list[str] = []
     if len(cells) > len(columns):
-        errors.append(f"This line has {len(cells)} values but the header has {len(columns)}.")
+        errors.append(
+            _("This line has %(values)s values but the header has %(columns)s.")
+            % {"values": len(cells), "columns": len(columns)}
+        )
     errors += [message for messages in problems.values() for message in messages]
     # A row with problems is shown as it was written, so the admin can find it in the file.
-    shown = {name: value.strip() for name, value in fields.items() if isinstance(value, str)}
-    attrs = {name: value.strip() for name, value in fields["attributes"].items() if value.strip()}
+    shown = {name: value.strip() for name, value in texts.items()}
+    attrs = {name: value.strip() for name, value in given.items() if value.strip()}
     row: dict[str, object] = {
         "line": line,
         **shown,
@@ -305,7 +337,7 @@ def _parse_row(
         **clean,
         "errors": errors,
     }
-    return _storable(row)
+    return {name: _storable(value) for name, value in row.items()}
 
 
 def _storable(value: object) -> object:
@@ -326,7 +358,9 @@ def parse_upload(data: bytes, *, attributes: list[str], enrolled: set[str]) -> P
     ``enrolled`` the lower-cased emails already in the programme.
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        return ParsedUpload(errors=["The file is larger than 2 MB; split it into smaller files."])
+        return ParsedUpload(
+            errors=[_("The file is larger than 2 MB; split it into smaller files.")]
+        )
     try:
         table = read_csv(data)
     except CsvProblem as error:
@@ -337,10 +371,12 @@ def parse_upload(data: bytes, *, attributes: list[str], enrolled: set[str]) -> P
     if report.errors:
         return report
     if not table.records:
-        report.errors.append("The file has a header but no people.")
+        report.errors.append(_("The file has a header but no people."))
         return report
     if len(table.records) > MAX_UPLOAD_ROWS:
-        report.errors.append(f"The file has more than {MAX_UPLOAD_ROWS} people; split it.")
+        report.errors.append(
+            _("The file has more than %(most)s people; split it.") % {"most": MAX_UPLOAD_ROWS}
+        )
         return report
     first_line: dict[str, int] = {}
     for record in table.records:
@@ -350,9 +386,11 @@ def parse_upload(data: bytes, *, attributes: list[str], enrolled: set[str]) -> P
         row = _parse_row(record.cells, columns, line=record.line, attributes=attributes)
         email = str(row["email"])
         if email and email in enrolled:
-            row["errors"].append("Already enrolled in this programme.")
+            row["errors"].append(_("Already enrolled in this programme."))
         if email and email in first_line:
-            row["errors"].append(f"Duplicate of line {first_line[email]} (same email).")
+            row["errors"].append(
+                _("Duplicate of line %(line)s (same email).") % {"line": first_line[email]}
+            )
         first_line.setdefault(email, record.line)
         report.rows.append(row)
     return report

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
+from circlewise import policy
 from circlewise.programmes.models import (
     EnrolmentUpload,
     Participant,
@@ -43,7 +44,7 @@ REMIND_INTERVAL = timedelta(hours=24)
 
 
 # Programmes and participants ---------------------------------------------------------------------
-def programmes_for(organisation: Organisation, *, user: User, all_programmes: bool) -> QuerySet:
+def programmes_for(*, organisation: Organisation, user: User, all_programmes: bool) -> QuerySet:
     """Programmes of an organisation: all of them, or only those the user takes part in."""
     programmes = Programme.objects.filter(organisation=organisation)
     if not all_programmes:
@@ -54,7 +55,7 @@ def programmes_for(organisation: Organisation, *, user: User, all_programmes: bo
     return programmes.annotate(participant_count=Count("participants", filter=not_left))
 
 
-def membership_profile(membership: Membership) -> dict[str, str]:
+def membership_profile(*, membership: Membership) -> dict[str, str]:
     """What the organisation already knows about a member, to prefill their intake."""
     user = membership.user
     try:
@@ -66,27 +67,25 @@ def membership_profile(membership: Membership) -> dict[str, str]:
         "level": membership.level,
         "location": membership.location,
         "job_title": membership.job_title,
-        "manager_email": membership.manager.user.email if membership.manager_id else "",
+        "manager_email": membership.manager.user.email if membership.manager else "",
         "time_zone": user.time_zone,
         "language": language,
     }
 
 
-def participant_for_user(programme: Programme, user: User) -> Participant | None:
+def participant_for_user(*, programme: Programme, user: User) -> Participant | None:
     return programme.participants.filter(user=user).first()
 
 
 def participant_claimable(*, programme: Programme, user: User) -> Participant | None:
     """The emailed invitation to ``programme`` that ``user`` may claim (``policy.may_claim``)."""
-    from circlewise import policy
-
     verified = policy.verified_emails(user)
     candidates = programme.participants.filter(email__in=verified)
     return next((p for p in candidates if policy.may_claim(user, p, verified=verified)), None)
 
 
 def participants_filtered(
-    programme: Programme, *, query: str = "", intake: str = "all", department: str = ""
+    *, programme: Programme, query: str = "", intake: str = "all", department: str = ""
 ) -> QuerySet[Participant]:
     """Enrolled participants (not those who left) matching a search and the list's filters.
 
@@ -105,44 +104,46 @@ def participants_filtered(
     return people
 
 
-def participant_departments(programme: Programme) -> list[str]:
+def participant_departments(*, programme: Programme) -> list[str]:
     """The departments participants gave, for the list's filter (one query)."""
     values = (
         programme.participants.exclude(status=ParticipantStatus.LEFT)
         .filter(attributes__has_key="department")
         .values_list("attributes__department", flat=True)
+        .order_by()  # the default ordering (name, email) would make every row distinct
         .distinct()
     )
     return sorted({str(value) for value in values if value})
 
 
-def participants_ready(programme: Programme) -> QuerySet[Participant]:
+def participants_ready(*, programme: Programme) -> QuerySet[Participant]:
     """Participants who can be placed in a circle: active, with their intake complete."""
     return programme.participants.filter(
         status=ParticipantStatus.ACTIVE, intake_completed_at__isnull=False
     )
 
 
-def participants_pending_intake(programme: Programme) -> QuerySet[Participant]:
+def participants_pending_intake(*, programme: Programme) -> QuerySet[Participant]:
     """Enrolled people (not left) who have not completed their intake yet."""
     return programme.participants.exclude(status=ParticipantStatus.LEFT).filter(
         intake_completed_at__isnull=True
     )
 
 
-def intake_counts(programme: Programme) -> dict[str, int]:
-    enrolled = programme.participants.exclude(status=ParticipantStatus.LEFT)
-    total = enrolled.count()
-    done = enrolled.filter(intake_completed_at__isnull=False).count()
+def intake_counts(*, programme: Programme) -> dict[str, int]:
+    counts = programme.participants.exclude(status=ParticipantStatus.LEFT).aggregate(
+        total=Count("pk"), done=Count("pk", filter=Q(intake_completed_at__isnull=False))
+    )
+    total, done = counts["total"], counts["done"]
     return {"enrolled": total, "completed": done, "pending": total - done}
 
 
-def pending_upload(programme: Programme, upload_id: int) -> EnrolmentUpload | None:
+def pending_upload(*, programme: Programme, upload_id: int) -> EnrolmentUpload | None:
     """An unconfirmed upload of this programme (never another programme's)."""
     return programme.uploads.filter(pk=upload_id, confirmed_at__isnull=True).first()
 
 
-def composition_values(participant: Participant, *, week_of: date | None = None) -> dict:
+def composition_values(*, participant: Participant, week_of: date | None = None) -> dict:
     """A participant's values for the composition rules of their programme.
 
     The stored attributes, plus ``language`` (the first language they listed, or None) and

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from circlewise import policy
+from circlewise.circles.models import CircleMember
 from circlewise.core.mail import absolute_url, send_templated
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.organisations.services import activity_record
@@ -92,7 +94,9 @@ def _save_valid(programme: Programme) -> Programme:
     except ValidationError as error:
         fields = error.message_dict
         summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in fields.items())
-        raise ProgrammeError(f"The programme is not valid — {summary}", fields) from None
+        raise ProgrammeError(
+            _("The programme is not valid — %(summary)s") % {"summary": summary}, fields
+        ) from None
     programme.save()
     return programme
 
@@ -182,7 +186,7 @@ def _enrolled_emails(programme: Programme) -> set[str]:
 
 def _create_participants(
     programme: Programme,
-    rows: Sequence[Mapping[str, object]],
+    rows: Sequence[Mapping[str, Any]],
     *,
     source: str,
     by: User,
@@ -195,7 +199,7 @@ def _create_participants(
             Participant(
                 programme=programme,
                 email=row["email"],
-                name=row.get("name") or getattr(members.get(row["email"]), "name", ""),
+                name=row.get("name", "") or getattr(members.get(row["email"]), "name", ""),
                 user=members.get(row["email"]),
                 manager_email=row.get("manager_email", ""),
                 attributes=dict(row.get("attributes") or {}),
@@ -250,18 +254,22 @@ def upload_confirm(*, upload: EnrolmentUpload, by: User) -> list[Participant]:
     """
     upload = EnrolmentUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.confirmed_at is not None:
-        raise EnrolmentError("This upload has already been imported.")
+        raise EnrolmentError(_("This upload has already been imported."))
     if timezone.now() - upload.created_at > UPLOAD_LIFETIME:
-        raise EnrolmentError("This preview is more than a day old; upload the file again.")
+        raise EnrolmentError(_("This preview is more than a day old; upload the file again."))
     if not upload.can_confirm:
-        raise EnrolmentError("Fix the problems in the file and upload it again: nothing imported.")
+        raise EnrolmentError(
+            _("Fix the problems in the file and upload it again: nothing imported.")
+        )
     programme = upload.programme
     taken = sorted(_enrolled_emails(programme) & {row["email"] for row in upload.rows})
     if taken:
         raise EnrolmentError(
-            "Enrolled since the preview, so nothing was imported: "
-            + ", ".join(taken)
-            + ". Upload the file again."
+            _(
+                "Enrolled since the preview, so nothing was imported: %(emails)s. "
+                "Upload the file again."
+            )
+            % {"emails": ", ".join(taken)}
         )
     participants = _create_participants(programme, upload.rows, source=Source.CSV, by=by)
     upload.confirmed_at = timezone.now()
@@ -279,7 +287,9 @@ def participant_add(
         attributes=programme.asked_attributes,
     )
     if not errors and row["email"] in _enrolled_emails(programme):
-        errors["email"] = [f"{row['email']} is already enrolled in this programme."]
+        errors["email"] = [
+            _("%(email)s is already enrolled in this programme.") % {"email": row["email"]}
+        ]
     if errors:
         raise EnrolmentError(next(iter(errors.values()))[0], errors)
     return _create_participants(programme, [row], source=Source.MANUAL, by=by)[0]
@@ -293,14 +303,21 @@ def participant_join(*, programme: Programme, user: User) -> tuple[Participant, 
     welcomed back.
     """
     if not programme.signup_is_open:
-        raise EnrolmentError(f"Sign-up for {programme.name} is closed.")
+        raise EnrolmentError(
+            _("Sign-up for %(programme)s is closed.") % {"programme": programme.name}
+        )
     email = user.email.lower()
     if email not in policy.verified_emails(user):
-        raise EnrolmentError(f"Confirm your email address {email} first, then sign up again.")
+        raise EnrolmentError(
+            _("Confirm your email address %(email)s first, then sign up again.") % {"email": email}
+        )
     participant = programme.participants.filter(email__iexact=email).first()
     if participant is not None:
         if participant.user_id not in (None, user.pk):
-            raise EnrolmentError(f"{email} is enrolled in {programme.name} by another account.")
+            raise EnrolmentError(
+                _("%(email)s is enrolled in %(programme)s by another account.")
+                % {"email": email, "programme": programme.name}
+            )
         # A current member of the organisation who had left the programme may sign up again:
         # the sign-up link is open to members, and only members reach this point.
         changed = participant.status == ParticipantStatus.LEFT or participant.user_id is None
@@ -324,8 +341,6 @@ def participant_join(*, programme: Programme, user: User) -> tuple[Participant, 
 
 def _link_seats(participant: Participant) -> None:
     """Give the participant's circle seats (made before they had a login) to their user."""
-    from circlewise.circles.models import CircleMember
-
     CircleMember.objects.filter(
         participant=participant, left_at__isnull=True, user__isnull=True
     ).update(user=participant.user)
@@ -396,22 +411,25 @@ def intake_submit(
     errors: dict[str, list[str]] = {}
     for name in programme.required_attributes:
         if not str(attributes.get(name, "")).strip():
-            errors[f"attr_{name}"] = [f"Please give your {name.replace('_', ' ')}."]
+            errors[f"attr_{name}"] = [
+                _("Please give your %(attribute)s.") % {"attribute": name.replace("_", " ")}
+            ]
     for name in programme.optional_attributes:
         if str(attributes.get(name, "")).strip() and name not in consented:
             errors[f"consent_{name}"] = [
-                f"Tick the box to agree to share your {name.replace('_', ' ')}, or leave it blank."
+                _("Tick the box to agree to share your %(attribute)s, or leave it blank.")
+                % {"attribute": name.replace("_", " ")}
             ]
     if not languages:
-        errors["languages"] = ["Give at least one language you can hold a session in."]
+        errors["languages"] = [_("Give at least one language you can hold a session in.")]
     if time_zone not in parsing.valid_time_zones():
-        errors["time_zone"] = ["Choose your time zone."]
+        errors["time_zone"] = [_("Choose your time zone.")]
     if not availability:
-        errors["availability"] = ["Give at least one time in the week when you could meet."]
+        errors["availability"] = [_("Give at least one time in the week when you could meet.")]
     if manager_email and manager_email.lower() == participant.email.lower():
-        errors["manager_email"] = ["Give your manager's email, not your own."]
+        errors["manager_email"] = [_("Give your manager's email, not your own.")]
     if errors:
-        raise IntakeError("Some answers need another look.", errors)
+        raise IntakeError(_("Some answers need another look."), errors)
     participant.attributes = {
         name: str(attributes[name]).strip()
         for name in programme.asked_attributes
@@ -439,16 +457,19 @@ def participants_remind(*, programme: Programme, by: User) -> int:
     Returns how many were reminded; raises ReminderTooSoon when all pending people were
     reminded recently, and ProgrammeError when nobody is pending.
     """
-    pending = list(participants_pending_intake(programme))
+    pending = list(participants_pending_intake(programme=programme))
     if not pending:
-        raise ProgrammeError("Everyone has completed their intake: there is nobody to remind.")
+        raise ProgrammeError(_("Everyone has completed their intake: there is nobody to remind."))
     now = timezone.now()
     due = [p for p in pending if p.reminded_at is None or now - p.reminded_at >= REMIND_INTERVAL]
     if not due:
-        last = max(p.reminded_at for p in pending)
+        last = max(p.reminded_at for p in pending if p.reminded_at)
         raise ReminderTooSoon(
-            "Everyone pending was reminded in the last 24 hours (last at "
-            f"{timezone.localtime(last):%H:%M}). Try again tomorrow."
+            _(
+                "Everyone pending was reminded in the last 24 hours (last at %(time)s). "
+                "Try again tomorrow."
+            )
+            % {"time": f"{timezone.localtime(last):%H:%M}"}
         )
     Participant.objects.filter(pk__in=[p.pk for p in due]).update(reminded_at=now)
     activity_record(
@@ -496,7 +517,9 @@ def participants_upsert(
         clean, fields = parsing.clean_participant(values, attributes=programme.asked_attributes)
         email = clean.get("email")
         if email in seen:
-            fields.setdefault("email", []).append(f"Duplicate of item {seen[email]} (same email).")
+            fields.setdefault("email", []).append(
+                _("Duplicate of item %(item)s (same email).") % {"item": seen[email]}
+            )
         elif email:
             seen[email] = index
         cleaned.append(clean)
@@ -511,7 +534,8 @@ def participants_upsert(
             )
     if problems:
         raise UpsertRejected(
-            f"{len(problems)} of {len(items)} participants are invalid; nothing was saved.",
+            _("%(invalid)s of %(total)s participants are invalid; nothing was saved.")
+            % {"invalid": len(problems), "total": len(items)},
             problems,
         )
     existing = {p.email.lower(): p for p in programme.participants.all()}

@@ -16,12 +16,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from circlewise import policy
 from circlewise.circles.models import CircleStatus
 from circlewise.circles.selectors import circles_for_user
 from circlewise.core.errors import SendingLimitReached
+from circlewise.core.http import AuthenticatedRequest
+from circlewise.core.text import search_text
 from circlewise.formation.selectors import unplaced_participants
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
@@ -35,6 +39,7 @@ from circlewise.programmes.forms import (
     intake_initial,
 )
 from circlewise.programmes.models import Programme, ProgrammeStatus
+from circlewise.programmes.parsing import ATTRIBUTE_VALUE_MAX_LENGTH
 
 PARTICIPANTS_PER_PAGE = 50
 
@@ -67,12 +72,12 @@ def _show_errors(form, error: ProgrammeError | SendingLimitReached) -> None:
 
 # Programmes --------------------------------------------------------------------------------------
 @login_required
-def programme_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def programme_list(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     """Admins and coaches see every programme; other members the ones they take part in."""
     membership = policy.enter_organisation(request, org_slug)
     sees_all = policy.can(membership, Perm.VIEW_PROGRAMMES)
     programmes = selectors.programmes_for(
-        membership.organisation, user=request.user, all_programmes=sees_all
+        organisation=membership.organisation, user=request.user, all_programmes=sees_all
     )
     return render(
         request,
@@ -86,7 +91,7 @@ def programme_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @login_required
-def programme_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+def programme_create(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     policy.require(membership, Perm.MANAGE_PROGRAMMES)
     form = ProgrammeForm(request.POST or None)
@@ -98,14 +103,17 @@ def programme_create(request: HttpRequest, org_slug: str) -> HttpResponse:
         except ProgrammeError as error:
             _show_errors(form, error)
         else:
-            messages.success(request, f"{programme} is set up. Enrol participants next.")
+            messages.success(
+                request,
+                _("%(programme)s is set up. Enrol participants next.") % {"programme": programme},
+            )
             return redirect(_detail_url(programme))
     return render(request, "programmes/form.html", {"form": form, "programme": None})
 
 
 @login_required
-def programme_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    _, programme = _managed_programme(request, org_slug, pk)
+def programme_edit(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpResponse:
+    _organisation, programme = _managed_programme(request, org_slug, pk)
     form = ProgrammeForm(request.POST or None, instance=Programme.objects.get(pk=programme.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +121,7 @@ def programme_edit(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse
         except ProgrammeError as error:
             _show_errors(form, error)
         else:
-            messages.success(request, "The programme is saved.")
+            messages.success(request, _("The programme is saved."))
             return redirect(_detail_url(programme))
     return render(request, "programmes/form.html", {"form": form, "programme": programme})
 
@@ -127,9 +135,9 @@ def _my_circle(programme: Programme, user) -> object | None:
 
 
 @login_required
-def programme_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+def programme_detail(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpResponse:
     membership, programme = _programme(request, org_slug, pk)
-    participant = selectors.participant_for_user(programme, request.user)
+    participant = selectors.participant_for_user(programme=programme, user=request.user)
     context = {
         "programme": programme,
         "participant": participant,
@@ -140,7 +148,7 @@ def programme_detail(request: HttpRequest, org_slug: str, pk: int) -> HttpRespon
     published = programme.status == ProgrammeStatus.PUBLISHED
     context["published"] = published
     if context["sees_programme"]:
-        context["counts"] = selectors.intake_counts(programme)
+        context["counts"] = selectors.intake_counts(programme=programme)
         if published:
             context["circle_count"] = programme.circles.filter(status=CircleStatus.ACTIVE).count()
             context["waiting_count"] = len(unplaced_participants(programme=programme))
@@ -165,9 +173,9 @@ def _enrol_page(request: HttpRequest, programme: Programme, **forms) -> HttpResp
 
 
 @login_required
-def enrol(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+def enrol(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpResponse:
     """The enrolment page; a POST uploads a CSV and shows its preview (nothing imported yet)."""
-    _, programme = _managed_programme(request, org_slug, pk)
+    _organisation, programme = _managed_programme(request, org_slug, pk)
     if request.method != "POST":
         return _enrol_page(request, programme)
     form = UploadForm(request.POST, request.FILES)
@@ -183,27 +191,35 @@ def enrol(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def upload(request: HttpRequest, org_slug: str, pk: int, upload_id: int) -> HttpResponse:
+def upload(request: AuthenticatedRequest, org_slug: str, pk: int, upload_id: int) -> HttpResponse:
     """The preview of an upload; a POST imports it, all or nothing."""
-    _, programme = _managed_programme(request, org_slug, pk)
-    pending = selectors.pending_upload(programme, upload_id)
+    _organisation, programme = _managed_programme(request, org_slug, pk)
+    pending = selectors.pending_upload(programme=programme, upload_id=upload_id)
     if pending is None:
-        raise Http404("No such upload waiting for confirmation.")
+        raise Http404(_("No such upload waiting for confirmation."))
     if request.method == "POST":
         try:
             participants = services.upload_confirm(upload=pending, by=request.user)
         except (ProgrammeError, SendingLimitReached) as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{len(participants)} people enrolled and invited by email.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d person enrolled and invited by email.",
+                    "%(count)d people enrolled and invited by email.",
+                    len(participants),
+                )
+                % {"count": len(participants)},
+            )
             return redirect("programmes:participants", org_slug, programme.pk)
     return render(request, "programmes/upload.html", {"programme": programme, "upload": pending})
 
 
 @login_required
 @require_POST
-def participant_add(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    _, programme = _managed_programme(request, org_slug, pk)
+def participant_add(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpResponse:
+    _organisation, programme = _managed_programme(request, org_slug, pk)
     form = AddParticipantForm(request.POST)
     if form.is_valid():
         try:
@@ -213,20 +229,27 @@ def participant_add(request: HttpRequest, org_slug: str, pk: int) -> HttpRespons
         except (ProgrammeError, SendingLimitReached) as error:
             _show_errors(form, error)
         else:
-            messages.success(request, f"{participant.email} is enrolled and invited by email.")
+            messages.success(
+                request,
+                _("%(email)s is enrolled and invited by email.") % {"email": participant.email},
+            )
             return redirect("programmes:enrol", org_slug, programme.pk)
     return _enrol_page(request, programme, add_form=form)
 
 
 @login_required
 @require_POST
-def signup_toggle(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    _, programme = _managed_programme(request, org_slug, pk)
+def signup_toggle(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpResponse:
+    _organisation, programme = _managed_programme(request, org_slug, pk)
     services.programme_update(
         programme=programme, data={"signup_open": not programme.signup_open}, by=request.user
     )
-    state = "open: members with the link can enrol" if programme.signup_open else "closed"
-    messages.success(request, f"The sign-up link is {state}.")
+    done = (
+        _("The sign-up link is open: members with the link can enrol.")
+        if programme.signup_open
+        else _("The sign-up link is closed.")
+    )
+    messages.success(request, done)
     return redirect("programmes:enrol", org_slug, programme.pk)
 
 
@@ -249,20 +272,29 @@ def join(request: HttpRequest, org_slug: str, token: str) -> HttpResponse:
         return render(request, "programmes/join.html", {"programme": programme, "closed": True})
     if request.method == "POST":
         try:
-            _, created = services.participant_join(programme=programme, user=request.user)
+            _participant, created = services.participant_join(
+                programme=programme, user=request.user
+            )
         except ProgrammeError as error:
             messages.error(request, str(error))
         else:
             if created:
-                messages.success(request, f"You are enrolled in {programme}. Tell us about you.")
+                messages.success(
+                    request,
+                    _("You are enrolled in %(programme)s. Tell us about you.")
+                    % {"programme": programme},
+                )
             else:
-                messages.info(request, f"You are already enrolled in {programme}.")
+                messages.info(
+                    request,
+                    _("You are already enrolled in %(programme)s.") % {"programme": programme},
+                )
             return redirect("programmes:intake", org_slug, programme.pk)
     return render(request, "programmes/join.html", {"programme": programme, "member": True})
 
 
 @login_required
-def accept(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpResponse:
     """Where an emailed invitation leads: a page, and a POST that links it to the user.
 
     Opening the page changes nothing; accepting is a POST (``services.participant_claim``).
@@ -275,9 +307,11 @@ def accept(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
     else:
         participant = selectors.participant_claimable(programme=programme, user=request.user)
     if participant is None:
-        raise Http404("No invitation to this programme for your verified email addresses.")
+        raise Http404(_("No invitation to this programme for your verified email addresses."))
     if request.method == "POST":
-        messages.success(request, f"Welcome to {programme}. Tell us about you.")
+        messages.success(
+            request, _("Welcome to %(programme)s. Tell us about you.") % {"programme": programme}
+        )
         return redirect("programmes:intake", org_slug, programme.pk)
     return render(
         request, "programmes/welcome.html", {"programme": programme, "participant": participant}
@@ -288,23 +322,23 @@ def accept(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
 def _intake_thanks(programme: Programme, participant) -> str:
     """What happens next, which depends on whether circles have formed yet."""
     if programme.status != ProgrammeStatus.PUBLISHED:
-        return "Thank you: your intake is complete. You can change it until circles form."
+        return _("Thank you: your intake is complete. You can change it until circles form.")
     if _my_circle(programme, participant.user) is not None:
-        return "Thank you: your answers are saved."
-    return (
+        return _("Thank you: your answers are saved.")
+    return _(
         "Thank you: your intake is complete. Circles have already formed, so the programme's "
         "admins will place you in one with room; we will email you when they do."
     )
 
 
 @login_required
-def intake(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+def intake(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpResponse:
     membership, programme = _programme(request, org_slug, pk)
-    participant = selectors.participant_for_user(programme, request.user)
+    participant = selectors.participant_for_user(programme=programme, user=request.user)
     if participant is None:
-        raise Http404("You are not enrolled in this programme.")
+        raise Http404(_("You are not enrolled in this programme."))
     initial = intake_initial(
-        participant, membership_profile=selectors.membership_profile(membership)
+        participant, membership_profile=selectors.membership_profile(membership=membership)
     )
     form = IntakeForm(request.POST or None, programme=programme, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -323,16 +357,16 @@ def intake(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def participants(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
+def participants(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpResponse:
     """Who is enrolled and who has completed the intake (admins and coaches)."""
     membership, programme = _programme(request, org_slug, pk)
     policy.require(membership, Perm.VIEW_PROGRAMMES)
     show = request.GET.get("show", "all")
     # NUL characters are refused by PostgreSQL; nobody types them on purpose.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-    department = request.GET.get("department", "").replace("\x00", "").strip()[:120]
+    query = search_text(request.GET.get("q", ""))
+    department = search_text(request.GET.get("department", ""), most=ATTRIBUTE_VALUE_MAX_LENGTH)
     people = selectors.participants_filtered(
-        programme, query=query, intake=show, department=department
+        programme=programme, query=query, intake=show, department=department
     )
     page = Paginator(people, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
     filters = {"q": query, "show": "" if show == "all" else show, "department": department}
@@ -345,9 +379,9 @@ def participants(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
             "show": show,
             "query": query,
             "department": department,
-            "departments": selectors.participant_departments(programme),
+            "departments": selectors.participant_departments(programme=programme),
             "filters": urlencode({key: value for key, value in filters.items() if value}),
-            "counts": selectors.intake_counts(programme),
+            "counts": selectors.intake_counts(programme=programme),
             "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
         },
     )
@@ -355,13 +389,18 @@ def participants(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def remind(request: HttpRequest, org_slug: str, pk: int) -> HttpResponse:
-    _, programme = _managed_programme(request, org_slug, pk)
+def remind(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpResponse:
+    _organisation, programme = _managed_programme(request, org_slug, pk)
     try:
         count = services.participants_remind(programme=programme, by=request.user)
     except (ProgrammeError, SendingLimitReached) as error:
         messages.warning(request, str(error))
     else:
-        people = "person" if count == 1 else "people"
-        messages.success(request, f"Reminded {count} {people} by email.")
+        messages.success(
+            request,
+            ngettext(
+                "Reminded %(count)d person by email.", "Reminded %(count)d people by email.", count
+            )
+            % {"count": count},
+        )
     return redirect("programmes:participants", org_slug, programme.pk)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from circlewise.circles.models import Circle
 from circlewise.organisations.models import Organisation
@@ -20,11 +22,11 @@ REFLECTION_MAX = 2000
 
 
 class Kind(models.TextChoices):
-    TALK = "talk", "Talk"
-    PODCAST = "podcast", "Podcast"
-    BOOK = "book", "Book"
-    ARTICLE = "article", "Article"
-    VIDEO = "video", "Video"
+    TALK = "talk", pgettext_lazy("kind of resource", "Talk")
+    PODCAST = "podcast", _("Podcast")
+    BOOK = "book", pgettext_lazy("kind of resource", "Book")
+    ARTICLE = "article", _("Article")
+    VIDEO = "video", _("Video")
 
 
 class Resource(models.Model):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from circlewise.core.text import clean_line, clean_text
 from circlewise.organisations.services import activity_record
@@ -37,17 +38,22 @@ _http_only = URLValidator(schemes=["http", "https"])
 
 def clean_link(url: str) -> str:
     """An http(s) address: other schemes (javascript:, data:, file:, ftp:) never reach a page."""
-    link = clean_line(url, label="The link", max_length=URL_MAX, field="url", error=ResourceError)
+    link = clean_line(
+        url, label=_("The link"), max_length=URL_MAX, field="url", error=ResourceError
+    )
     if not link.lower().startswith(("http://", "https://")):
         raise ResourceError(
-            "The link must start with http:// or https:// (other kinds of links are not allowed).",
+            _(
+                "The link must start with http:// or https:// (other kinds of links "
+                "are not allowed)."
+            ),
             field="url",
         )
     try:
         _http_only(link)
     except ValidationError as error:
         raise ResourceError(
-            "The link is not a valid web address; copy it from the browser's address bar.",
+            _("The link is not a valid web address; copy it from the browser's address bar."),
             field="url",
         ) from error
     return link
@@ -57,12 +63,13 @@ def _clean_tags(tags: str | list[str]) -> list[str]:
     raw = tags.split(",") if isinstance(tags, str) else list(tags)
     cleaned: list[str] = []
     for tag in raw:
-        tag = clean_line(tag, label=f"The tag “{tag.strip()[:20]}”", max_length=TAG_MAX,
-                         required=False, field="tags", error=ResourceError)  # fmt: skip
+        label = _("The tag “%(tag)s”") % {"tag": tag.strip()[:20]}
+        tag = clean_line(tag, label=label, max_length=TAG_MAX, required=False, field="tags",
+                         error=ResourceError)  # fmt: skip
         if tag and tag.lower() not in (t.lower() for t in cleaned):
             cleaned.append(tag)
     if len(cleaned) > TAGS_MAX:
-        raise ResourceError(f"Give at most {TAGS_MAX} tags.", field="tags")
+        raise ResourceError(_("Give at most %(most)s tags.") % {"most": TAGS_MAX}, field="tags")
     return cleaned
 
 
@@ -81,21 +88,25 @@ def resource_add(
 ) -> Resource:
     """Add to a programme's library or to a self-organised circle's own (exactly one of them)."""
     if (programme is None) == (circle is None):
-        raise ResourceError("A resource belongs to a programme's library or to a circle's.")
+        raise ResourceError(_("A resource belongs to a programme's library or to a circle's."))
     if circle is not None and circle.programme_id is not None:
-        raise ResourceError("Programme circles share from the programme's library.")
+        raise ResourceError(_("Programme circles share from the programme's library."))
     if kind not in Kind.values:
-        raise ResourceError(f"Choose what kind of resource this is: {', '.join(Kind.labels)}.",
-                            field="kind")  # fmt: skip
-    title = clean_line(title, label="The title", max_length=TITLE_MAX, field="title",
+        kinds = ", ".join(str(label) for label in Kind.labels)
+        raise ResourceError(
+            _("Choose what kind of resource this is: %(kinds)s.") % {"kinds": kinds}, field="kind"
+        )
+    title = clean_line(title, label=_("The title"), max_length=TITLE_MAX, field="title",
                        error=ResourceError)  # fmt: skip
     link = clean_link(url)
-    note = clean_text(note, label="The note", max_length=NOTE_MAX, required=False, field="note",
+    note = clean_text(note, label=_("The note"), max_length=NOTE_MAX, required=False, field="note",
                       error=ResourceError)  # fmt: skip
     months = programme.duration_months if programme is not None else 36
     if suggested_month is not None and not 1 <= suggested_month <= months:
-        raise ResourceError(f"The suggested month must be between 1 and {months}.",
-                            field="suggested_month")  # fmt: skip
+        raise ResourceError(
+            _("The suggested month must be between 1 and %(months)s.") % {"months": months},
+            field="suggested_month",
+        )
     owner = programme if programme is not None else circle
     resource = Resource.objects.create(
         organisation_id=owner.organisation_id,  # type: ignore[union-attr]
@@ -132,19 +143,22 @@ def resource_share(*, circle: Circle, resource: Resource, by: User) -> Share:
         else resource.circle_id == circle.pk
     )
     if not in_library:
-        raise ResourceError("That resource is not in this circle's library.")
+        raise ResourceError(_("That resource is not in this circle's library."))
     try:
         with transaction.atomic():
             return Share.objects.create(circle=circle, resource=resource, shared_by=by)
     except IntegrityError as error:
-        raise ResourceError(f"“{resource.title}” is already shared with {circle.name}.") from error
+        raise ResourceError(
+            _("“%(resource)s” is already shared with %(circle)s.")
+            % {"resource": resource.title, "circle": circle.name}
+        ) from error
 
 
 def progress_record(*, share: Share, user: User, done: bool, reflection: str) -> Progress:
     """Mark a shared resource read/watched (or not) and keep a reflection the circle can read."""
-    reflection = clean_text(reflection, label="The reflection", max_length=REFLECTION_MAX,
+    reflection = clean_text(reflection, label=_("The reflection"), max_length=REFLECTION_MAX,
                             required=False, field="reflection", error=ResourceError)  # fmt: skip
-    progress, _ = Progress.objects.update_or_create(
+    progress, _created = Progress.objects.update_or_create(
         share=share,
         user=user,
         defaults={"done": done, "reflection": reflection, "updated_at": timezone.now()},

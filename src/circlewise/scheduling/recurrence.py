@@ -19,14 +19,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from circlewise.scheduling.week import DAYS, MINUTES_PER_DAY, zone
+from circlewise.scheduling.week import MINUTES_PER_DAY, zone
+from circlewise.words import gettext as _
 
 __all__ = ["CADENCES", "Cadence", "Occurrence", "Recurrence", "local_datetime", "occurrences"]
 
 Cadence = Literal["weekly", "fortnightly", "monthly"]
 CADENCES: tuple[Cadence, ...] = ("weekly", "fortnightly", "monthly")
-_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
 _ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_WEEKS = (1, 2, 3, 4, -1)  # of the month: the nth weekday, or -1 for the last
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ class Recurrence:
             raise ValueError(f"A session lasts 1 to 1440 minutes, not {self.minutes}.")
         if self.interval < 1:
             raise ValueError(f"The interval must be at least 1, not {self.interval}.")
-        if self.frequency == "monthly" and self.week not in _ORDINALS:
+        if self.frequency == "monthly" and self.week not in _WEEKS:
             raise ValueError(f"A monthly series needs week 1 to 4 or -1 (last), not {self.week}.")
         if self.frequency == "weekly" and self.week is not None:
             raise ValueError("A weekly series has no week of the month.")
@@ -159,15 +160,24 @@ class Recurrence:
         )
 
     def describe(self) -> str:
-        """The series in English, with the local time and its zone."""
+        """The series in words (the active language in the web app), with the local time and
+        its zone."""
         end = (self.start + self.minutes) % MINUTES_PER_DAY
-        hours = f"{_hhmm(self.start)}-{_hhmm(end)} {self.time_zone}"
-        day = DAYS[self.weekday]
+        words = {
+            "day": _day_name(self.weekday),
+            "hours": f"{_hhmm(self.start)}-{_hhmm(end)} {self.time_zone}",
+            "interval": self.interval,
+        }
         if self.frequency == "monthly":
-            months = "each month" if self.interval == 1 else f"every {self.interval} months"
-            return f"{_ORDINALS[self.week or 1]} {day} of {months}, {hours}"
-        every = {1: "Every", 2: "Every other"}.get(self.interval, f"Every {self.interval} weeks on")
-        return f"{every} {day}, {hours}"
+            words["ordinal"] = _ordinal(self.week or 1)
+            if self.interval == 1:
+                return _("%(ordinal)s %(day)s of each month, %(hours)s") % words
+            return _("%(ordinal)s %(day)s of every %(interval)s months, %(hours)s") % words
+        if self.interval == 1:
+            return _("Every %(day)s, %(hours)s") % words
+        if self.interval == 2:
+            return _("Every other %(day)s, %(hours)s") % words
+        return _("Every %(interval)s weeks on %(day)s, %(hours)s") % words
 
     def rrule(self) -> dict[str, str | int]:
         """The iCalendar RRULE parts (for ``icalendar.vRecur``); DTSTART is the first session."""
@@ -183,6 +193,26 @@ class Occurrence:
 
     start: datetime
     end: datetime
+
+
+def _day_name(weekday: int) -> str:
+    # Translated when called: the web app hands in its translation after this module is imported.
+    names = (
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    )
+    return names[weekday]
+
+
+def _ordinal(week: int) -> str:
+    """Which week of the month: 1 to 4, or -1 for the last."""
+    # Translators: "1st" to "last" start "1st Tuesday of each month", "last Friday of each month".
+    return {1: _("1st"), 2: _("2nd"), 3: _("3rd"), 4: _("4th"), -1: _("last")}[week]
 
 
 def _hhmm(minutes: int) -> str:

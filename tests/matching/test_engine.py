@@ -7,7 +7,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scoring_reference import close, recompute_objective
 
@@ -110,8 +110,27 @@ def _brute_force(problem: Problem) -> float:
     return best
 
 
+# Found by Hypothesis: the search reached the optimum and then returned a perturbed copy of it.
+TRAPPED = Problem(
+    ids=[f"p{i}" for i in range(8)],
+    values={
+        "categorical0": ["b", None, None, "a", None, None, "a", "b"],
+        "multi1": [None, None, None, ["x"], ["x"], None, None, None],
+        "categorical2": [None, None, None, "a", None, None, "b", "a"],
+    },
+    attributes=[
+        Attribute("categorical0", direction="align", weight=0.5),
+        Attribute("multi1", kind="multi", weight=0.5),
+        Attribute("categorical2", weight=0.5),
+    ],
+    min_size=2,
+    max_size=4,
+)
+
+
 @settings(max_examples=25, deadline=None)
 @given(problems(max_people=9, rules=False))
+@example(TRAPPED)
 def test_it_finds_the_brute_force_optimum_on_tiny_instances(problem: Problem) -> None:
     try:
         # Where the optimum is below the bound the search runs to its limit; 1 s (not less)
@@ -122,6 +141,17 @@ def test_it_finds_the_brute_force_optimum_on_tiny_instances(problem: Problem) ->
     optimum = _brute_force(problem)
     assert close(solution.objective, optimum)
     assert optimum <= solution.upper_bound + 1e-6
+
+
+@FAST
+@given(problems(), st.integers(0, 1000))
+@example(TRAPPED, 2)
+def test_it_returns_the_grouping_it_reported_as_its_best(problem: Problem, seed: int) -> None:
+    try:
+        solution = form_circles(problem, time_limit=0.05, seed=seed)
+    except InfeasibleError:
+        return
+    assert close(solution.ratio, solution.history[-1][1])
 
 
 def test_it_reaches_the_bound_and_stops_early_when_values_spread_evenly() -> None:

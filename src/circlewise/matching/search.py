@@ -180,13 +180,17 @@ class _BlockSearch:
             self._maxima_round()
         else:
             self._sampled_round(steps)
+        self.done = is_close(self.best, min(target, self.bound))
+
+    def _keep_if_best(self) -> None:
+        """Remember the current grouping when it beats the best one (call it where
+        ``objective`` is the current grouping's score)."""
         if self.objective > self.best + 1e-9 * max(1.0, abs(self.best)):
             self.best = self.objective
             self.best_assign[:] = self.assign
             self.stale = 0
         else:
             self.stale += 1
-        self.done = is_close(self.best, min(target, self.bound))
 
     def _maxima_round(self) -> None:
         """One pass of descent; at a local maximum, keep the best and perturb (IMS)."""
@@ -194,6 +198,8 @@ class _BlockSearch:
             self.movable, self.lo, self.hi, 1, *self._args(), self.adj_ptr, self.adj
         )
         self.objective = self._score()
+        # Before the perturbation: it moves away from the maximum just found.
+        self._keep_if_best()
         if not at_maximum:
             return
         if self.objective < self.best:
@@ -202,6 +208,7 @@ class _BlockSearch:
             return
         strength = int(self.rng.integers(2, max(3, self.movable.shape[0] // 10)))
         kern.perturb(self.movable, strength, self._seed(), *self._args(), self.adj_ptr, self.adj)
+        self.objective = self._score()
 
     def _sampled_round(self, steps: int) -> None:
         if self.stale >= PATIENCE:
@@ -216,6 +223,7 @@ class _BlockSearch:
             self._drift_tolerance(), EXPLORE, self._seed(), *self._args(), self.adj_ptr, self.adj,
         )  # fmt: skip
         self.objective = self._score()
+        self._keep_if_best()
 
     def _drift_tolerance(self) -> np.ndarray:
         """Per numeric attribute, the root-mean-square drift of the circles' means.

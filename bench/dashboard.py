@@ -163,7 +163,7 @@ def _profile(client, url: str) -> int:
     client.get(url, {"by": "circle", "outcomes_by": "circle"})  # warm
     cache.clear()  # profile the figures worked out afresh, not read back from the cache
     profiler = cProfile.Profile()
-    profiler.runcall(client.get, url, {"by": "circle", "outcomes_by": "circle"})
+    profiler.runcall(client.get, url)
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     return 0

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -155,52 +155,112 @@ def _month(value: dt.datetime) -> dt.date:
     return value.date().replace(day=1)
 
 
+class _Columns(NamedTuple):
+    """Answers as columns: ids, people (as codes), months (as codes), scores."""
+
+    pk: np.ndarray
+    person: np.ndarray
+    month: np.ndarray
+    usefulness: np.ndarray
+    safety: np.ndarray  # the sum of the three items
+
+
+def _pulse_groups(answers: list[tuple], attributes: dict[int, dict], months: dict[int, dt.date]
+                  ) -> tuple[dict[tuple[str, Hashable], dict[int, int]],
+                             dict[tuple[str, Hashable], tuple[float, float]]]:  # fmt: skip
+    """Every group a pulse figure is made of (the programme, each month, circle, department and
+    level), as ``response id -> person id`` of the closed months it may take in by
+    :func:`privacy.periods_published`, with its sums of usefulness and of safety (the mean of the
+    three items). A group with answers but none taken in yet is empty (withheld).
+
+    A year of a large programme is tens of thousands of answers, each in five groups: the
+    grouping and sums are NumPy operations on columns, and only the people of each (group,
+    month) cell are looked at one by one, where a cell has fewer than five of them.
+    """
+    if not answers:
+        return {}, {}
+    pk, user, circle, session, usefulness, *items = (
+        np.array(c) for c in zip(*answers, strict=True)
+    )
+    users, person = np.unique(user, return_inverse=True)
+    month_of_session = {s: months[s] for s in np.unique(session).tolist()}
+    calendar = sorted(set(month_of_session.values()))
+    index = {month: i for i, month in enumerate(calendar)}
+    month = np.array([index[month_of_session[s]] for s in session.tolist()])
+    columns = _Columns(pk, person, month, usefulness, items[0] + items[1] + items[2])
+    circle_ids, circle_code = np.unique(circle, return_inverse=True)
+    dimensions: list[tuple[str, list[Hashable], np.ndarray]] = [
+        ("all", [""], np.zeros(len(pk), dtype=np.int64)),
+        ("month", list(calendar), month),
+        ("circle", circle_ids.tolist(), circle_code),
+    ]
+    for name in PULSE_ATTRIBUTES:
+        # A person's value as a code (-1: none given), then each answer's.
+        values = [attributes.get(u, {}).get(name) for u in users.tolist()]
+        labels = sorted({str(v) for v in values if v})
+        code = {label: i for i, label in enumerate(labels)}
+        of_person = np.array([code[str(v)] if v else -1 for v in values], dtype=np.int64)
+        dimensions.append((name, list(labels), of_person[person]))
+    groups: dict[tuple[str, Hashable], dict[int, int]] = {}
+    sums: dict[tuple[str, Hashable], tuple[float, float]] = {}
+    for dimension, keys, codes in dimensions:
+        for value, group, total in zip(
+            keys, *_grouped(columns, codes, len(keys), len(calendar)), strict=True
+        ):
+            if group is not None:
+                groups[dimension, value], sums[dimension, value] = group, total
+    return groups, sums
+
+
+def _grouped(columns: _Columns, codes: np.ndarray, n_groups: int, n_months: int
+             ) -> tuple[list[dict[int, int] | None], list[tuple[float, float]]]:  # fmt: skip
+    """For each of ``n_groups`` groups (an answer's group is its code; -1 is none): its
+    answers of the months it may take in, as ``response id -> person code`` (None if it has no
+    answer at all), and their sums."""
+    kept = codes >= 0
+    codes, month, person = codes[kept], columns.month[kept], columns.person[kept]
+    n_people = int(columns.person.max()) + 1
+    # The distinct people of each (group, month) cell, cells in order of group then month.
+    pairs = np.unique((codes * n_months + month) * n_people + person)
+    cells, starts, people = np.unique(pairs // n_people, return_index=True, return_counts=True)
+    cell_group, cell_month = np.divmod(cells, n_months)
+    # A group whose every month has five people or more takes them all in (each month is a
+    # step of its own); the others are decided by the privacy module, month by month.
+    last = np.full(n_groups, -1, dtype=np.int64)
+    last[cell_group] = cell_month  # cells are in month order: the last one written wins
+    first_cell = np.searchsorted(cell_group, np.arange(n_groups + 1)).tolist()
+    for group in np.unique(cell_group[people < privacy.MIN_RESPONDENTS]).tolist():
+        at = range(first_cell[group], first_cell[group + 1])
+        periods = [set((pairs[starts[i] : starts[i] + people[i]] % n_people).tolist()) for i in at]
+        steps = privacy.periods_published(periods)
+        last[group] = cell_month[at[steps - 1]] if steps else -1
+    taken = month <= last[codes]
+    answered = np.bincount(codes, minlength=n_groups) > 0
+    codes = codes[taken]
+    usefulness = np.bincount(codes, weights=columns.usefulness[kept][taken], minlength=n_groups)
+    safety = np.bincount(codes, weights=columns.safety[kept][taken], minlength=n_groups) / 3
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n_groups + 1)).tolist()
+    pk = columns.pk[kept][taken][order].tolist()
+    ids = person[taken][order].tolist()
+    groups = [
+        dict(zip(pk[bounds[g] : bounds[g + 1]], ids[bounds[g] : bounds[g + 1]], strict=True))
+        if answered[g] else None
+        for g in range(n_groups)
+    ]  # fmt: skip
+    return groups, list(zip(usefulness.tolist(), safety.tolist(), strict=True))
+
+
 def _pulse_rows(answers: list[tuple], attributes: dict[int, dict], circles: dict[int, Circle],
                 months: dict[int, dt.date]) -> dict[str, list[PulseRow]]:  # fmt: skip
-    """Group answers by every dimension, let each growing group take in its closed months by
-    :func:`privacy.periods_published`, decide with :func:`privacy.disclose` what may be shown
-    (all groups at once: see the privacy module), and compute the means of those.
+    """Group answers by every dimension (:func:`_pulse_groups`), decide with
+    :func:`privacy.disclose` what may be shown (all groups at once: see the privacy module), and
+    compute the means of those.
 
     ``answers`` are ``(id, user id, circle id, session id, usefulness, three safety items)`` of
     closed periods only (:func:`_published_answers`); ``months`` gives each session's month.
     """
-    # Answers come in blocks: a session's (one month, one circle) and a person's in a month (one
-    # department, one level). Each group keeps its blocks by month, so the per-answer work is two
-    # appends; each month's columns are then made and summed by C loops (chain, zip, sum).
-    by_session: dict[tuple[int, int], list[tuple]] = defaultdict(list)
-    by_person: dict[tuple[int, dt.date], list[tuple]] = defaultdict(list)
-    for answer in answers:
-        by_session[answer[3], answer[2]].append(answer)
-        by_person[answer[1], months[answer[3]]].append(answer)
-    blocks: dict[tuple[str, Hashable], dict[dt.date, list[list[tuple]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    key: tuple[str, Hashable]
-    for (session_id, circle_id), block in by_session.items():
-        month = months[session_id]
-        for key in (OVERALL, ("month", month), ("circle", circle_id)):
-            blocks[key][month].append(block)
-    for (user_id, month), block in by_person.items():
-        attrs = attributes.get(user_id, {})
-        for name in PULSE_ATTRIBUTES:
-            if attrs.get(name):
-                blocks[name, str(attrs[name])][month].append(block)
-    groups: dict[tuple[str, Hashable], dict[int, int]] = {}
-    sums: dict[tuple[str, Hashable], tuple[float, float]] = {}
-    for key, by_month in blocks.items():
-        periods = [
-            list(zip(*itertools.chain.from_iterable(by_month[month]), strict=True))
-            for month in sorted(by_month)
-        ]
-        # A growing group takes in its closed months only in steps of enough new people.
-        steps = privacy.periods_published([set(columns[1]) for columns in periods])
-        group: dict[int, int] = {}  # none taken yet: an empty group, withheld
-        usefulness = safety = 0.0
-        for columns in periods[:steps]:
-            group.update(zip(columns[0], columns[1], strict=True))
-            usefulness += sum(columns[4])
-            safety += (sum(columns[5]) + sum(columns[6]) + sum(columns[7])) / 3
-        groups[key], sums[key] = group, (usefulness, safety)
+    groups, sums = _pulse_groups(answers, attributes, months)
     partitions = [
         privacy.Partition(OVERALL, [k for k in groups if k[0] == dimension])
         for dimension in ("month", "circle")  # every answer has one month and one circle

@@ -29,6 +29,7 @@ from circlewise.circles.models import Circle, CircleMember
 from circlewise.formation.models import FormationRun
 from circlewise.insights.models import OutcomeRequest, PulseRequest
 from circlewise.organisations.models import Membership, Organisation, Role
+from circlewise.organisations.selectors import memberships_of
 from circlewise.programmes.models import ParticipantStatus, Programme
 
 if TYPE_CHECKING:
@@ -116,9 +117,15 @@ def enter_organisation(request: HttpRequest, organisation_slug: str) -> Membersh
     """Resolve the organisation a view works in, or 404; mark it as the page's organisation."""
     if not request.user.is_authenticated:  # views ask for a log-in first; nobody's organisation
         raise Http404("No such organisation.")
-    membership = membership_or_404(request.user, organisation_slug)
+    # All of the person's memberships in one query: the page's navigation lists them too.
+    memberships = list(memberships_of(user=request.user))
+    membership = next((m for m in memberships if m.organisation.slug == organisation_slug), None)
+    if membership is None:
+        raise Http404(_("No such organisation."))
+    membership.user = request.user
     request.organisation = membership.organisation  # type: ignore[attr-defined]
     request.membership = membership  # type: ignore[attr-defined]
+    request.memberships = memberships  # type: ignore[attr-defined]
     return membership
 
 

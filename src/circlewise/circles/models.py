@@ -74,11 +74,11 @@ class Circle(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_announced_at = models.DateTimeField(null=True, blank=True)
-    # For a programme circle below the minimum size: circles it could join whole. Computed by
-    # formation when the circle's members change, so pages only read it.
     # The weekly window every member of a programme circle can meet in, when the programme
     # requires one (shown in the welcome email).
     meeting_window = models.CharField(max_length=60, blank=True)
+    # For a programme circle below the minimum size: circles it could join whole. Computed by
+    # formation when the circle's members change, so pages only read it.
     merge_targets = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="+")
 
     class Meta:

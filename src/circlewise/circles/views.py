@@ -50,6 +50,9 @@ def detail(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> Http
     circle = policy.circle_for(membership, circle_id)
     seats = selectors.circle_seats(circle=circle)
     members = [seat.member for seat in seats if seat.member is not None]
+    # As lists prefetch them (circles.selectors): the policy checks below read them instead of
+    # asking the database again.
+    circle.active = members  # type: ignore[attr-defined]
     manages = policy.can_manage_circle(membership, circle)
     is_member = any(m.user_id == request.user.pk for m in members)
     private = policy.can_see_circle_private(membership, circle)

@@ -169,9 +169,10 @@ def _pulse_groups(answers: list[tuple], attributes: dict[int, dict], months: dic
                   ) -> tuple[dict[tuple[str, Hashable], dict[int, int]],
                              dict[tuple[str, Hashable], tuple[float, float]]]:  # fmt: skip
     """Every group a pulse figure is made of (the programme, each month, circle, department and
-    level), as ``response id -> person id`` of the closed months it may take in by
-    :func:`privacy.periods_published`, with its sums of usefulness and of safety (the mean of the
-    three items). A group with answers but none taken in yet is empty (withheld).
+    level), as ``response id -> person`` (a code standing for the person) of the closed months
+    it may take in by :func:`privacy.periods_published`, with its sums of usefulness and of
+    safety (the mean of the three items). A group with answers but none taken in yet is empty
+    (withheld).
 
     A year of a large programme is tens of thousands of answers, each in five groups: the
     grouping and sums are NumPy operations on columns, and only the people of each (group,
@@ -200,7 +201,7 @@ def _pulse_groups(answers: list[tuple], attributes: dict[int, dict], months: dic
         labels = sorted({str(v) for v in values if v})
         code = {label: i for i, label in enumerate(labels)}
         of_person = np.array([code[str(v)] if v else -1 for v in values], dtype=np.int64)
-        dimensions.append((name, list(labels), of_person[person]))
+        dimensions.append((name, list[Hashable](labels), of_person[person]))
     groups: dict[tuple[str, Hashable], dict[int, int]] = {}
     sums: dict[tuple[str, Hashable], tuple[float, float]] = {}
     for dimension, keys, codes in dimensions:

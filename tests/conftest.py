@@ -6,13 +6,26 @@ the right role 200): see tests/test_permissions.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from circlewise.accounts.models import User
 from circlewise.organisations.models import Membership, Organisation, Role
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def site_language() -> Iterator[None]:
+    """Each test starts and ends in the site's language: a request activates its reader's
+    language for the rest of the thread, which would leak into the next test's emails."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

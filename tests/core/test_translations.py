@@ -18,6 +18,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from django.conf import settings
+from django.urls import reverse
 
 import circlewise
 from tests.conftest import client_for, make_user
@@ -130,3 +131,22 @@ def test_it_offers_exactly_the_offered_languages_in_account_settings(db):
     else:
         for code, name in settings.LANGUAGES:
             assert f'<option value="{code}"' in page and name in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en-gb", "You are <strong>a member</strong> here."),
+        # German capitalises nouns: a lower-cased label would read "mitglied".
+        ("de", "Sie sind hier <strong>Mitglied</strong>."),
+        ("fr", "Vous êtes <strong>membre</strong> ici."),
+    ],
+)
+def test_a_choice_inside_a_sentence_reads_as_that_language_writes_it(
+    member, language, sentence
+) -> None:
+    member.language = language
+    member.save(update_fields=["language"])
+    page = client_for(member).get(reverse("organisations:dashboard", args=["acme"]))
+    assert sentence in page.content.decode()

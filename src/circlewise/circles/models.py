@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from circlewise.core.languages import language_name
 from circlewise.core.validators import validate_one_line
 from circlewise.organisations.models import Organisation
-from circlewise.programmes.models import Format, Participant, Programme
+from circlewise.programmes.models import FORMAT_IN_SENTENCE, Format, Participant, Programme
 
 # An invitation link of a self-organised circle works this long after it was made or reset.
 INVITE_LINK_LIFETIME = timedelta(days=30)
@@ -86,6 +86,10 @@ class Circle(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def format_in_sentence(self) -> str:
+        return str(FORMAT_IN_SENTENCE[Format(self.format)])
 
     @property
     def language_name(self) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from circlewise.core.validators import validate_one_line
 
@@ -19,6 +20,15 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")  # runs programmes, manages members
     COACH = "coach", _("Coach")  # facilitates circles
     MEMBER = "member", _("Member")
+
+
+# The choices as words inside a sentence: strings of their own, because lower-casing a label
+# would break languages that capitalise nouns.
+ROLE_IN_SENTENCE = {
+    Role.ADMIN: pgettext_lazy("in a sentence: you are … here", "an admin"),
+    Role.COACH: pgettext_lazy("in a sentence: you are … here", "a coach"),
+    Role.MEMBER: pgettext_lazy("in a sentence: you are … here", "a member"),
+}
 
 
 class Organisation(models.Model):
@@ -61,6 +71,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation} ({self.role})"
 
+    @property
+    def role_in_sentence(self) -> str:
+        return str(ROLE_IN_SENTENCE[Role(self.role)])
+
 
 def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
@@ -101,6 +115,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation}"
+
+    @property
+    def role_in_sentence(self) -> str:
+        return str(ROLE_IN_SENTENCE[Role(self.role)])
 
     @property
     def expires_at(self):

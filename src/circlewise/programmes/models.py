@@ -55,6 +55,20 @@ class Format(models.TextChoices):
     HYBRID = "hybrid", gettext_lazy("Hybrid")
 
 
+# The choices as words inside a sentence: strings of their own, because lower-casing a label
+# would break languages that capitalise nouns.
+CADENCE_IN_SENTENCE = {
+    Cadence.WEEKLY: pgettext_lazy("in a sentence: circles meet …", "weekly"),
+    Cadence.FORTNIGHTLY: pgettext_lazy("in a sentence: circles meet …", "every two weeks"),
+    Cadence.MONTHLY: pgettext_lazy("in a sentence: circles meet …", "monthly"),
+}
+FORMAT_IN_SENTENCE = {
+    Format.VIDEO: pgettext_lazy("in a sentence: how circles meet", "on a video call"),
+    Format.IN_PERSON: pgettext_lazy("in a sentence: how circles meet", "in person"),
+    Format.HYBRID: pgettext_lazy("in a sentence: how circles meet", "hybrid"),
+}
+
+
 class OverlapRule(models.TextChoices):
     HARD = (
         "hard",
@@ -119,6 +133,14 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def cadence_in_sentence(self) -> str:
+        return str(CADENCE_IN_SENTENCE[Cadence(self.cadence)])
+
+    @property
+    def format_in_sentence(self) -> str:
+        return str(FORMAT_IN_SENTENCE[Format(self.format)])
 
     @property
     def end_date(self) -> dt.date:

@@ -29,6 +29,17 @@ class Kind(models.TextChoices):
     VIDEO = "video", _("Video")
 
 
+# The choices as words inside a sentence: strings of their own, because lower-casing a label
+# would break languages that capitalise nouns.
+KIND_IN_SENTENCE = {
+    Kind.TALK: pgettext_lazy("in a sentence: a kind of resource", "talk"),
+    Kind.PODCAST: pgettext_lazy("in a sentence: a kind of resource", "podcast"),
+    Kind.BOOK: pgettext_lazy("in a sentence: a kind of resource", "book"),
+    Kind.ARTICLE: pgettext_lazy("in a sentence: a kind of resource", "article"),
+    Kind.VIDEO: pgettext_lazy("in a sentence: a kind of resource", "video"),
+}
+
+
 class Resource(models.Model):
     """One item of a library: the programme's (``programme``) or a circle's own (``circle``)."""
 
@@ -62,6 +73,10 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_in_sentence(self) -> str:
+        return str(KIND_IN_SENTENCE[Kind(self.kind)])
 
 
 class Share(models.Model):

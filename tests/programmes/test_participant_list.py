@@ -45,6 +45,13 @@ def test_it_filters_by_intake_and_department(admin, programme):
     assert _names(response) == {"Bo"}
     assert response.context["departments"] == ["Finance", "Sales"]
     assert _names(_list(client, programme, show="completed", department="Sales")) == {"Ana"}
+    # The unsearched lists are counted from the intake counts; the searched ones by the query.
+    totals = {
+        show: _list(client, programme, show=show).context["page"].paginator.count
+        for show in ("all", "pending", "completed", "anything")
+    }
+    assert totals == {"all": 3, "pending": 1, "completed": 2, "anything": 3}
+    assert _list(client, programme, q="ana@").context["page"].paginator.count == 1
 
 
 def test_it_shows_fifty_people_a_page_and_keeps_the_filters_in_page_links(admin, programme):

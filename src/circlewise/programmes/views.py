@@ -368,7 +368,15 @@ def participants(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpR
     people = selectors.participants_filtered(
         programme=programme, query=query, intake=show, department=department
     )
-    page = Paginator(people, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.intake_counts(programme=programme)
+    paginator = Paginator(people, PARTICIPANTS_PER_PAGE)
+    if not (query or department):
+        # Without a search the list holds one of the intake counts: no second count of the
+        # programme (a scan of every participant).
+        paginator.count = counts[
+            {"pending": "pending", "completed": "completed"}.get(show, "enrolled")
+        ]
+    page = paginator.get_page(request.GET.get("page"))
     filters = {"q": query, "show": "" if show == "all" else show, "department": department}
     return render(
         request,
@@ -381,7 +389,7 @@ def participants(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpR
             "department": department,
             "departments": selectors.participant_departments(programme=programme),
             "filters": urlencode({key: value for key, value in filters.items() if value}),
-            "counts": selectors.intake_counts(programme=programme),
+            "counts": counts,
             "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
         },
     )

@@ -10,14 +10,13 @@ from circlewise.organisations import selectors
 def current_organisation(request: HttpRequest) -> dict[str, object]:
     """The organisation the page belongs to, and the user's others for the switcher.
 
-    Views that work inside an organisation set ``request.organisation`` (via
-    ``policy.enter_organisation``, which reads the user's memberships too); nothing is looked
-    up for it here. ``current_permissions``
-    lets the navigation offer only what the role allows. The switcher's list is lazy, so pages
-    that do not render it cost no query.
+    Views that work inside an organisation set ``request.organisation`` and
+    ``request.memberships`` (via ``policy.enter_organisation``); nothing is looked up for them
+    here. ``current_permissions`` lets the navigation offer only what the role allows. Elsewhere
+    the switcher's list is lazy, so pages that do not render it cost no query.
     """
     user = request.user
-    read = getattr(request, "memberships", None)  # policy.enter_organisation read them
+    read = getattr(request, "memberships", None)
     return {
         "current_organisation": getattr(request, "organisation", None),
         "current_permissions": policy.permissions_of(getattr(request, "membership", None)),

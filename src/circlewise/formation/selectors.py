@@ -17,6 +17,7 @@ __all__ = [
     "latest_proposal",
     "latest_queue_run",
     "latest_run",
+    "unplaced_count",
     "unplaced_participants",
     "unplaced_participants_first",
 ]
@@ -49,6 +50,11 @@ def _unplaced(programme: Programme) -> QuerySet[Participant]:
 def unplaced_participants(*, programme: Programme) -> list[Participant]:
     """Active participants of a published programme who are in none of its circles: the queue."""
     return list(_unplaced(programme))
+
+
+def unplaced_count(*, programme: Programme) -> int:
+    """How many people wait in the queue (counted in SQL: no participant is read)."""
+    return _unplaced(programme).count()
 
 
 @dataclass

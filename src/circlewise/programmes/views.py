@@ -26,7 +26,7 @@ from circlewise.circles.selectors import circles_for_user
 from circlewise.core.errors import SendingLimitReached
 from circlewise.core.http import AuthenticatedRequest
 from circlewise.core.text import search_text
-from circlewise.formation.selectors import unplaced_participants
+from circlewise.formation.selectors import unplaced_count
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes import selectors, services
@@ -151,7 +151,7 @@ def programme_detail(request: AuthenticatedRequest, org_slug: str, pk: int) -> H
         context["counts"] = selectors.intake_counts(programme=programme)
         if published:
             context["circle_count"] = programme.circles.filter(status=CircleStatus.ACTIVE).count()
-            context["waiting_count"] = len(unplaced_participants(programme=programme))
+            context["waiting_count"] = unplaced_count(programme=programme)
         context["signup_url"] = request.build_absolute_uri(
             reverse("programmes:join", args=[programme.organisation.slug, programme.signup_token])
         )

@@ -36,6 +36,16 @@ def test_it_reads_the_programme_once_per_freshness_window(programme, admin, monk
     assert "Figures as of" in first and "Oak" in second
 
 
+def test_each_grouping_is_kept_apart_so_the_default_page_reads_no_row_per_circle(programme, admin):
+    for name in ("Ash", "Birch"):
+        add_circle(programme, people=[dept("Sales")] * 5, name=name)
+    client_for(admin).get(_url(programme))
+    key = f"insights-dashboard:{programme.pk}:{admin.language}"
+    assert set(cache.get(f"{key}:month").data.pulse) == {"all", "month"}
+    by_circle = cache.get(f"{key}:circle").data.pulse["circle"]
+    assert [row.label for row in by_circle] == ["Ash", "Birch"]
+
+
 def test_it_lists_the_first_circles_with_warnings_and_counts_the_rest(
     programme, admin, monkeypatch
 ):
@@ -55,7 +65,7 @@ def test_it_computes_again_once_the_figures_are_older_than_the_window(
     add_circle(programme, people=[dept("Sales")] * 5, name="Oak")
     client = client_for(admin)
     client.get(_url(programme))
-    key = f"insights-dashboard:{programme.pk}:{admin.language}"  # the admin reads their language
+    key = f"insights-dashboard:{programme.pk}:{admin.language}:month"  # the admin's language
     old = cache.get(key)
     cache.set(key, replace(old, computed_at=old.computed_at - dt.timedelta(minutes=6)))
     calls = []
@@ -73,8 +83,8 @@ def test_it_keeps_the_figures_of_each_language_apart(programme):
     # An admin reading German must not leave German labels for the next admin reading English.
     add_circle(programme, people=[dept("Sales")] * 5, name="Oak")
     with translation.override("de"):
-        german = selectors.dashboard_insights(programme=programme).data.pulse["all"][0].label
+        german = selectors.dashboard_insights(programme=programme, by="month").data.overall.label
         assert german == gettext("Whole programme") != "Whole programme"
     with translation.override("en-gb"):
-        english = selectors.dashboard_insights(programme=programme).data.pulse["all"][0].label
+        english = selectors.dashboard_insights(programme=programme, by="month").data.overall.label
     assert english == "Whole programme"

@@ -468,33 +468,48 @@ WARNINGS_SHOWN = 20  # circles with warnings listed on the dashboard (the CSV li
 @dataclass(frozen=True)
 class DashboardInsights:
     """The dashboard's figures: ``data`` with ``health`` cut to the first ``WARNINGS_SHOWN``
-    circles with warnings (``warned`` counts them all), computed at ``computed_at``."""
+    circles with warnings (``warned`` counts them all) and ``pulse`` cut to the whole programme
+    and the one grouping shown, computed at ``computed_at``."""
 
     data: ProgrammeInsights
     warned: int
     computed_at: dt.datetime
 
 
-def dashboard_insights(*, programme: Programme) -> DashboardInsights:
-    """:func:`programme_insights` for the dashboard, computed at most every ``INSIGHTS_FRESH``
-    seconds per programme. Only aggregates (already through the privacy rules, the same for
-    everyone allowed to see them) are kept; who may see them is checked on every request.
+def dashboard_insights(*, programme: Programme, by: str) -> DashboardInsights:
+    """:func:`programme_insights` for the dashboard grouped ``by`` one of ``DIMENSIONS``,
+    computed at most every ``INSIGHTS_FRESH`` seconds per programme. Only aggregates (already
+    through the privacy rules, the same for everyone allowed to see them) are kept; who may see
+    them is checked on every request.
 
-    Older figures are still shown while one request (whichever takes the lock) computes new
-    ones, so a busy dashboard never has every web process summing the same year at once.
+    Each grouping is kept on its own, so the default page does not read a row per circle of a
+    large programme back from the cache; one computation fills them all. Older figures are
+    still shown while one request (whichever takes the lock) computes new ones, so a busy
+    dashboard never has every web process summing the same year at once.
     """
     # Per language: the figures' labels (months, "Whole programme", warnings) are worded.
     key = f"insights-dashboard:{programme.pk}:{get_language()}"
-    found = cache.get(key)
+    found = cache.get(f"{key}:{by}")
     stale = found is not None and timezone.now() - found.computed_at > INSIGHTS_FRESH_DELTA
     if found is None or (stale and cache.add(f"{key}:busy", True, timeout=60)):
         data = programme_insights(programme=programme)
         warned = data.warnings
-        found = DashboardInsights(
-            replace(data, health=warned[:WARNINGS_SHOWN]), len(warned), timezone.now()
-        )
-        cache.set(key, found, INSIGHTS_KEPT)
+        now = timezone.now()
+        kept = {
+            f"{key}:{dimension}": DashboardInsights(
+                replace(
+                    data,
+                    health=warned[:WARNINGS_SHOWN],
+                    pulse={"all": data.pulse["all"], dimension: data.pulse[dimension]},
+                ),
+                len(warned),
+                now,
+            )
+            for dimension in DIMENSIONS
+        }
+        cache.set_many(kept, INSIGHTS_KEPT)
         cache.delete(f"{key}:busy")
+        found = kept[f"{key}:{by}"]
     return found
 
 

@@ -168,9 +168,9 @@ def _not_enough() -> str:
 def dashboard(request: AuthenticatedRequest, org_slug: str, programme_id: int) -> HttpResponse:
     membership = policy.enter_organisation(request, org_slug)
     programme = policy.programme_insights_for(membership, programme_id)
-    recent = selectors.dashboard_insights(programme=programme)
-    data = recent.data
     by = _dimension(request)
+    recent = selectors.dashboard_insights(programme=programme, by=by)
+    data = recent.data
     rows = data.pulse[by]
     attendance = charts.bar_chart(
         [(date_format(m.month, "M Y"), m.attendance, _("no sessions") if m.attendance is None

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from circlewise.formation import services
@@ -80,3 +81,14 @@ def form(django_capture_on_commit_callbacks):
 @pytest.fixture
 def programme(organisation):
     return _make_programme(organisation)
+
+
+@pytest.fixture
+def published(programme, add_participants, form, admin, django_capture_on_commit_callbacks):
+    """A programme of 10 formed and published in two circles of 5 (room for one more each)."""
+    add_participants(programme, 10)
+    run = form(programme, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.formation_publish(run=run, by=admin)
+    mail.outbox.clear()
+    return programme

@@ -259,16 +259,6 @@ def test_it_publishes_nothing_when_a_rule_broke_since_the_proposal(
 # After launch -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def published(programme, add_participants, form, admin, django_capture_on_commit_callbacks):
-    add_participants(programme, 10)  # two circles of 5: room for one more each
-    run = form(programme, admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.formation_publish(run=run, by=admin)
-    mail.outbox.clear()
-    return programme
-
-
 def test_it_places_late_joiners_in_circles_with_room(
     published, add_participants, admin, django_capture_on_commit_callbacks
 ):

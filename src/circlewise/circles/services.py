@@ -31,6 +31,7 @@ from circlewise.core.languages import parse_language
 from circlewise.core.mail import send_templated
 from circlewise.organisations.models import Membership, Role
 from circlewise.organisations.services import activity_record
+from circlewise.programmes.services import counts_changed
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -283,6 +284,7 @@ def circle_member_remove(*, member: CircleMember, by: User) -> CircleMember:
     member.left_at = timezone.now()
     member.save(update_fields=["left_at"])
     circle = member.circle
+    counts_changed(programme_ids=[circle.programme_id])  # a programme's leaver joins its queue
     removed = member.user_id is None or member.user_id != by.pk
     if removed and circle.programme_id is None:
         # The removed person still has the link: a new one keeps them from rejoining with it.

@@ -20,6 +20,7 @@ from circlewise.core.mail import absolute_url, send_templated
 from circlewise.formation.composition import compose
 from circlewise.matching import CircleResult, check
 from circlewise.programmes.models import Participant, Programme
+from circlewise.programmes.services import counts_changed
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -106,6 +107,7 @@ def circles_create(
         for circle, group in zip(circles, groups, strict=True)
         for member in _members(circle, group, users)
     )
+    counts_changed(programme_ids=[programme.pk])  # its queue is shorter
     return circles
 
 
@@ -113,6 +115,7 @@ def members_add(*, circle: Circle, participants: Sequence[Participant]) -> None:
     """Add participants to an existing circle as members. Caller holds a transaction and queues the
     welcome email (only the newcomers get it)."""
     CircleMember.objects.bulk_create(_members(circle, participants, _users_by_email(participants)))
+    counts_changed(programme_ids=[circle.programme_id])
 
 
 def circle_welcome_send(*, circle_id: int) -> int:

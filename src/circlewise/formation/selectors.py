@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet, Window
 from circlewise.circles.models import CircleMember
 from circlewise.formation.models import FormationKind, FormationRun, FormationStatus
 from circlewise.programmes.models import Participant, Programme
-from circlewise.programmes.selectors import participants_ready
+from circlewise.programmes.selectors import kept_count, participants_ready
 
 __all__ = [
     "Queue",
@@ -53,8 +53,8 @@ def unplaced_participants(*, programme: Programme) -> list[Participant]:
 
 
 def unplaced_count(*, programme: Programme) -> int:
-    """How many people wait in the queue (counted in SQL: no participant is read)."""
-    return _unplaced(programme).count()
+    """How many people wait in the queue (kept: see ``programmes.selectors.COUNTS_FRESH``)."""
+    return kept_count(programme=programme, name="queue", compute=_unplaced(programme).count)
 
 
 @dataclass
@@ -66,8 +66,10 @@ class Queue:
 
 
 def unplaced_participants_first(*, programme: Programme, limit: int) -> Queue:
-    """The queue's first ``limit`` people and its length (one query at any size)."""
-    waiting = _unplaced(programme)
+    """The queue's first ``limit`` people and its length. An empty queue (the kept count says
+    so) is not read at all: finding nobody would compare every participant with the seats."""
+    if not unplaced_count(programme=programme):
+        return Queue([], 0)
     # The total rides along on each row (a window count): one scan of the programme, not two.
-    people = list(waiting.annotate(total=Window(Count("pk")))[:limit])
+    people = list(_unplaced(programme).annotate(total=Window(Count("pk")))[:limit])
     return Queue(people, people[0].total if people else 0)

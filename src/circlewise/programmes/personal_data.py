@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from circlewise.accounts.personal_data import Section, rows
 from circlewise.programmes.models import EnrolmentUpload, Participant, ParticipantStatus, Programme
+from circlewise.programmes.services import counts_changed
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -56,7 +57,8 @@ def erase(*, user: User, emails: frozenset[str]) -> None:
     from circlewise.insights.selectors import PULSE_ATTRIBUTES
 
     now = timezone.now()
-    for participant in Participant.objects.filter(user=user):
+    enrolments = list(Participant.objects.filter(user=user))
+    for participant in enrolments:
         participant.email = user.email  # the tombstone's address, unique and undeliverable
         participant.name = ""
         participant.manager_email = ""
@@ -73,6 +75,7 @@ def erase(*, user: User, emails: frozenset[str]) -> None:
         participant.status = ParticipantStatus.LEFT
         participant.left_at = participant.left_at or now
         participant.save()
+    counts_changed(programme_ids=[participant.programme_id for participant in enrolments])
     Programme.objects.filter(created_by=user).update(created_by=None)
     EnrolmentUpload.objects.filter(uploaded_by=user).update(uploaded_by=None)
 

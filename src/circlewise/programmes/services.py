@@ -11,6 +11,7 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -39,7 +40,10 @@ from circlewise.programmes.models import (
     Source,
 )
 from circlewise.programmes.selectors import (
+    COUNT_NAMES,
     REMIND_INTERVAL,
+    counts_key,
+    enrolled_key,
     participant_claimable,
     participants_pending_intake,
 )
@@ -50,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PROGRAMME_FIELDS",
     "UPLOAD_LIFETIME",
+    "counts_changed",
     "intake_submit",
     "participant_add",
     "participant_claim",
@@ -64,6 +69,23 @@ __all__ = [
 ]
 
 UPLOAD_LIFETIME = timedelta(hours=24)
+
+
+def counts_changed(*, programme_ids: Iterable[int | None]) -> None:
+    """Forget the kept counts of these programmes and their organisations' programme lists
+    (see ``selectors.COUNTS_FRESH``). Every service that enrols, ends an enrolment, completes
+    an intake or changes a seat in a programme's circle calls it; ``None`` (a self-organised
+    circle) is skipped."""
+    ids = {pk for pk in programme_ids if pk is not None}
+    if not ids:
+        return
+    organisations = Programme.objects.filter(pk__in=ids).values_list("organisation_id", flat=True)
+    cache.delete_many(
+        [counts_key(programme_id=pk, name=name) for pk in ids for name in COUNT_NAMES]
+        + [enrolled_key(organisation_id=pk) for pk in set(organisations)]
+    )
+
+
 PROGRAMME_FIELDS = (
     "name",
     "goal",
@@ -211,6 +233,7 @@ def _create_participants(
         ]
     )
     _mark_enrolling(programme)
+    counts_changed(programme_ids=[programme.pk])
     if participants:
         summary = (
             f"Enrolled {len(participants)} in {programme.name} "
@@ -326,6 +349,7 @@ def participant_join(*, programme: Programme, user: User) -> tuple[Participant, 
             participant.status, participant.left_at = ParticipantStatus.ACTIVE, None
         participant.save(update_fields=["user", "status", "left_at"])
         _link_seats(participant)
+        counts_changed(programme_ids=[programme.pk])
         return participant, changed
     participant = Participant.objects.create(
         programme=programme,
@@ -336,6 +360,7 @@ def participant_join(*, programme: Programme, user: User) -> tuple[Participant, 
         source=Source.LINK,
     )
     _mark_enrolling(programme)
+    counts_changed(programme_ids=[programme.pk])
     return participant, True
 
 
@@ -370,6 +395,7 @@ def participant_claim(*, programme: Programme, user: User) -> Participant | None
     participant.name = participant.name or user.name
     participant.save(update_fields=["user", "status", "name"])
     _link_seats(participant)
+    counts_changed(programme_ids=[programme.pk])
     return participant
 
 
@@ -379,12 +405,13 @@ def participations_end(*, organisation: Organisation, user: User) -> int:
     Marked left rather than deleted, so the programme remembers them and nobody can claim the
     enrolment back. Returns how many ended. The caller holds the transaction.
     """
-    return (
+    ending = (
         Participant.objects.filter(programme__organisation=organisation)
         .filter(models.Q(user=user) | models.Q(email__iexact=user.email))
         .exclude(status=ParticipantStatus.LEFT)
-        .update(status=ParticipantStatus.LEFT, left_at=timezone.now())
     )
+    counts_changed(programme_ids=ending.values_list("programme_id", flat=True))
+    return ending.update(status=ParticipantStatus.LEFT, left_at=timezone.now())
 
 
 # Intake ------------------------------------------------------------------------------------------
@@ -447,6 +474,7 @@ def intake_submit(
     participant.status = ParticipantStatus.ACTIVE
     participant.intake_completed_at = participant.intake_completed_at or timezone.now()
     participant.save()
+    counts_changed(programme_ids=[programme.pk])
     return participant
 
 

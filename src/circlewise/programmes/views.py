@@ -76,14 +76,22 @@ def programme_list(request: AuthenticatedRequest, org_slug: str) -> HttpResponse
     """Admins and coaches see every programme; other members the ones they take part in."""
     membership = policy.enter_organisation(request, org_slug)
     sees_all = policy.can(membership, Perm.VIEW_PROGRAMMES)
-    programmes = selectors.programmes_for(
-        organisation=membership.organisation, user=request.user, all_programmes=sees_all
+    programmes = list(
+        selectors.programmes_for(
+            organisation=membership.organisation, user=request.user, all_programmes=sees_all
+        )
+    )
+    # Enrolment counts are shown to those who see every programme.
+    enrolled = (
+        selectors.enrolled_counts(organisation=membership.organisation, programmes=programmes)
+        if sees_all
+        else {}
     )
     return render(
         request,
         "programmes/list.html",
         {
-            "programmes": programmes,
+            "programmes": [(programme, enrolled.get(programme.pk)) for programme in programmes],
             "sees_all": sees_all,
             "can_manage": policy.can(membership, Perm.MANAGE_PROGRAMMES),
         },

@@ -39,6 +39,7 @@ __all__ = [
     "Seat",
     "Turn",
     "active_members",
+    "circle_history",
     "circle_rotation",
     "circle_rotations",
     "circle_seats",
@@ -59,6 +60,12 @@ __all__ = [
 
 def active_members(*, circle: Circle) -> QuerySet[CircleMember]:
     return circle.members.filter(left_at__isnull=True).select_related("user", "participant")
+
+
+def circle_history(*, circle: Circle) -> list[CircleMember]:
+    """Every seat the circle ever had, in joining order (those who left too): one read the
+    circle page shares between its members, contract and rotation."""
+    return list(circle.members.select_related("user", "participant").order_by("joined_at", "pk"))
 
 
 def _active_size() -> Count:
@@ -201,8 +208,11 @@ def _local(time_zone: str, now: datetime) -> datetime | None:
         return None
 
 
-def circle_seats(*, circle: Circle, now: datetime | None = None) -> list[Seat]:
-    """The coach first (never counted as a member), then the members in joining order."""
+def circle_seats(
+    *, circle: Circle, members: Sequence[CircleMember] | None = None, now: datetime | None = None
+) -> list[Seat]:
+    """The coach first (never counted as a member), then the members in joining order
+    (``members``, the active ones, when already read)."""
     now = now or timezone.now()
     seats = []
     if circle.coach is not None:
@@ -218,7 +228,7 @@ def circle_seats(*, circle: Circle, now: datetime | None = None) -> list[Seat]:
                 None,
             )
         )
-    for member in active_members(circle=circle):
+    for member in active_members(circle=circle) if members is None else members:
         user, participant = member.user, member.participant
         zone = (user and user.time_zone) or (participant and participant.time_zone) or ""
         former = user is not None and user.is_former  # no address, pronouns or place left
@@ -320,11 +330,17 @@ def _first_on_or_after(days: list[date], moment: datetime | None) -> int | None:
     return next((i for i, session in enumerate(days) if session >= day), len(days))
 
 
-def circle_rotation(*, circle: Circle, now: datetime | None = None) -> CircleRotation:
-    """Plan the circle's coachee rotation (see :mod:`circlewise.rotation`) from its history:
-    who joined and left when, in joining order, and who said they cannot come to a session."""
+def circle_rotation(
+    *,
+    circle: Circle,
+    history: Sequence[CircleMember] | None = None,
+    now: datetime | None = None,
+) -> CircleRotation:
+    """Plan the circle's coachee rotation (see :mod:`circlewise.rotation`) from its history
+    (:func:`circle_history`, when already read): who joined and left when, in joining order,
+    and who said they cannot come to a session."""
     now = now or timezone.now()
-    seats = list(circle.members.select_related("user", "participant").order_by("joined_at", "pk"))
+    seats = list(circle_history(circle=circle) if history is None else history)
     return _rotation(circle, seats, *_calendar(circle, now))
 
 

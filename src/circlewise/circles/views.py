@@ -48,7 +48,9 @@ def detail(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> Http
     circle's alone (emails, contract, rotation) only for its members, host and coach."""
     membership = policy.enter_organisation(request, org_slug)
     circle = policy.circle_for(membership, circle_id)
-    seats = selectors.circle_seats(circle=circle)
+    history = selectors.circle_history(circle=circle)
+    active = [seat for seat in history if seat.left_at is None]
+    seats = selectors.circle_seats(circle=circle, members=active)
     members = [seat.member for seat in seats if seat.member is not None]
     # As lists prefetch them (circles.selectors): the policy checks below read them instead of
     # asking the database again.
@@ -71,10 +73,10 @@ def detail(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> Http
     if context["sees_sessions"]:
         context["next_session"] = next_session(circle=circle)
     if private:
-        status = contract_selectors.contract_status(circle=circle)
+        status = contract_selectors.contract_status(circle=circle, members=active)
         context["status"] = status
         context["i_accepted"] = any(m.user_id == request.user.pk for m, _ in status.accepted)
-        context["rotation"] = rotation = selectors.circle_rotation(circle=circle)
+        context["rotation"] = rotation = selectors.circle_rotation(circle=circle, history=history)
         if context.get("next_session"):
             context["next_coachees"] = rotation.coachees(context["next_session"].pk)
         context["emails"] = ", ".join(seat.email for seat in seats)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,10 +49,15 @@ def _terms(version: ContractVersion) -> Terms:
     return Terms(agreements=tuple(version.agreements), goal=version.goal, duration=version.duration)
 
 
-def contract_status(*, circle: Circle) -> ContractStatus:
-    """The current version and, among the circle's members now, who accepted it and who not."""
+def contract_status(
+    *, circle: Circle, members: Sequence[CircleMember] | None = None
+) -> ContractStatus:
+    """The current version and, among the circle's members now (``members``, when already
+    read), who accepted it and who not."""
     members = list(
         circle.members.filter(left_at__isnull=True).select_related("user", "participant")
+        if members is None
+        else members
     )
     version = circle.contract_versions.first()
     if version is None:

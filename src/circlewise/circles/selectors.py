@@ -108,8 +108,9 @@ def circles_for_programme(*, programme: Programme) -> QuerySet[Circle]:
 
 def programme_circles_search(*, programme: Programme, query: str = "") -> QuerySet[Circle]:
     """A programme's active circles whose name, or a current member's name or email, contains
-    ``query`` (case-insensitive), by name. Page it first, then :func:`programme_circles_shown`:
-    counting members of every circle only to show one page would cost the whole programme."""
+    ``query`` (case-insensitive), by name. Page its ids first, then
+    :func:`programme_circles_shown`: counting members of every circle only to show one page
+    would cost the whole programme."""
     circles = programme.circles.filter(status=CircleStatus.ACTIVE)
     if query:
         matching = CircleMember.objects.filter(circle__programme=programme, left_at__isnull=True)
@@ -122,10 +123,11 @@ def programme_circles_search(*, programme: Programme, query: str = "") -> QueryS
     return circles.order_by("name", "pk")
 
 
-def programme_circles_shown(*, circles: Iterable[Circle]) -> list[Circle]:
-    """These circles (a page) again with ``size`` (active members) and the merge targets, in
-    the same order. Members themselves are not read: the page shows how many, not who."""
-    ids = [circle.pk for circle in circles]
+def programme_circles_shown(*, circle_ids: Sequence[int]) -> list[Circle]:
+    """The circles of a page (their ids, in order) with ``size`` (active members) and the merge
+    targets, in the same order. Members themselves are not read: the page shows how many, not
+    who."""
+    ids = list(circle_ids)
     found = (
         Circle.objects.filter(pk__in=ids)
         .annotate(size=_active_size())

@@ -442,10 +442,10 @@ def programme_circles(
     """
     programme = _programme(request, org_slug, programme_id)
     query = _query(request)
-    found = programme_circles_search(programme=programme, query=query)
+    found = programme_circles_search(programme=programme, query=query).values_list("pk", flat=True)
     page = Paginator(found, PROGRAMME_CIRCLES_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = programme_circles_shown(circles=page.object_list)
-    for circle in page:
+    circles = programme_circles_shown(circle_ids=list(page.object_list))
+    for circle in circles:
         size = circle.size  # type: ignore[attr-defined]  # annotated by the selector
         circle.room = max(programme.max_size - size, 0)  # type: ignore[attr-defined]
         circle.below_minimum = size < programme.min_size  # type: ignore[attr-defined]
@@ -456,6 +456,7 @@ def programme_circles(
         {
             "programme": programme,
             "page": page,
+            "circles": circles,
             "query": query,
             "filters": urlencode({"q": query}) if query else "",
             "circle_count": (
@@ -468,7 +469,7 @@ def programme_circles(
             # Only asked when someone waits (the button is shown to place them).
             "has_room": bool(queue.people)
             and programme_circles_with_room(programme=programme).exists(),
-            "with_room": [circle for circle in page if circle.room],  # type: ignore[attr-defined]
+            "with_room": [circle for circle in circles if circle.room],  # type: ignore[attr-defined]
         },
     )
 

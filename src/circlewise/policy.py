@@ -340,16 +340,29 @@ def can_schedule_circle(membership: Membership, circle: Circle) -> bool:
 # Reaching objects: one helper per kind, the organisation filter always applied --------------
 
 
+def _of_organisation[M: (Circle, Programme)](
+    objects: QuerySet[M], membership: Membership, pk: int
+) -> M | None:
+    """The object ``pk`` among ``objects`` when it belongs to the membership's organisation,
+    with that organisation attached: it was read with the membership, so no join reads it
+    again."""
+    found = objects.filter(pk=pk, organisation_id=membership.organisation_id).first()
+    if found is not None:
+        found.organisation = membership.organisation
+    return found
+
+
+def _circle(membership: Membership, circle_id: int) -> Circle | None:
+    circles = Circle.objects.select_related("programme", "host", "coach")
+    return _of_organisation(circles, membership, circle_id)
+
+
 def programme_for(
     membership: Membership, programme_id: int, *, perm: Perm | None = None
 ) -> Programme:
     """A programme of the membership's organisation that they may see (else 404), and that
     their role lets them act on with ``perm`` (else 403)."""
-    programme = (
-        Programme.objects.select_related("organisation")
-        .filter(pk=programme_id, organisation_id=membership.organisation_id)
-        .first()
-    )
+    programme = _of_organisation(Programme.objects.all(), membership, programme_id)
     if programme is None or not can_see_programme(membership, programme):
         raise Http404(_("No such programme."))
     if perm is not None:
@@ -376,11 +389,7 @@ def run_for(
 def circle_for(membership: Membership, circle_id: int, *, manage: bool = False) -> Circle:
     """A circle of the membership's organisation that they may see (else 404); with
     ``manage``, one they may also change (else 403)."""
-    circle = (
-        Circle.objects.select_related("organisation", "programme", "host", "coach")
-        .filter(pk=circle_id, organisation_id=membership.organisation_id)
-        .first()
-    )
+    circle = _circle(membership, circle_id)
     if circle is None or not can_see_circle(membership, circle):
         raise Http404(_("No such circle."))
     if manage and not can_manage_circle(membership, circle):
@@ -393,11 +402,7 @@ def circle_sessions_for(
 ) -> Circle:
     """A circle whose sessions the member may see (else 404: see :func:`can_see_sessions`);
     with ``schedule``, one whose sessions they may also change (else 403)."""
-    circle = (
-        Circle.objects.select_related("organisation", "programme", "host", "coach")
-        .filter(pk=circle_id, organisation_id=membership.organisation_id)
-        .first()
-    )
+    circle = _circle(membership, circle_id)
     if circle is None or not can_see_sessions(membership, circle):
         raise Http404(_("No such circle."))
     if schedule and not can_schedule_circle(membership, circle):
@@ -408,11 +413,7 @@ def circle_sessions_for(
 def circle_inside_for(membership: Membership, circle_id: int, *, lead: bool = False) -> Circle:
     """A circle whose inside the member may see (else 404: see :func:`can_see_circle_private`;
     admins too); with ``lead``, one whose sessions and resources they lead (else 403)."""
-    circle = (
-        Circle.objects.select_related("organisation", "programme", "host", "coach")
-        .filter(pk=circle_id, organisation_id=membership.organisation_id)
-        .first()
-    )
+    circle = _circle(membership, circle_id)
     if circle is None or not can_see_circle_private(membership, circle):
         raise Http404(_("No such circle."))
     if lead and not can_lead_circle(membership, circle):

@@ -125,13 +125,14 @@ def programme_circles_search(*, programme: Programme, query: str = "") -> QueryS
 
 def programme_circles_shown(*, circle_ids: Sequence[int]) -> list[Circle]:
     """The circles of a page (their ids, in order) with ``size`` (active members) and the merge
-    targets, in the same order. Members themselves are not read: the page shows how many, not
-    who."""
+    targets, in the same order, their names alone: the page shows names and how many members,
+    not who."""
     ids = list(circle_ids)
     found = (
         Circle.objects.filter(pk__in=ids)
+        .only("name")
         .annotate(size=_active_size())
-        .prefetch_related("merge_targets")
+        .prefetch_related(Prefetch("merge_targets", queryset=Circle.objects.only("name")))
     )
     by_id = {circle.pk: circle for circle in found}
     return [by_id[pk] for pk in ids]

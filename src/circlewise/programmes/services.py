@@ -69,23 +69,6 @@ __all__ = [
 ]
 
 UPLOAD_LIFETIME = timedelta(hours=24)
-
-
-def counts_changed(*, programme_ids: Iterable[int | None]) -> None:
-    """Forget the kept counts of these programmes and their organisations' programme lists
-    (see ``selectors.COUNTS_FRESH``). Every service that enrols, ends an enrolment, completes
-    an intake or changes a seat in a programme's circle calls it; ``None`` (a self-organised
-    circle) is skipped."""
-    ids = {pk for pk in programme_ids if pk is not None}
-    if not ids:
-        return
-    organisations = Programme.objects.filter(pk__in=ids).values_list("organisation_id", flat=True)
-    cache.delete_many(
-        [counts_key(programme_id=pk, name=name) for pk in ids for name in COUNT_NAMES]
-        + [enrolled_key(organisation_id=pk) for pk in set(organisations)]
-    )
-
-
 PROGRAMME_FIELDS = (
     "name",
     "goal",
@@ -107,6 +90,22 @@ PROGRAMME_FIELDS = (
     "avoid_previous_circles",
     "signup_open",
 )
+
+
+# Kept counts -------------------------------------------------------------------------------------
+def counts_changed(*, programme_ids: Iterable[int | None]) -> None:
+    """Forget the kept counts of these programmes and their organisations' programme lists
+    (see ``selectors.COUNTS_FRESH``). Every service that enrols, ends an enrolment, completes
+    an intake or changes a seat in a programme's circle calls it; ``None`` (a self-organised
+    circle) is skipped."""
+    ids = {pk for pk in programme_ids if pk is not None}
+    if not ids:
+        return
+    organisations = Programme.objects.filter(pk__in=ids).values_list("organisation_id", flat=True)
+    cache.delete_many(
+        [counts_key(programme_id=pk, name=name) for pk in ids for name in COUNT_NAMES]
+        + [enrolled_key(organisation_id=pk) for pk in set(organisations)]
+    )
 
 
 # Programmes --------------------------------------------------------------------------------------

@@ -148,6 +148,11 @@ def test_it_gives_the_next_session_and_skips_cancelled_ones(scheduled, coach, ci
     assert len(selectors.sessions_for(circle=circle)) == 6
 
 
+def test_there_is_no_next_session_once_the_series_is_cancelled(scheduled, coach, circle):
+    services.series_cancel(series=scheduled, by=coach)
+    assert selectors.next_session(circle=circle) is None
+
+
 @pytest.mark.parametrize("role, status", [("member", 200), ("coach", 200), ("admin", 200)])
 def test_it_reads_a_circles_sessions_through_the_api(scheduled, role, status, request, api_client):
     user = request.getfixturevalue(role)

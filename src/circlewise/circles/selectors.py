@@ -21,7 +21,7 @@ from circlewise.circles.models import (
     JoinRequestStatus,
 )
 from circlewise.core.languages import language_codes_matching
-from circlewise.meetings.models import SessionAbsence, SessionStatus
+from circlewise.meetings.models import Session, SessionAbsence, SessionStatus
 from circlewise.organisations.models import Membership, Role
 from circlewise.programmes.models import Cadence, add_months
 from circlewise.programmes.parsing import parse_languages
@@ -43,6 +43,7 @@ __all__ = [
     "circle_rotation",
     "circle_rotations",
     "circle_seats",
+    "circle_sessions",
     "circles_for_programme",
     "circles_for_user",
     "closed_circles_for_user",
@@ -290,15 +291,24 @@ class CircleRotation:
         return next((turn.coachees for turn in self.upcoming if turn.key == key), [])
 
 
+def circle_sessions(*, circle: Circle) -> list[Session]:
+    """The circle's sessions that are not cancelled, in order, with their series: the calendar
+    of its rotation and where its next session is found (one read, when a page shows both)."""
+    return list(
+        circle.sessions.exclude(status=SessionStatus.CANCELLED)
+        .select_related("series")
+        .order_by("starts_at", "pk")
+    )
+
+
 def _calendar(
-    circle: Circle, now: datetime
+    circle: Circle, now: datetime, sessions: Sequence[Session] | None = None
 ) -> tuple[list[tuple[Hashable, date]], set[Hashable], dict[Hashable, set[int]]]:
     """The circle's sessions as (key, day) in order, which are still to come, and who said
-    they cannot come to which: the meetings schedule if one is set, else the programme's
-    cadence (no absences known)."""
-    sessions = list(
-        circle.sessions.exclude(status=SessionStatus.CANCELLED).order_by("starts_at", "pk")
-    )
+    they cannot come to which: the meetings schedule if one is set (``sessions``, from
+    :func:`circle_sessions`, when already read), else the programme's cadence (no absences
+    known)."""
+    sessions = circle_sessions(circle=circle) if sessions is None else list(sessions)
     absences = (
         SessionAbsence.objects.filter(session__in=sessions).values_list("session_id", "user_id")
         if sessions
@@ -337,14 +347,16 @@ def circle_rotation(
     *,
     circle: Circle,
     history: Sequence[CircleMember] | None = None,
+    sessions: Sequence[Session] | None = None,
     now: datetime | None = None,
 ) -> CircleRotation:
     """Plan the circle's coachee rotation (see :mod:`circlewise.rotation`) from its history
-    (:func:`circle_history`, when already read): who joined and left when, in joining order,
-    and who said they cannot come to a session."""
+    (:func:`circle_history`) and sessions (:func:`circle_sessions`), each read here unless
+    given: who joined and left when, in joining order, and who said they cannot come to a
+    session."""
     now = now or timezone.now()
     seats = list(circle_history(circle=circle) if history is None else history)
-    return _rotation(circle, seats, *_calendar(circle, now))
+    return _rotation(circle, seats, *_calendar(circle, now, sessions))
 
 
 def circle_rotations(

@@ -70,13 +70,18 @@ def detail(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> Http
         "sees_sessions": policy.can_see_sessions(membership, circle),
         "below_minimum": circle.programme is not None and len(members) < circle.programme.min_size,
     }
+    # One read of the sessions serves the next session and the rotation.
+    shown = context["sees_sessions"] or private
+    sessions = selectors.circle_sessions(circle=circle) if shown else []
     if context["sees_sessions"]:
-        context["next_session"] = next_session(circle=circle)
+        context["next_session"] = next_session(circle=circle, sessions=sessions)
     if private:
         status = contract_selectors.contract_status(circle=circle, members=active)
         context["status"] = status
         context["i_accepted"] = any(m.user_id == request.user.pk for m, _ in status.accepted)
-        context["rotation"] = rotation = selectors.circle_rotation(circle=circle, history=history)
+        context["rotation"] = rotation = selectors.circle_rotation(
+            circle=circle, history=history, sessions=sessions
+        )
         if context.get("next_session"):
             context["next_coachees"] = rotation.coachees(context["next_session"].pk)
         context["emails"] = ", ".join(seat.email for seat in seats)

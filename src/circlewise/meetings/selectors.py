@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from circlewise.circles.selectors import (
     active_members,
     circle_rotation,
     circle_rotations,
+    circle_sessions,
     member_name,
 )
 from circlewise.core.mail import absolute_url
@@ -79,17 +81,16 @@ def sessions_for(*, circle: Circle, upcoming: bool = False) -> QuerySet[Session]
     return sessions.order_by("starts_at", "pk")
 
 
-def next_session(*, circle: Circle, now: datetime | None = None) -> Session | None:
-    """The session that is on now or comes next (cancelled ones skipped), or None."""
-    return (
-        circle.sessions.filter(
-            status=SessionStatus.SCHEDULED,
-            series__status=SeriesStatus.ACTIVE,
-            ends_at__gt=now or timezone.now(),
-        )
-        .select_related("series")
-        .order_by("starts_at")
-        .first()
+def next_session(
+    *, circle: Circle, now: datetime | None = None, sessions: Sequence[Session] | None = None
+) -> Session | None:
+    """The session that is on now or comes next, or None: cancelled sessions, and those of a
+    cancelled series, are skipped. Found among ``sessions`` (:func:`circle_sessions`) when
+    already read."""
+    now = now or timezone.now()
+    found = circle_sessions(circle=circle) if sessions is None else sessions
+    return next(
+        (s for s in found if s.series.status == SeriesStatus.ACTIVE and s.ends_at > now), None
     )
 
 
@@ -125,8 +126,13 @@ def attendees(*, circle: Circle) -> list[Person]:
 
 def invitation_text(*, series: SessionSeries) -> str:
     """The event's DESCRIPTION: what it is, where, and where to say "can't make it"."""
-    session = next_session(circle=series.circle)
-    coachees = circle_rotation(circle=series.circle).coachees(session.pk) if session else []
+    sessions = circle_sessions(circle=series.circle)
+    session = next_session(circle=series.circle, sessions=sessions)
+    coachees = (
+        circle_rotation(circle=series.circle, sessions=sessions).coachees(session.pk)
+        if session
+        else []
+    )
     return _invitation(series, session, coachees)
 
 

@@ -29,6 +29,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
+# The two sizes every page is looked at in: a phone and a laptop.
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+def shoot_at_both_sizes(page: Page, name: str) -> None:
+    """Full-page screenshots of ``page`` at phone and desktop size, saved as
+    ``test-results/<name>-phone.png`` and ``…-desktop.png`` for a person to look at."""
+    RESULTS.mkdir(exist_ok=True)
+    for label, size in SIZES.items():
+        page.set_viewport_size(size)
+        page.screenshot(path=RESULTS / f"{name}-{label}.png", full_page=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -6,24 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.meetings import services as meetings
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import Programme
 from tests.conftest import make_user
-from tests.e2e.conftest import RESULTS
+from tests.e2e.conftest import shoot_at_both_sizes
 from tests.e2e.test_programme_journey import log_in
-
-SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
-
-
-def _shoot(page: Page, name: str) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    for label, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=RESULTS / f"circle-home-{name}-{label}.png", full_page=True)
 
 
 def _acme() -> Circle:
@@ -67,7 +58,7 @@ def test_it_runs_a_circle_home_from_coach_to_contract_and_rotation(new_page):
     ada.get_by_role("button", name="Assign coaches evenly").click()
     expect(ada.get_by_text("Coaches assigned to 1 circle.")).to_be_visible()
     expect(ada.get_by_role("listitem").filter(has_text="Oak")).to_contain_text("Coach: Cody Coach")
-    _shoot(ada, "coaches")
+    shoot_at_both_sizes(ada, "circle-home-coaches")
     ada.goto(home)
     expect(ada.get_by_text("mia@acme.test")).to_have_count(0)  # the admin is not in the circle
 
@@ -81,7 +72,7 @@ def test_it_runs_a_circle_home_from_coach_to_contract_and_rotation(new_page):
     expect(mia.get_by_test_id("next-session")).to_contain_text("Coachee: Mia Member")
     expect(mia.get_by_role("button", name="Copy all")).to_be_visible()
     expect(mia.get_by_text("Cody Coach")).to_be_visible()
-    _shoot(mia, "before-accepting")
+    shoot_at_both_sizes(mia, "circle-home-before-accepting")
     mia.get_by_role("button", name="I accept this contract").click()
     expect(missing).to_contain_text("Dev Patel, Nour Haddad")
     expect(missing).not_to_contain_text("Mia")
@@ -100,7 +91,7 @@ def test_it_runs_a_circle_home_from_coach_to_contract_and_rotation(new_page):
     expect(mia.locator("#contract-missing")).to_have_count(0)
     mia.get_by_text("After that").click()
     expect(mia.get_by_role("listitem").filter(has_text="9 Feb 2027")).to_contain_text("Dev Patel")
-    _shoot(mia, "accepted")
+    shoot_at_both_sizes(mia, "circle-home-accepted")
     mia.get_by_role("link", name="Read the contract and its history").click()
     expect(mia.get_by_role("heading", name="Our contract")).to_be_visible()
-    _shoot(mia, "contract")
+    shoot_at_both_sizes(mia, "circle-home-contract")

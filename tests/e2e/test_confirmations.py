@@ -10,8 +10,9 @@ from circlewise.accounts.models import User
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.organisations.models import Membership, Role
 from tests.conftest import make_user
+from tests.e2e.conftest import SIZES
 from tests.e2e.test_programme_journey import log_in
-from tests.e2e.test_programme_pages import SIZES, acme, shoot  # noqa: F401 (fixture)
+from tests.e2e.test_programme_pages import acme, shoot  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
 

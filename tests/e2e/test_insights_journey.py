@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.coaching.models import Attendance
@@ -20,19 +20,10 @@ from circlewise.insights.services import pulse_email
 from circlewise.organisations.models import Membership, Organisation, Role
 from tests.circle_fixtures import make_session
 from tests.conftest import make_user
-from tests.e2e.conftest import RESULTS, latest_link
+from tests.e2e.conftest import latest_link, shoot_at_both_sizes
 from tests.e2e.test_programme_journey import log_in
 from tests.insights.conftest import answer
 from tests.programmes.factories import make_participant, make_programme
-
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
-
-
-def _shoot(page: Page, name: str) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    for label, size in SIZES.items():
-        page.set_viewport_size(size)
-        page.screenshot(path=RESULTS / f"insights-{name}-{label}.png", full_page=True)
 
 
 def _programme():
@@ -81,7 +72,7 @@ def test_it_takes_a_pulse_from_the_email_and_shows_it_only_in_aggregate(new_page
     for name, value in (("usefulness", "5"), ("speak_up", "4"), ("heard", "5"), ("trust", "4")):
         mia.locator(f'input[name="{name}"][value="{value}"]').check()
     mia.get_by_label("Anything you want your coach to know?").fill("More time for the last case")
-    _shoot(mia, "pulse-form")
+    shoot_at_both_sizes(mia, "insights-pulse-form")
     mia.get_by_role("button", name="Send").click()
     expect(mia.get_by_text("Thank you: your answer is saved.")).to_be_visible()
     expect(mia.get_by_role("button", name="Change my answer")).to_be_visible()
@@ -93,11 +84,11 @@ def test_it_takes_a_pulse_from_the_email_and_shows_it_only_in_aggregate(new_page
     admin.goto(base)
     expect(admin.locator("figure.chart svg").first).to_be_visible()
     expect(admin.get_by_test_id("kpi-usefulness")).not_to_have_text(NOT_ENOUGH)
-    _shoot(admin, "dashboard")
+    shoot_at_both_sizes(admin, "insights-dashboard")
     admin.goto(base + "?by=department")
     table = admin.get_by_test_id("pulse-table")
     expect(table.get_by_role("row", name="Legal")).to_contain_text(NOT_ENOUGH)
-    _shoot(admin, "dashboard-department")
+    shoot_at_both_sizes(admin, "insights-dashboard-department")
     expect(admin.get_by_text("More time for the last case")).to_have_count(0)
 
     # The coach: Oak's pulse (five answers in the closed month) and Mia's comment, without her
@@ -109,4 +100,4 @@ def test_it_takes_a_pulse_from_the_email_and_shows_it_only_in_aggregate(new_page
     expect(coach.get_by_test_id("comment")).to_contain_text("More time for the last case")
     expect(coach.get_by_text("counted when the month closes")).to_be_visible()
     expect(coach.get_by_text("Oak person 0")).to_have_count(0)
-    _shoot(coach, "coach")
+    shoot_at_both_sizes(coach, "insights-coach")

@@ -16,11 +16,10 @@ from circlewise.circles import services as circle_services
 from circlewise.organisations.models import Membership, Organisation, Role
 from tests.conftest import PASSWORD, make_user
 from tests.core.test_translations import SOURCE
-from tests.e2e.conftest import RESULTS
+from tests.e2e.conftest import RESULTS, SIZES
 
 pytestmark = pytest.mark.e2e
 
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 OFFERED = {code: name for code, name in settings.LANGUAGES if not code.startswith("en")}
 # Each offered language at phone size; German at desktop size too.
 CASES = [(code, "phone") for code in OFFERED] + [("de", "desktop")] * ("de" in OFFERED)

@@ -12,11 +12,9 @@ from playwright.sync_api import Page, expect
 from circlewise.circles import services as circle_services
 from circlewise.organisations.models import Membership, Organisation, Role
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import RESULTS
+from tests.e2e.conftest import RESULTS, SIZES
 
 pytestmark = pytest.mark.e2e
-
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
 @pytest.fixture

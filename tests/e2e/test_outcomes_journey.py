@@ -17,13 +17,11 @@ from circlewise.insights.privacy import NOT_ENOUGH
 from circlewise.insights.services import outcome_emails
 from circlewise.organisations.models import Membership, Organisation, Role
 from tests.conftest import make_user
-from tests.e2e.conftest import RESULTS, latest_link
+from tests.e2e.conftest import RESULTS, SIZES, latest_link
 from tests.e2e.test_accessibility import serious_violations
 from tests.e2e.test_programme_journey import log_in
 from tests.insights.conftest import answer_outcome
 from tests.programmes.factories import make_participant, make_programme
-
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
 def _shoot(page: Page, name: str) -> None:

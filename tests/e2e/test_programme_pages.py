@@ -12,13 +12,11 @@ from circlewise.circles.models import Circle, CircleMember
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.programmes.models import Programme, ProgrammeStatus
 from tests.conftest import make_user
-from tests.e2e.conftest import RESULTS
+from tests.e2e.conftest import RESULTS, SIZES
 from tests.e2e.test_programme_journey import log_in
 from tests.programmes.factories import make_participant, make_programme
 
 pytestmark = pytest.mark.e2e
-
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
 def shoot(page: Page, name: str) -> None:

@@ -9,8 +9,9 @@ from playwright.sync_api import expect
 
 from circlewise.formation import services
 from circlewise.programmes.models import ParticipantStatus
+from tests.e2e.conftest import SIZES
 from tests.e2e.test_programme_journey import log_in
-from tests.e2e.test_programme_pages import SIZES, acme, assert_no_horizontal_overflow, shoot  # noqa: F401
+from tests.e2e.test_programme_pages import acme, assert_no_horizontal_overflow, shoot  # noqa: F401
 from tests.formation.conftest import _add_participants, _make_programme
 
 pytestmark = pytest.mark.e2e

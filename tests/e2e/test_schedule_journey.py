@@ -12,13 +12,13 @@ from urllib.parse import urlsplit
 
 from django.core import mail
 from icalendar import Calendar
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.meetings.models import SessionSeries
 from circlewise.organisations.models import Membership, Organisation, Role
 from tests.conftest import make_user
-from tests.e2e.conftest import RESULTS
+from tests.e2e.conftest import shoot_at_both_sizes
 from tests.e2e.test_programme_journey import log_in
 from tests.programmes.factories import make_participant, make_programme
 
@@ -29,14 +29,6 @@ PEOPLE = [
     ("nour@acme.test", "Nour", "Europe/Berlin"),
     ("ana@acme.test", "Ana", "Asia/Kolkata"),
 ]
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
-
-
-def _shoot(page: Page, name: str) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    for label, size in SIZES.items():
-        page.set_viewport_size(size)
-        page.screenshot(path=RESULTS / f"meetings-{name}-{label}.png", full_page=True)
 
 
 def _oak() -> Circle:
@@ -78,7 +70,7 @@ def test_the_coach_picks_a_slot_and_a_member_subscribes(new_page, settings):
     expect(proposals.first).to_contain_text("Mia Member (America/New_York)")
     expect(proposals.first).to_contain_text("EST")
     expect(proposals.first).to_contain_text("EDT")
-    _shoot(cody, "schedule-coach")
+    shoot_at_both_sizes(cody, "meetings-schedule-coach")
     chosen = proposals.first.locator("strong").inner_text()
     proposals.first.get_by_role("radio").check()
     cody.get_by_role("radio", name="Video call").check()
@@ -97,7 +89,7 @@ def test_the_coach_picks_a_slot_and_a_member_subscribes(new_page, settings):
     cody.get_by_label("Start time").fill("13:00")
     cody.get_by_role("radio", name="In person").check()
     cody.get_by_label("Place").fill("Leeds office, room 4")
-    _shoot(cody, "move")
+    shoot_at_both_sizes(cody, "meetings-move")
     cody.get_by_role("button", name="Move this session").click()
     expect(cody.get_by_test_id("session").nth(2)).to_contain_text("Moved")
     expect(cody.get_by_test_id("session").nth(2)).to_contain_text("Leeds office, room 4")
@@ -114,7 +106,7 @@ def test_the_coach_picks_a_slot_and_a_member_subscribes(new_page, settings):
     expect(mia.get_by_text("America/New_York").first).to_be_visible()
     expect(mia.get_by_test_id("session")).to_have_count(12)
     expect(mia.get_by_role("heading", name="Choose a time")).to_have_count(0)
-    _shoot(mia, "schedule-member")
+    shoot_at_both_sizes(mia, "meetings-schedule-member")
     with mia.expect_download() as download_info:
         mia.get_by_role("button", name="Add to my calendar (.ics)").click()
     download = download_info.value
@@ -135,7 +127,7 @@ def test_the_coach_picks_a_slot_and_a_member_subscribes(new_page, settings):
     mia.get_by_role("button", name="Get my calendar feed address").click()
     feed_url = mia.get_by_test_id("calendar-feed-url").input_value()
     assert "/calendar/" in feed_url
-    _shoot(mia, "account-feed")
+    shoot_at_both_sizes(mia, "meetings-account-feed")
     stranger = new_page()
     # The address is built from SITE_URL; the test server listens elsewhere.
     response = stranger.request.get(urlsplit(feed_url).path)

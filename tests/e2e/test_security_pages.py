@@ -4,29 +4,18 @@ Screenshots go to test-results/ for a person to look at."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from circlewise.circles import services as circle_services
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.organisations.services import activity_record
 from tests.conftest import make_user
+from tests.e2e.conftest import shoot_at_both_sizes
 from tests.e2e.test_programme_journey import log_in
 from tests.programmes.factories import make_participant, make_programme
 
 pytestmark = pytest.mark.e2e
-
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
-SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 800}}
-
-
-def _shoot(page: Page, name: str) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        page.screenshot(path=RESULTS / f"security-{name}-{size}.png", full_page=True)
 
 
 def test_it_shows_the_welcome_page_then_claims_on_the_button(new_page):
@@ -38,7 +27,7 @@ def test_it_shows_the_welcome_page_then_claims_on_the_button(new_page):
     log_in(page, "newcomer@elsewhere.test")
     page.goto(f"/o/acme/programmes/{programme.pk}/welcome/")
     expect(page.get_by_text("newcomer@elsewhere.test")).to_be_visible()
-    _shoot(page, "welcome")
+    shoot_at_both_sizes(page, "security-welcome")
     assert programme.participants.get().user is None
     page.get_by_role("button", name="Accept and tell us about you").click()
     expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_be_visible()
@@ -55,7 +44,7 @@ def test_it_lets_a_host_make_a_new_invitation_link(new_page):
     log_in(page, "hana@acme.test")
     page.goto(f"/o/acme/circles/{circle.pk}/")
     page.get_by_text("Make a new invitation link").click()
-    _shoot(page, "circle-link")
+    shoot_at_both_sizes(page, "security-circle-link")
     page.get_by_role("button", name="Make a new link").click()
     expect(page.get_by_text("the old one no longer works")).to_be_visible()
     circle.refresh_from_db()
@@ -76,4 +65,4 @@ def test_it_shows_admins_the_activity_log(new_page):
     page.goto("/o/acme/")
     page.get_by_role("button", name="Activity").click()
     expect(page.get_by_text("Invited person2@acme.test.")).to_be_visible()
-    _shoot(page, "activity")
+    shoot_at_both_sizes(page, "security-activity")

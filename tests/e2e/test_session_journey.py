@@ -19,17 +19,8 @@ from circlewise.coaching.question_bank import BUILT_IN
 from circlewise.organisations.models import Membership, Organisation, Role
 from tests.circle_fixtures import make_circle, make_session
 from tests.conftest import make_user
-from tests.e2e.conftest import RESULTS
+from tests.e2e.conftest import shoot_at_both_sizes
 from tests.e2e.test_programme_journey import log_in
-
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
-
-
-def _shoot(page: Page, name: str) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    for label, size in SIZES.items():
-        page.set_viewport_size(size)
-        page.screenshot(path=RESULTS / f"running-{name}-{label}.png", full_page=True)
 
 
 def _seconds(page: Page) -> int:
@@ -94,8 +85,8 @@ def test_the_coach_runs_a_session_and_the_circle_checks_in_next_time(new_page):
     coach.get_by_role("button", name="Start the session").click()
     _same_clock(coach, mia, PHASES[0].title)
     expect(mia.get_by_test_id("speaker")).to_have_text("Mia")
-    _shoot(mia, "runner-member")
-    _shoot(coach, "runner-coach")
+    shoot_at_both_sizes(mia, "running-runner-member")
+    shoot_at_both_sizes(coach, "running-runner-coach")
 
     coach.get_by_role("button", name="Next person").click()
     expect(mia.get_by_test_id("speaker")).to_have_text("Dev")
@@ -117,13 +108,13 @@ def test_the_coach_runs_a_session_and_the_circle_checks_in_next_time(new_page):
         _same_clock(coach, mia, phase.title)
         if phase.key == "powerful":
             expect(coach.get_by_role("heading", name="Questions to try")).to_be_visible()
-            _shoot(coach, "runner-questions")
+            shoot_at_both_sizes(coach, "running-runner-questions")
         if phase.key == "commit":
             expect(mia.get_by_role("heading", name="My commitment")).to_be_visible()
             _commit(mia, "Ask two questions before I give advice")
             dev.reload()
             _commit(dev, "Hand the rota decision to my deputy")
-            _shoot(mia, "runner-commit")
+            shoot_at_both_sizes(mia, "running-runner-commit")
     coach.get_by_role("button", name="Finish the session").click()
     expect(mia.get_by_test_id("clock")).to_contain_text("Finished")
     assert Commitment.objects.filter(session=first).count() == 2
@@ -150,11 +141,11 @@ def test_the_coach_runs_a_session_and_the_circle_checks_in_next_time(new_page):
     expect(coach.get_by_test_id("checkin-item").filter(has_text="Mia Member")).to_contain_text(
         "Done"
     )
-    _shoot(coach, "checkin")
+    shoot_at_both_sizes(coach, "running-checkin")
 
     mia.goto(f"/o/acme/circles/{circle.pk}/commitments/")
     expect(mia.get_by_test_id("commitment")).to_have_count(2)
-    _shoot(mia, "commitments")
+    shoot_at_both_sizes(mia, "running-commitments")
 
 
 def test_a_member_reflects_on_a_resource_and_keeps_a_private_note(new_page):
@@ -177,7 +168,7 @@ def test_a_member_reflects_on_a_resource_and_keeps_a_private_note(new_page):
     mia.get_by_label("Reflection for the circle (optional)").fill("Naming the ending helped.")
     mia.get_by_role("button", name="Save").click()
     expect(mia.locator("ul.marks")).to_contain_text("Mia Member ✓ done: Naming the ending helped.")
-    _shoot(mia, "resources")
+    shoot_at_both_sizes(mia, "running-resources")
 
     mia.goto(f"/o/acme/circles/{circle.pk}/")
     mia.get_by_role("link", name="My journal").click()
@@ -187,7 +178,7 @@ def test_a_member_reflects_on_a_resource_and_keeps_a_private_note(new_page):
     )
     mia.get_by_role("button", name="Save note").click()
     expect(mia.get_by_text("Saved in your journal. Only you can read it.")).to_be_visible()
-    _shoot(mia, "journal")
+    shoot_at_both_sizes(mia, "running-journal")
 
     coach_page = new_page()
     log_in(coach_page, "cody@acme.test")
@@ -198,5 +189,5 @@ def test_a_member_reflects_on_a_resource_and_keeps_a_private_note(new_page):
     )
     coach_page.get_by_role("button", name="Add").click()
     expect(coach_page.get_by_text("Question added.")).to_be_visible()
-    _shoot(coach_page, "questions")
+    shoot_at_both_sizes(coach_page, "running-questions")
     assert "I avoid endings" not in coach_page.content()

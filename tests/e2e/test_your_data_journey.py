@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from circlewise.accounts.models import User
 from circlewise.contracts.models import ContractAcceptance, ContractVersion
@@ -21,17 +21,8 @@ from circlewise.meetings.models import SessionAbsence
 from circlewise.organisations.models import Membership, Organisation, Role
 from tests.circle_fixtures import make_circle, make_session
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import RESULTS
+from tests.e2e.conftest import shoot_at_both_sizes
 from tests.e2e.test_programme_journey import log_in
-
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
-
-
-def _shoot(page: Page, name: str) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    for label, size in SIZES.items():
-        page.set_viewport_size(size)
-        page.screenshot(path=RESULTS / f"your-data-{name}-{label}.png", full_page=True)
 
 
 def _circle():
@@ -64,7 +55,7 @@ def test_a_member_downloads_their_data_deletes_their_account_and_becomes_a_forme
     page.goto("/account/settings/")
     page.get_by_role("link", name="Download your data or delete your account").click()
     expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible()
-    _shoot(page, "page")
+    shoot_at_both_sizes(page, "your-data-page")
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my data (JSON)").click()
@@ -78,7 +69,7 @@ def test_a_member_downloads_their_data_deletes_their_account_and_becomes_a_forme
 
     page.get_by_role("link", name="Delete my account…").click()
     expect(page.get_by_role("heading", name="Delete your account?")).to_be_visible()
-    _shoot(page, "confirm")
+    shoot_at_both_sizes(page, "your-data-confirm")
     page.get_by_label("Your password").fill("not my password")
     page.get_by_role("button", name="Delete my account").click()
     expect(page.get_by_text("That is not your password.")).to_be_visible()
@@ -86,7 +77,7 @@ def test_a_member_downloads_their_data_deletes_their_account_and_becomes_a_forme
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
     expect(page.get_by_text("Your account is deleted.")).to_be_visible()
-    _shoot(page, "deleted")
+    shoot_at_both_sizes(page, "your-data-deleted")
 
     # The old credentials no longer open anything.
     log_in(page, "mia@acme.test")
@@ -104,4 +95,4 @@ def test_a_member_downloads_their_data_deletes_their_account_and_becomes_a_forme
     sam.get_by_text("Version 1,").click()
     expect(sam.get_by_text("a former member (")).to_be_visible()
     expect(sam.get_by_text("Mia Member")).to_have_count(0)
-    _shoot(sam, "circle-mate")
+    shoot_at_both_sizes(sam, "your-data-circle-mate")

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -55,6 +59,32 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time.
+
+    Its threads share the test database's one connection (SQLite in memory), so two requests
+    at once (two people's runner clocks polling while the coach clicks) would read each other's
+    rows: the session lookup then failed with "list index out of range". A lock around each
+    request keeps threads for the browser's open connections, and the queries in turn.
+    """
+
+    def set_app(self, application: Callable[..., Iterable[bytes]]) -> None:
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: dict[str, Any], start_response: Callable[..., Any]):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", OneRequestAtATime)
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,6 +162,10 @@ def _is_in_circle(user_id: int, circle: Circle) -> bool:
     active = getattr(circle, "active", None)
     if active is not None:
         return any(member.user_id == user_id for member in active)
+    # A circle reached through this module knows whether its viewer holds a seat (see _circle).
+    seated = getattr(circle, "seated", {})
+    if user_id in seated:
+        return seated[user_id]
     return circle.members.filter(user_id=user_id, left_at__isnull=True).exists()
 
 
@@ -353,8 +357,18 @@ def _of_organisation[M: (Circle, Programme)](
 
 
 def _circle(membership: Membership, circle_id: int) -> Circle | None:
-    circles = Circle.objects.select_related("programme", "host", "coach")
-    return _of_organisation(circles, membership, circle_id)
+    """The circle, read with whether the member holds a seat in it: every check below asks
+    that, and asking in the same query saves the page one."""
+    seat = CircleMember.objects.filter(
+        circle=OuterRef("pk"), user_id=membership.user_id, left_at__isnull=True
+    )
+    circles = Circle.objects.select_related("programme", "host", "coach").annotate(
+        viewer_seated=Exists(seat)
+    )
+    circle = _of_organisation(circles, membership, circle_id)
+    if circle is not None:
+        circle.seated = {membership.user_id: circle.viewer_seated}  # type: ignore[attr-defined]
+    return circle
 
 
 def programme_for(

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,19 +124,22 @@ def programme_circles_search(*, programme: Programme, query: str = "") -> QueryS
     return circles.order_by("name", "pk")
 
 
-def programme_circles_shown(*, circle_ids: Sequence[int]) -> list[Circle]:
-    """The circles of a page (their ids, in order) with ``size`` (active members) and the merge
-    targets, in the same order, their names alone: the page shows names and how many members,
-    not who."""
+def programme_circles_shown(*, programme: Programme, circle_ids: Sequence[int]) -> list[Circle]:
+    """The circles of a page of ``programme`` (their ids, in order), their names alone, with
+    ``size`` (active members), ``room`` (seats left) and ``below_minimum``; those below the
+    minimum with their merge targets' names (read only when the page shows one). The page shows
+    names and how many members, not who."""
     ids = list(circle_ids)
-    found = (
-        Circle.objects.filter(pk__in=ids)
-        .only("name")
-        .annotate(size=_active_size())
-        .prefetch_related(Prefetch("merge_targets", queryset=Circle.objects.only("name")))
-    )
+    found = Circle.objects.filter(pk__in=ids).only("name").annotate(size=_active_size())
     by_id = {circle.pk: circle for circle in found}
-    return [by_id[pk] for pk in ids]
+    circles = [by_id[pk] for pk in ids]
+    for circle in circles:
+        circle.room = max(programme.max_size - circle.size, 0)  # type: ignore[attr-defined]
+        circle.below_minimum = circle.size < programme.min_size  # type: ignore[attr-defined]
+    small = [circle for circle in circles if circle.below_minimum]  # type: ignore[attr-defined]
+    names = Circle.objects.only("name")
+    prefetch_related_objects(small, Prefetch("merge_targets", queryset=names))
+    return circles
 
 
 def programme_circles_with_room(*, programme: Programme) -> QuerySet[Circle]:

@@ -444,11 +444,7 @@ def programme_circles(
     query = _query(request)
     found = programme_circles_search(programme=programme, query=query).values_list("pk", flat=True)
     page = Paginator(found, PROGRAMME_CIRCLES_PER_PAGE).get_page(request.GET.get("page"))
-    circles = programme_circles_shown(circle_ids=list(page.object_list))
-    for circle in circles:
-        size = circle.size  # type: ignore[attr-defined]  # annotated by the selector
-        circle.room = max(programme.max_size - size, 0)  # type: ignore[attr-defined]
-        circle.below_minimum = size < programme.min_size  # type: ignore[attr-defined]
+    circles = programme_circles_shown(programme=programme, circle_ids=list(page.object_list))
     queue = selectors.unplaced_participants_first(programme=programme, limit=QUEUE_SHOWN)
     return render(
         request,

@@ -27,6 +27,20 @@ def test_it_lists_who_has_completed_the_intake(admin, programme):
     assert "done@acme.test" in completed and "todo@acme.test" not in completed
 
 
+def test_each_row_says_how_the_person_joined_in_the_readers_language(admin, programme):
+    make_participant(programme, "csv@acme.test", source="csv")
+    make_participant(programme, "link@acme.test", source="link", ready=True)
+    url = reverse("programmes:participants", args=["acme", programme.pk])
+    page = client_for(admin).get(url).text
+    assert page.count('data-label="Joined by">CSV upload<') == 1
+    assert page.count('data-label="Joined by">Sign-up link<') == 1
+    admin.language = "de"
+    admin.save(update_fields=["language"])
+    german = client_for(admin).get(url).text
+    assert german.count('data-label="Abteilung">Sales<') == 1
+    assert german.count('<span class="badge badge-warn">Nicht erledigt</span>') == 1
+
+
 def test_it_reminds_only_the_people_still_pending(
     admin, programme, django_capture_on_commit_callbacks
 ):

@@ -38,7 +38,7 @@ from circlewise.programmes.forms import (
     UploadForm,
     intake_initial,
 )
-from circlewise.programmes.models import Programme, ProgrammeStatus
+from circlewise.programmes.models import Programme, ProgrammeStatus, Source
 from circlewise.programmes.parsing import ATTRIBUTE_VALUE_MAX_LENGTH
 
 PARTICIPANTS_PER_PAGE = 50
@@ -385,6 +385,9 @@ def participants(request: AuthenticatedRequest, org_slug: str, pk: int) -> HttpR
             {"pending": "pending", "completed": "completed"}.get(show, "enrolled")
         ]
     page = paginator.get_page(request.GET.get("page"))
+    sources = dict(Source.choices)  # once per page: get_source_display scans them per row
+    for person in page:
+        person.source_label = sources.get(person.source, person.source)  # type: ignore[attr-defined]
     filters = {"q": query, "show": "" if show == "all" else show, "department": department}
     return render(
         request,

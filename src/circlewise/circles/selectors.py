@@ -9,7 +9,17 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +66,7 @@ __all__ = [
     "programme_circles_shown",
     "programme_circles_with_room",
     "programme_session_dates",
+    "user_circle_ids",
 ]
 
 
@@ -69,9 +80,19 @@ def circle_history(*, circle: Circle) -> list[CircleMember]:
     return list(circle.members.select_related("user", "participant").order_by("joined_at", "pk"))
 
 
-def _active_size() -> Count:
-    """A circle's number of members who have not left (annotate it as ``size``)."""
-    return Count("members", filter=Q(members__left_at__isnull=True))
+def _active_size() -> Coalesce:
+    """A circle's number of members who have not left (annotate it as ``size``).
+
+    A subquery per circle read, not a join: counting or paging the circles then never reads
+    every seat of the programme (a join made the API's count 2 ms at 10,000 people)."""
+    seats = (
+        CircleMember.objects.filter(circle=OuterRef("pk"), left_at__isnull=True)
+        .order_by()
+        .values("circle")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(seats, output_field=IntegerField()), 0)
 
 
 def _with_active_members(circles: QuerySet[Circle]) -> QuerySet[Circle]:
@@ -83,12 +104,28 @@ def _with_active_members(circles: QuerySet[Circle]) -> QuerySet[Circle]:
     )
 
 
+def user_circle_ids(*, user: User) -> QuerySet:
+    """Ids of the circles, in any organisation, that the user holds a seat in, hosts or coaches.
+
+    Three index lookups joined as a union: an OR across them makes the planner read every seat
+    and circle of the organisation (2 ms at 10,000 people, growing with it)."""
+    seated = CircleMember.objects.filter(user=user, left_at__isnull=True).values("circle_id")
+    hosted = Circle.objects.filter(host=user).values("pk")
+    coached = Circle.objects.filter(coach=user).values("pk")
+    return seated.union(hosted, coached)
+
+
 def circles_for_user(*, user: User, organisation: Organisation) -> QuerySet[Circle]:
-    """Active circles in the organisation that the user is in, hosts or coaches."""
-    mine = Q(members__user=user, members__left_at__isnull=True) | Q(host=user) | Q(coach=user)
-    ids = Circle.objects.filter(mine, organisation=organisation).values("pk")
-    return _with_active_members(
-        Circle.objects.filter(pk__in=ids, status=CircleStatus.ACTIVE).select_related("programme")
+    """Active circles in the organisation that the user is in, hosts or coaches, with ``size``
+    (active members)."""
+    return (
+        Circle.objects.filter(
+            pk__in=user_circle_ids(user=user),
+            organisation=organisation,
+            status=CircleStatus.ACTIVE,
+        )
+        .select_related("programme")
+        .annotate(size=_active_size())
     )
 
 

@@ -21,6 +21,7 @@ from circlewise.circles.selectors import (
     circle_rotations,
     circle_sessions,
     member_name,
+    user_circle_ids,
 )
 from circlewise.core.mail import absolute_url
 from circlewise.meetings import ics
@@ -251,14 +252,9 @@ def feed_calendar(*, user: User, now: datetime | None = None) -> bytes:
 
 def feed_circles(*, user: User) -> QuerySet[Circle]:
     """Active circles, in any organisation the user belongs to, that they are in, host or coach."""
-    # Three index lookups (seats, hosting, coaching) joined as a union: an OR across them
-    # makes the planner scan every circle of the organisation.
-    seated = CircleMember.objects.filter(user=user, left_at__isnull=True).values("circle_id")
-    hosted = Circle.objects.filter(host=user).values("pk")
-    coached = Circle.objects.filter(coach=user).values("pk")
     organisations = Membership.objects.filter(user=user).values("organisation_id")
     return Circle.objects.filter(
-        pk__in=seated.union(hosted, coached),
+        pk__in=user_circle_ids(user=user),
         organisation__in=organisations,
         status=CircleStatus.ACTIVE,
     ).select_related("organisation")

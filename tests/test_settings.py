@@ -108,3 +108,15 @@ def test_it_keeps_rate_limit_counters_in_a_cache_every_process_shares() -> None:
     assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
     cache.set("login-attempts", 3)  # the table comes from the migrations, nothing else
     assert cache.get("login-attempts") == 3
+
+
+def test_the_shared_cache_keeps_login_rate_limits_while_many_programmes_keep_counts(db):
+    """Past its MAX_ENTRIES the database cache deletes a third of its rows in key order, where
+    allauth's rate limits come first: a few hundred programmes' kept counts must not do that."""
+    from django.core.cache import cache
+
+    limit = "allauth:rl:account:login_failed:5/300/key:0f1e"
+    cache.set(limit, [1.0, 2.0, 3.0], 300)
+    for programme in range(500):  # one set per programme: each set is when the cache culls
+        cache.set(f"programme-counts:{programme}:intake", programme, 30)
+    assert cache.get(limit) == [1.0, 2.0, 3.0]

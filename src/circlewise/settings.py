@@ -263,6 +263,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": CACHE_TABLE,
+        # Past MAX_ENTRIES the database cache deletes a third of its rows in key order, and
+        # allauth's keys sort first: Django's default of 300 would let a few hundred programmes'
+        # kept counts and insights wipe the login rate limits. Each programme keeps about 30 keys.
+        "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 100_000)},
     }
 }
 

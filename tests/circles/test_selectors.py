@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from circlewise.accounts.models import ApiToken
 from circlewise.circles.models import CircleMember
-from circlewise.circles.selectors import circles_for_user
+from circlewise.circles.selectors import circles_for_user, pending_requests
 from circlewise.organisations.models import Organisation
 from tests.circle_fixtures import circle_mate, make_circle
 from tests.programmes.factories import make_programme
@@ -54,3 +54,12 @@ def test_the_api_counts_a_programmes_circles_without_reading_their_seats(
         q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "circles_circle" in q["sql"]
     )
     assert "JOIN" not in count  # the sizes (a join on every seat) are not part of the count
+
+
+def test_a_programme_circle_has_no_join_requests_to_read(
+    organisation, member, django_assert_num_queries
+):
+    programme = make_programme(organisation, status="published")
+    circle = make_circle(organisation, members=[member], programme=programme)
+    with django_assert_num_queries(0):
+        assert list(pending_requests(circle=circle)) == []

@@ -208,6 +208,10 @@ def listed_circles(
 
 
 def pending_requests(*, circle: Circle) -> QuerySet[JoinRequest]:
+    """Requests to join waiting for an answer; none (and no query) for a programme's circle,
+    which takes no requests (``services.join_request_create``)."""
+    if circle.programme_id is not None:
+        return JoinRequest.objects.none()
     return circle.join_requests.filter(status=JoinRequestStatus.PENDING).select_related("user")
 
 

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.contrib.staticfiles import finders
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from circlewise.accounts.models import ApiToken
 
@@ -49,6 +52,23 @@ def test_it_records_when_a_token_was_last_used(admin):
     assert client.get("/api/organisations/acme/programmes").status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_it_records_a_tokens_use_at_most_once_a_minute(admin):
+    token, raw = ApiToken.issue(user=admin, name="sync")
+    client = Client(headers={"authorization": f"Bearer {raw}"})
+    client.get("/api/organisations/acme/programmes")
+    token.refresh_from_db()
+    first = token.last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/organisations/acme/programmes").status_code == 200
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=1))
+    client.get("/api/organisations/acme/programmes")
+    token.refresh_from_db()
+    assert token.last_used_at > first
 
 
 def test_it_serves_the_api_docs_from_local_files_only(db):

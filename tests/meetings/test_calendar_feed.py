@@ -111,6 +111,8 @@ def test_it_reads_the_feed_in_as_many_queries_for_more_circles_and_sessions(
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert len({str(e["UID"]) for e in events}) == 6
     assert counts[0] == counts[1], counts
+    # The token, the series, their sessions (read once for events and coachees), seats, absences.
+    assert counts[0] == 5, counts
 
 
 def test_it_holds_the_series_whose_next_session_is_soonest_up_to_the_limit(

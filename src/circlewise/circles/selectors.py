@@ -404,23 +404,27 @@ def circle_rotation(
 
 
 def circle_rotations(
-    *, circles: Sequence[Circle], now: datetime | None = None
+    *,
+    circles: Sequence[Circle],
+    now: datetime | None = None,
+    sessions: Iterable[Session] | None = None,
 ) -> dict[int, CircleRotation]:
     """:func:`circle_rotation` of several circles by id, in three queries for any number of
-    circles (the calendar feed plans every circle of a person at once)."""
-    from circlewise.meetings.models import Session, SessionAbsence, SessionStatus
-
+    circles (the calendar feed plans every circle of a person at once); two when ``sessions``,
+    every session of these circles in any status, were already read."""
     now = now or timezone.now()
     seats: dict[int, list[CircleMember]] = {circle.pk: [] for circle in circles}
     members = CircleMember.objects.filter(circle__in=circles).select_related("user", "participant")
     for seat in members.order_by("joined_at", "pk"):
         seats[seat.circle_id].append(seat)
-    sessions: dict[int, list] = {circle.pk: [] for circle in circles}
-    held = Session.objects.filter(circle__in=circles).exclude(status=SessionStatus.CANCELLED)
-    for session in held.order_by("starts_at", "pk"):
-        sessions[session.circle_id].append(session)
+    every = Session.objects.filter(circle__in=circles) if sessions is None else sessions
+    held: dict[int, list[Session]] = {circle.pk: [] for circle in circles}
+    for session in sorted(
+        (s for s in every if s.status != SessionStatus.CANCELLED), key=lambda s: (s.starts_at, s.pk)
+    ):
+        held[session.circle_id].append(session)
     absences: dict[int, list[tuple[int, int]]] = {circle.pk: [] for circle in circles}
-    away = SessionAbsence.objects.filter(session__in=held)
+    away = SessionAbsence.objects.filter(session__circle__in=circles)
     for circle_id, session_id, user_id in away.values_list(
         "session__circle_id", "session_id", "user_id"
     ):
@@ -429,7 +433,7 @@ def circle_rotations(
         circle.pk: _rotation(
             circle,
             seats[circle.pk],
-            *_calendar_of(circle, sessions[circle.pk], absences[circle.pk], now),
+            *_calendar_of(circle, held[circle.pk], absences[circle.pk], now),
         )
         for circle in circles
     }

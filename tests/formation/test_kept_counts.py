@@ -1,7 +1,7 @@
 """A programme's counts (enrolled, intake done, the queue, the departments) are kept in the cache
-for ``COUNTS_FRESH`` seconds, so that admin pages of a 10,000-person programme do not count
-every participant on each view. Every service that changes them forgets them: an admin sees
-their own change at once, never a count half a minute old."""
+for ``COUNTS_FRESH`` seconds (``circlewise.core.kept``), so that admin pages of a 10,000-person
+programme do not count every participant on each view. Every service that changes them forgets
+them: an admin sees their own change at once, never a count half a minute old."""
 
 from __future__ import annotations
 

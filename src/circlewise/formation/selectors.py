@@ -53,7 +53,7 @@ def unplaced_participants(*, programme: Programme) -> list[Participant]:
 
 
 def unplaced_count(*, programme: Programme) -> int:
-    """How many people wait in the queue (kept: see ``programmes.selectors.COUNTS_FRESH``)."""
+    """How many people wait in the queue (kept: see ``circlewise.core.kept``)."""
     return kept_count(programme=programme, name="queue", compute=_unplaced(programme).count)
 
 

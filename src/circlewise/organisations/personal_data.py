@@ -9,6 +9,7 @@ from django.db.models.functions import Replace
 
 from circlewise.accounts.personal_data import Section, rows
 from circlewise.organisations.models import Activity, Invitation, Membership
+from circlewise.organisations.services import members_changed
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -58,7 +59,10 @@ def export(*, user: User) -> dict[str, Any]:
 def erase(*, user: User, emails: frozenset[str]) -> None:
     """Memberships go (the person is in no organisation any more); the audit log keeps its
     entries, without the person: no actor, and "a former member" where it quoted their address."""
-    Membership.objects.filter(user=user).delete()
+    memberships = Membership.objects.filter(user=user)
+    organisation_ids = list(memberships.values_list("organisation_id", flat=True))
+    memberships.delete()
+    members_changed(organisation_ids=organisation_ids)
     Invitation.objects.filter(invited_by=user).update(invited_by=None)
     Activity.objects.filter(actor=user).update(actor=None)
     for address in emails:

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from circlewise.accounts.models import User
+from circlewise.core.kept import kept
 from circlewise.organisations.models import (
     Activity,
     Invitation,
@@ -19,6 +20,8 @@ __all__ = [
     "activity_of",
     "invitation_by_token",
     "invitation_closed_reason",
+    "member_count",
+    "member_count_key",
     "member_in",
     "members_of",
     "memberships_of",
@@ -29,6 +32,20 @@ __all__ = [
 def activity_of(*, organisation: Organisation) -> QuerySet[Activity]:
     """The organisation's activity log, newest first, with who did each thing."""
     return Activity.objects.filter(organisation=organisation).select_related("actor")
+
+
+def member_count_key(*, organisation_id: int) -> str:
+    """The cache key of :func:`member_count`."""
+    return f"organisation-members:{organisation_id}"
+
+
+def member_count(*, organisation: Organisation) -> int:
+    """How many people belong to the organisation: every member's dashboard says so. Kept
+    (``circlewise.core.kept``); ``services.members_changed`` forgets it."""
+    return kept(
+        key=member_count_key(organisation_id=organisation.pk),
+        compute=organisation.memberships.count,
+    )
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:

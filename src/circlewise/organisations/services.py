@@ -6,9 +6,11 @@ message for the user when one is broken, so a refused change leaves nothing behi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -44,6 +46,7 @@ __all__ = [
     "invitation_revoke",
     "member_change_role",
     "member_remove",
+    "members_changed",
     "organisation_create",
 ]
 
@@ -61,6 +64,15 @@ class MembershipError(OrganisationError):
 
 class InvitationError(OrganisationError):
     pass
+
+
+# The kept member count ---------------------------------------------------------------------------
+
+
+def members_changed(*, organisation_ids: Iterable[int]) -> None:
+    """Forget the kept member counts of these organisations (``selectors.member_count``):
+    every service that adds or removes a member calls it."""
+    cache.delete_many([selectors.member_count_key(organisation_id=pk) for pk in organisation_ids])
 
 
 # Activity (the audit log) and the sending limit -----------------------------------------------
@@ -148,6 +160,7 @@ def organisation_create(*, name: str, by: User) -> Organisation:
         )
     organisation = Organisation.objects.create(name=name, slug=_unique_slug(name))
     Membership.objects.create(organisation=organisation, user=by, role=Role.ADMIN)
+    members_changed(organisation_ids=[organisation.pk])
     activity_record(
         organisation=organisation, by=by, action="organisation.create", summary=f"Created {name}."
     )
@@ -223,6 +236,7 @@ def member_remove(*, membership: Membership, by: User) -> None:
     participations_end(organisation=organisation, user=user)
     member_circles_end(organisation=organisation, user=user, by=by)
     membership.delete()
+    members_changed(organisation_ids=[organisation.pk])
     activity_record(
         organisation=organisation, by=by, action="member.remove", summary=f"Removed {user}."
     )
@@ -334,6 +348,7 @@ def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
     membership = Membership.objects.create(
         organisation=invitation.organisation, user=by, role=invitation.role
     )
+    members_changed(organisation_ids=[invitation.organisation_id])
     invitation.status = InvitationStatus.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["status", "responded_at"])

@@ -67,7 +67,7 @@ def dashboard(request: AuthenticatedRequest, org_slug: str) -> HttpResponse:
         "can_view_members": policy.can(membership, Perm.VIEW_MEMBERS),
         "can_manage_members": policy.can(membership, Perm.MANAGE_MEMBERS),
         "can_view_activity": policy.can(membership, Perm.VIEW_ACTIVITY),
-        "member_count": membership.organisation.memberships.count(),
+        "member_count": selectors.member_count(organisation=membership.organisation),
         "outcomes": open_outcome_surveys(user=request.user, organisation=membership.organisation),
     }
     if context["can_manage_members"]:

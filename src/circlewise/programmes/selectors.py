@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from circlewise import policy
+from circlewise.core.kept import COUNTS_FRESH, kept
 from circlewise.programmes.models import (
     EnrolmentUpload,
     Participant,
@@ -49,12 +50,8 @@ __all__ = [
 REMIND_INTERVAL = timedelta(hours=24)
 
 # Counts of a whole programme on its admin pages (enrolled, intake done, the queue, the
-# departments) read every participant: milliseconds per count at 10,000 people, on every page
-# view. They are kept in the shared cache, and the services that change participants or seats
-# forget them (``programmes.services.counts_changed``), so a page shows its own changes at once.
-# The time limit bounds what a change made another way (the admin site, a data migration) leaves
-# stale.
-COUNTS_FRESH = 30
+# departments) are kept (``circlewise.core.kept``); the services that change participants or
+# seats forget them (``programmes.services.counts_changed``).
 COUNT_NAMES = ("intake", "departments", "queue")
 
 
@@ -65,12 +62,7 @@ def counts_key(*, programme_id: int, name: str) -> str:
 
 def kept_count[T](*, programme: Programme, name: str, compute: Callable[[], T]) -> T:
     """The programme's ``name`` count from the cache, or ``compute()`` kept there."""
-    key = counts_key(programme_id=programme.pk, name=name)
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, COUNTS_FRESH)
-    return found
+    return kept(key=counts_key(programme_id=programme.pk, name=name), compute=compute)
 
 
 # Programmes and participants ---------------------------------------------------------------------
@@ -158,7 +150,7 @@ def participants_filtered(
 
 
 def participant_departments(*, programme: Programme) -> list[str]:
-    """The departments participants gave, for the list's filter (kept: see ``COUNTS_FRESH``)."""
+    """The departments participants gave, for the list's filter (kept: ``circlewise.core.kept``)."""
 
     def compute() -> list[str]:
         values = (

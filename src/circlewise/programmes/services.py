@@ -22,7 +22,7 @@ from circlewise import policy
 from circlewise.circles.models import CircleMember
 from circlewise.core.mail import absolute_url, send_templated
 from circlewise.organisations.models import Membership, Organisation, Role
-from circlewise.organisations.services import activity_record
+from circlewise.organisations.services import activity_record, members_changed
 from circlewise.programmes import parsing
 from circlewise.programmes.errors import (
     EnrolmentError,
@@ -95,7 +95,7 @@ PROGRAMME_FIELDS = (
 # Kept counts -------------------------------------------------------------------------------------
 def counts_changed(*, programme_ids: Iterable[int | None]) -> None:
     """Forget the kept counts of these programmes and their organisations' programme lists
-    (see ``selectors.COUNTS_FRESH``). Every service that enrols, ends an enrolment, completes
+    (see ``circlewise.core.kept``). Every service that enrols, ends an enrolment, completes
     an intake or changes a seat in a programme's circle calls it; ``None`` (a self-organised
     circle) is skipped."""
     ids = {pk for pk in programme_ids if pk is not None}
@@ -386,9 +386,11 @@ def participant_claim(*, programme: Programme, user: User) -> Participant | None
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if not policy.may_claim(user, participant, verified=policy.verified_emails(user)):
         return None
-    Membership.objects.get_or_create(
+    _membership, joined = Membership.objects.get_or_create(
         organisation=programme.organisation, user=user, defaults={"role": Role.MEMBER}
     )
+    if joined:
+        members_changed(organisation_ids=[programme.organisation_id])
     participant.user = user
     participant.status = ParticipantStatus.ACTIVE
     participant.name = participant.name or user.name

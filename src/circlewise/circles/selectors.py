@@ -169,7 +169,7 @@ def programme_circles_shown(*, programme: Programme, circle_ids: Sequence[int]) 
     ids = list(circle_ids)
     found = Circle.objects.filter(pk__in=ids).only("name").annotate(size=_active_size())
     by_id = {circle.pk: circle for circle in found}
-    circles = [by_id[pk] for pk in ids]
+    circles: list[Circle] = [by_id[pk] for pk in ids]
     for circle in circles:
         circle.room = max(programme.max_size - circle.size, 0)  # type: ignore[attr-defined]
         circle.below_minimum = circle.size < programme.min_size  # type: ignore[attr-defined]

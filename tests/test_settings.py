@@ -120,3 +120,30 @@ def test_the_shared_cache_keeps_login_rate_limits_while_many_programmes_keep_cou
     for programme in range(500):  # one set per programme: each set is when the cache culls
         cache.set(f"programme-counts:{programme}:intake", programme, 30)
     assert cache.get(limit) == [1.0, 2.0, 3.0]
+
+
+def _postgres_options(**env: str) -> str:
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    url = "postgres://postgres@127.0.0.1:5432/unused"  # settings only: nothing connects
+    result = run_manage("shell", "-v", "0", "-c", code, DEBUG="1", DATABASE_URL=url, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_it_prepares_statements_on_postgresql_unless_told_not_to() -> None:
+    assert _postgres_options() == "{'server_side_binding': True, 'prepare_threshold': 5}"
+    assert _postgres_options(DB_PREPARED_STATEMENTS="0") == "{}"
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_a_query_run_again_and_again_once() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL-only settings")
+    from circlewise.accounts.models import User
+
+    for _ in range(6):
+        list(User.objects.filter(email="someone@example.org"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("accounts_user" in statement for statement in prepared), prepared

@@ -3,6 +3,9 @@ persistent connections and a database-checking health view."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -10,7 +13,7 @@ from django.db import DatabaseError, connection
 
 from circlewise.core import views
 from circlewise.core.management.commands.serve_prod import gunicorn_command
-from tests.test_settings import run_manage
+from tests.test_settings import ROOT, run_manage
 
 PRODUCTION = {
     "DEBUG": "0",
@@ -48,6 +51,21 @@ def test_it_runs_gunicorn_with_the_asked_processes_on_the_asked_address() -> Non
     command = gunicorn_command(host="127.0.0.1", port=8123, processes=3)
     assert "circlewise.wsgi" in command
     assert "--bind=127.0.0.1:8123" in command and "--workers=3" in command
+
+
+def test_it_loads_the_app_once_before_forking_without_a_connection_to_share() -> None:
+    """With --preload every process inherits what the app opened while loading: a database
+    connection opened then would be one socket shared by all of them."""
+    assert "--preload" in gunicorn_command(host="127.0.0.1", port=8123, processes=3)
+    code = (
+        "import circlewise.wsgi; from django.db import connections; "
+        "print(all(c.connection is None for c in connections.all()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
 
 
 def test_it_keeps_database_connections_and_checks_them_before_reuse() -> None:

@@ -26,6 +26,10 @@ def gunicorn_command(*, host: str, port: int, processes: int) -> list[str]:
         "circlewise.wsgi",
         f"--bind={host}:{port}",
         f"--workers={processes}",
+        # Load the app once, before forking: a recycled process then starts in milliseconds
+        # instead of importing Django and every app again (about 1.2 s of CPU here, taken from
+        # the processes serving meanwhile). Importing it opens no database connection to share.
+        "--preload",
         # Recycle processes now and then so a slow leak cannot grow without bound; the jitter
         # keeps them from restarting together.
         "--max-requests=5000",

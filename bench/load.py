@@ -457,7 +457,8 @@ def report(results: dict, command: str, queries: dict, processes: int) -> str:
         f"Command: `{command}` ({results[sizes[0]]['when']}).",
         "",
         f"gunicorn ({processes} sync processes) + 2 task workers via `manage.py serve_prod`, "
-        "DEBUG=0, PostgreSQL on the same 2-core machine as the load generator (locust, "
+        "DEBUG=0, prepared statements on (`DB_PREPARED_STATEMENTS=1`), PostgreSQL on the same "
+        "2-core machine as the load generator (locust, "
         "FastHttpUser, no think time): the generator takes CPU from the server it measures. Each "
         "page is driven alone for the stated seconds, then the bare health view for "
         f"{HEALTH_BESIDE} s; *ratio* is the page's throughput over that health view's (the machine "
@@ -573,6 +574,7 @@ def main() -> int:
         CIRCLEWISE_VAR_DIR=tempfile.mkdtemp(prefix="circlewise-load-"),
         EMAIL_BACKEND="smtp",  # the deploy check refuses the console mailer; nothing is sent
         LOG_LEVEL="WARNING",
+        DB_PREPARED_STATEMENTS="1",  # what the README advises below 65,000 people a programme
     )
     built = Path(tempfile.gettempdir()) / f"{args.database_url.rsplit('/', 1)[1]}-fixtures.json"
     if not args.reuse:

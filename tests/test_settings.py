@@ -130,20 +130,31 @@ def _postgres_options(**env: str) -> str:
     return result.stdout.strip()
 
 
-def test_it_prepares_statements_on_postgresql_unless_told_not_to() -> None:
-    assert _postgres_options() == "{'server_side_binding': True, 'prepare_threshold': 5}"
-    assert _postgres_options(DB_PREPARED_STATEMENTS="0") == "{}"
+def test_it_prepares_statements_on_postgresql_only_when_asked() -> None:
+    assert _postgres_options() == "{}"
+    assert _postgres_options(DB_PREPARED_STATEMENTS="1") == (
+        "{'server_side_binding': True, 'prepare_threshold': 5}"
+    )
 
 
 @pytest.mark.django_db
-def test_postgresql_plans_a_query_run_again_and_again_once() -> None:
+def test_postgresql_plans_a_query_run_again_and_again_once_when_asked() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL-only settings")
-    from circlewise.accounts.models import User
-
-    for _ in range(6):
-        list(User.objects.filter(email="someone@example.org"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-    assert any("accounts_user" in statement for statement in prepared), prepared
+    settings = connection.settings_dict
+    url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    code = (
+        "from circlewise.accounts.models import User\n"
+        "from django.db import connection\n"
+        "for _ in range(6): list(User.objects.filter(email='someone@example.org'))\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SELECT statement FROM pg_prepared_statements')\n"
+        "    print(any('accounts_user' in row[0] for row in cursor.fetchall()))"
+    )
+    asked = run_manage(
+        "shell", "-v", "0", "-c", code, DEBUG="1", DATABASE_URL=url, DB_PREPARED_STATEMENTS="1"
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert asked.stdout.strip() == "True"
+    default = run_manage("shell", "-v", "0", "-c", code, DEBUG="1", DATABASE_URL=url)
+    assert default.stdout.strip() == "False"

@@ -165,11 +165,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
-    "DB_PREPARED_STATEMENTS", True
+    "DB_PREPARED_STATEMENTS", False
 ):
     # Every page runs the same few queries on every request. Prepared (psycopg does it from a
     # query's fifth run on a connection), PostgreSQL plans each once per connection instead of
-    # each time: its CPU per page about halves. A pooler in transaction mode cannot keep them.
+    # each time: its CPU per page about halves. Off unless asked for: the values then travel as
+    # parameters, at most 65,535 per query, which forming circles for a programme of more than
+    # about 65,000 people exceeds; and a pooler in transaction mode cannot keep them.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the task worker writes; IMMEDIATE transactions take the

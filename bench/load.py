@@ -47,6 +47,7 @@ TARGET_GROWTH = 0.20
 # shared, and its speed drifts within a run (the health view once went from 1,564 to 767 req/s
 # between the first and the last page).
 HEALTH_BESIDE = 4
+PG_REPEAT = 50  # requests per page over which PostgreSQL's CPU time is read
 
 # name -> (who, path template); {org} {programme} {circle} are filled per request by locust.
 PAGES: dict[str, tuple[str, str]] = {
@@ -308,9 +309,23 @@ def page_path(name: str, fixture: dict, member: dict, circle: int | None = None)
     )  # fmt: skip
 
 
+def backend_cpu_seconds(connection) -> float | None:
+    """CPU time PostgreSQL's process for ``connection`` has used so far, read from /proc (the
+    benchmark's server runs on this machine); None where it cannot be read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def probe(fixtures: list[dict], names: list[str], repeat: int = 5) -> dict[str, dict[str, dict]]:
-    """Queries and median in-process time (ms) per page and size, through Django's test client
-    on the benchmark database: the query counts must not depend on the size."""
+    """Queries, median in-process time (ms) and PostgreSQL's CPU time per request (ms, over
+    PG_REPEAT more requests: it counts in 10 ms ticks) per page and size, through Django's test
+    client on the benchmark database: the query counts must not depend on the size."""
     import statistics
 
     from django.db import connection
@@ -337,24 +352,41 @@ def probe(fixtures: list[dict], names: list[str], repeat: int = 5) -> dict[str, 
                 with CaptureQueriesContext(connection) as queries:
                     status = client.get(path).status_code
                 times.append((time.perf_counter() - started) * 1000)
+            count = len(queries)  # read now: each request empties the connection's query log
+            before = backend_cpu_seconds(connection)
+            for _ in range(PG_REPEAT):
+                client.get(path)
+            after = backend_cpu_seconds(connection)
             rows[name] = {
                 "status": status,
-                "queries": len(queries),
+                "queries": count,
                 "ms": round(statistics.median(times), 1),
+                "pg_ms": None if None in (before, after) else (after - before) * 1000 / PG_REPEAT,
             }
     return found
 
 
 def print_probe(found: dict[str, dict[str, dict]]) -> None:
     sizes = list(found)
-    print(f"{'page':<28}" + "".join(f"{size + ' q':>9}{size + ' ms':>10}" for size in sizes))
+    print(
+        f"{'page':<28}"
+        + "".join(f"{size + ' q':>9}{size + ' ms':>10}{size + ' pg ms':>12}" for size in sizes)
+    )
     for name in found[sizes[0]]:
         print(
             f"{name:<28}"
-            + "".join(f"{found[s][name]['queries']:>9}{found[s][name]['ms']:>10.1f}" for s in sizes)
+            + "".join(
+                f"{found[s][name]['queries']:>9}{found[s][name]['ms']:>10.1f}"
+                f"{_pg_ms(found[s][name]):>12}"
+                for s in sizes
+            )
             + ("" if all(found[s][name]["status"] == 200 for s in sizes) else "  (not 200!)"),
             flush=True,
         )
+
+
+def _pg_ms(row: dict) -> str:
+    return "-" if row.get("pg_ms") is None else f"{row['pg_ms']:.1f}"
 
 
 def recreate_database(url: str) -> None:
@@ -457,7 +489,8 @@ def report(results: dict, command: str, queries: dict, processes: int) -> str:
         f"Command: `{command}` ({results[sizes[0]]['when']}).",
         "",
         f"gunicorn ({processes} sync processes) + 2 task workers via `manage.py serve_prod`, "
-        "DEBUG=0, prepared statements on (`DB_PREPARED_STATEMENTS=1`), PostgreSQL on the same "
+        f"DEBUG=0, `DB_PREPARED_STATEMENTS={os.environ['DB_PREPARED_STATEMENTS']}`, PostgreSQL "
+        "on the same "
         "2-core machine as the load generator (locust, "
         "FastHttpUser, no think time): the generator takes CPU from the server it measures. Each "
         "page is driven alone for the stated seconds, then the bare health view for "
@@ -467,16 +500,20 @@ def report(results: dict, command: str, queries: dict, processes: int) -> str:
         f"{TARGET_RATIO:.0%}, 0 errors, the largest organisation within {TARGET_GROWTH:.0%} of "
         "the smallest.",
         "",
-        "## Queries per request and in-process time (test client, median of 5, same database)",
+        "## Queries per request, in-process time and PostgreSQL's CPU per request",
         "",
-        "| page | " + " | ".join(f"{int(size):,}: queries | ms" for size in probed) + " |",
-        "|---|" + "---:|---:|" * len(probed),
+        f"Test client on the same database: *ms* is the median of 5 requests, *pg ms* the CPU time "
+        f"of PostgreSQL's process over {PG_REPEAT} more, per request.",
+        "",
+        "| page | " + " | ".join(f"{int(size):,}: queries | ms | pg ms" for size in probed) + " |",
+        "|---|" + "---:|---:|---:|" * len(probed),
     ]
     for name in queries[probed[0]]:
         lines.append(
             f"| {name} | "
             + " | ".join(
-                f"{queries[size][name]['queries']} | {queries[size][name]['ms']:.0f}"
+                f"{queries[size][name]['queries']} | {queries[size][name]['ms']:.0f} | "
+                f"{_pg_ms(queries[size][name])}"
                 for size in probed
             )
             + " |"
@@ -574,7 +611,8 @@ def main() -> int:
         CIRCLEWISE_VAR_DIR=tempfile.mkdtemp(prefix="circlewise-load-"),
         EMAIL_BACKEND="smtp",  # the deploy check refuses the console mailer; nothing is sent
         LOG_LEVEL="WARNING",
-        DB_PREPARED_STATEMENTS="1",  # what the README advises below 65,000 people a programme
+        # What the README advises below 65,000 people a programme; 0 measures without.
+        DB_PREPARED_STATEMENTS=os.environ.get("DB_PREPARED_STATEMENTS", "1"),
     )
     built = Path(tempfile.gettempdir()) / f"{args.database_url.rsplit('/', 1)[1]}-fixtures.json"
     if not args.reuse:
@@ -590,7 +628,9 @@ def main() -> int:
     if not args.reuse:
         built.write_text(json.dumps(build(probed)))
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh statistics after bulk loading, as autovacuum would
+        # After bulk loading, as autovacuum would: fresh statistics, and the visibility map that
+        # lets a count read an index alone.
+        cursor.execute("VACUUM ANALYZE")
     fixtures = json.loads(built.read_text())
     queries = probe(fixtures, only)
     print_probe(queries)

@@ -83,6 +83,11 @@ class Circle(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # A programme's circles are listed 50 at a time by name: read in that order from
+            # here, a page costs the same with 2,000 circles as with 20, and so does the count.
+            models.Index(fields=["programme", "status", "name", "id"], name="circle_listing"),
+        ]
 
     def __str__(self) -> str:
         return self.name

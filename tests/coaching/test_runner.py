@@ -230,8 +230,14 @@ def test_the_contract_phase_shows_the_circles_current_contract(session, coach, m
 def test_it_names_the_sessions_coachees_by_the_rotation(circle, coach, member):
     from django.utils import timezone
 
+    from circlewise.circles.models import CircleMember
+
     circle.coachees_per_session = 2
     circle.save()
+    # A member counts from the first session on or after the day they joined: joined yesterday,
+    # they are in a session held three hours ago even when that was before midnight.
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    CircleMember.objects.filter(circle=circle).update(joined_at=yesterday)
     session = make_session(circle, starts_at=timezone.now() - dt.timedelta(hours=3))  # held
     assert 'data-testid="coachees">Coachees: <strong>Mia and Sam</strong>' in (
         client_for(coach).get(_url(session)).text

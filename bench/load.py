@@ -489,10 +489,9 @@ def report(results: dict, command: str, queries: dict, processes: int) -> str:
         f"Command: `{command}` ({results[sizes[0]]['when']}).",
         "",
         f"gunicorn ({processes} sync processes) + 2 task workers via `manage.py serve_prod`, "
-        f"DEBUG=0, `DB_PREPARED_STATEMENTS={os.environ['DB_PREPARED_STATEMENTS']}`, PostgreSQL "
-        "on the same "
-        "2-core machine as the load generator (locust, "
-        "FastHttpUser, no think time): the generator takes CPU from the server it measures. Each "
+        f"DEBUG=0, `DB_PREPARED_STATEMENTS={os.environ['DB_PREPARED_STATEMENTS']}`, "
+        "PostgreSQL on the same 2-core machine as the load generator (locust, FastHttpUser, no "
+        "think time): the generator takes CPU from the server it measures. Each "
         "page is driven alone for the stated seconds, then the bare health view for "
         f"{HEALTH_BESIDE} s; *ratio* is the page's throughput over that health view's (the machine "
         "is shared and its speed drifts within a run). Targets: p95 < "

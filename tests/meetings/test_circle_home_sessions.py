@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+import pytest
+from django.utils import timezone
+
 from circlewise.circles.selectors import circle_rotation
 from circlewise.meetings.models import SessionAbsence
 from tests.conftest import client_for
@@ -32,3 +37,44 @@ def test_it_keeps_the_next_session_from_admins_outside_the_circle_private_side(s
     page = client_for(admin).get(f"/o/acme/circles/{scheduled.circle_id}/").content.decode()
     assert "Next session" in page  # admins see when programme circles meet
     assert "Coachee" not in page and "dev@acme.test" not in page
+
+
+@pytest.mark.parametrize("viewer_zone", [None, "Asia/Karachi", "America/Los_Angeles"])
+def test_it_counts_a_member_who_left_by_the_servers_days_whoever_looks(
+    scheduled, settings, viewer_zone
+):
+    # The first session, 16:00 on 12 January 2027 in London, falls on 13 January on
+    # Kiritimati (UTC+14, the server's zone here). Dev leaves at 01:00 there on the 14th (11:00
+    # UTC on the 13th): after that session, so he is still its coachee, whichever zone the page
+    # is shown in. Read as a UTC day, his leaving fell on the session's day and took him out.
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    circle = scheduled.circle
+    first = circle.sessions.order_by("starts_at").first()
+    seat = circle.members.get(user__name="Dev")
+    seat.left_at = datetime(2027, 1, 13, 11, 0, tzinfo=UTC)
+    seat.save()
+    with timezone.override(viewer_zone):
+        rotation = circle_rotation(circle=circle, now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert rotation.coachees(first.pk) == ["Dev"]
+
+
+@pytest.mark.parametrize("viewer_zone", [None, "Pacific/Kiritimati"])
+def test_it_gives_everyone_the_same_rotation_whatever_their_zone(scheduled, viewer_zone):
+    # Dev leaves at 02:00 UTC on 13 January, the day after the first session (16:00 UTC on the
+    # 12th; the server's zone is UTC). On Kiritimati that session falls on the 13th: reading
+    # its day in the viewer's zone took Dev out of it for viewers there alone.
+    circle = scheduled.circle
+    first = circle.sessions.order_by("starts_at").first()
+    seat = circle.members.get(user__name="Dev")
+    seat.left_at = datetime(2027, 1, 13, 2, 0, tzinfo=UTC)
+    seat.save()
+    with timezone.override(viewer_zone):
+        rotation = circle_rotation(circle=circle, now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert rotation.coachees(first.pk) == ["Dev"]
+
+
+def test_it_shows_a_turns_day_in_the_viewers_zone(scheduled):
+    circle = scheduled.circle
+    with timezone.override("Pacific/Kiritimati"):
+        rotation = circle_rotation(circle=circle, now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert rotation.next.day == date(2027, 1, 13)  # 16:00 in London on the 12th

@@ -347,11 +347,14 @@ def circle_sessions(*, circle: Circle) -> list[Session]:
 
 def _calendar(
     circle: Circle, now: datetime, sessions: Sequence[Session] | None = None
-) -> tuple[list[tuple[Hashable, date]], set[Hashable], dict[Hashable, set[int]]]:
-    """The circle's sessions as (key, day) in order, which are still to come, and who said
-    they cannot come to which: the meetings schedule if one is set (``sessions``, from
+) -> tuple[list[tuple[Hashable, date, date]], set[Hashable], dict[Hashable, set[int]]]:
+    """The circle's sessions as (key, day, shown day) in order, which are still to come, and
+    who said they cannot come to which: the meetings schedule if one is set (``sessions``, from
     :func:`circle_sessions`, when already read), else the programme's cadence (no absences
-    known)."""
+    known).
+
+    A session's *day* is in the server's time zone, like the days members joined and left, so
+    that the rotation is the same for everyone; its *shown day* is in the viewer's."""
     sessions = circle_sessions(circle=circle) if sessions is None else list(sessions)
     absences = (
         SessionAbsence.objects.filter(session__in=sessions).values_list("session_id", "user_id")
@@ -363,27 +366,34 @@ def _calendar(
 
 def _calendar_of(
     circle: Circle, sessions: list, absences: Iterable[tuple[int, int]], now: datetime
-) -> tuple[list[tuple[object, date]], set, dict]:
+) -> tuple[list[tuple[object, date, date]], set, dict]:
     """:func:`_calendar` from the circle's sessions (not cancelled, in order) and absences
     (session id, user id) already read."""
     if sessions:
         away: dict[object, set[int]] = {}
         for session_id, user_id in absences:
             away.setdefault(session_id, set()).add(user_id)
-        days = [(s.pk, timezone.localtime(s.starts_at).date()) for s in sessions]
+        days = [(s.pk, _server_day(s.starts_at), timezone.localdate(s.starts_at)) for s in sessions]
         coming = {s.pk for s in sessions if s.ends_at > now}
         return days, coming, away
     if circle.programme is None:
         return [], set(), {}
-    today = timezone.localdate(now)
+    today = _server_day(now)
     dates = programme_session_dates(programme=circle.programme)
-    return [(day, day) for day in dates], {day for day in dates if day >= today}, {}
+    return [(day, day, day) for day in dates], {day for day in dates if day >= today}, {}
+
+
+def _server_day(moment: datetime) -> date:
+    """The day of ``moment`` in the server's time zone, whichever zone the page shows."""
+    return timezone.localdate(moment, timezone.get_default_timezone())
 
 
 def _first_on_or_after(days: list[date], moment: datetime | None) -> int | None:
+    """The index of the first of ``days`` (server days) on or after the day of ``moment``;
+    None without a moment."""
     if moment is None:
         return None
-    day = moment.date()
+    day = _server_day(moment)
     return next((i for i, session in enumerate(days) if session >= day), len(days))
 
 
@@ -442,7 +452,7 @@ def circle_rotations(
 def _rotation(
     circle: Circle,
     seats: list[CircleMember],
-    calendar: list[tuple[object, date]],
+    calendar: list[tuple[object, date, date]],
     coming: set,
     away: dict,
 ) -> CircleRotation:
@@ -458,8 +468,8 @@ def _rotation(
             for s in plan.slots
         ]
         return CircleRotation(per, turns)
-    keys = [key for key, _ in calendar]
-    days = [day for _, day in calendar]
+    keys = [key for key, _, _ in calendar]
+    days = [day for _, day, _ in calendar]
     members: list[Hashable] = []
     joined: dict[Hashable, Hashable] = {}
     left: dict[Hashable, Hashable] = {}
@@ -481,11 +491,11 @@ def _rotation(
     plan = plan_rotation(
         members, keys, per_session=per, joined=joined, left=left, absences=absences
     )
-    day_of = dict(calendar)
+    shown = {key: day for key, _, day in calendar}
     turns = [
         Turn(
             slot.session,
-            day_of[slot.session],
+            shown[slot.session],
             [names[pk] for pk in slot.coachees],
             tuple(slot.coachees),
         )

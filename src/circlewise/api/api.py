@@ -200,7 +200,9 @@ def read_programme(request: ApiRequest, org_slug: str, programme_id: int):
 @paginate(Page)
 def list_participants(request: ApiRequest, org_slug: str, programme_id: int):
     _organisation, programme = _programme(request, org_slug, programme_id, Perm.VIEW_PROGRAMMES)
-    return programme.participants.all()
+    # Only the columns the answer holds: the attributes, languages and availability (JSON) would
+    # be read and parsed for every row.
+    return programme.participants.only(*ParticipantOut.model_fields)
 
 
 @api.post(

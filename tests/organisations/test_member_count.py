@@ -54,3 +54,14 @@ def test_deleting_an_account_counts_it_out_at_once(organisation, admin, member):
     assert _shown(organisation) == 2
     account_delete(user=member)
     assert _shown(organisation) == 1
+
+
+def test_a_count_kept_again_before_the_removal_commits_is_forgotten_once_it_does(
+    organisation, admin, member, django_capture_on_commit_callbacks
+):
+    assert _shown(organisation) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_remove(membership=Membership.objects.get(user=member), by=admin)
+        # A page in another process, reading before this commits, keeps the old count again.
+        cache.set(member_count_key(organisation_id=organisation.pk), 2)
+    assert _shown(organisation) == 1

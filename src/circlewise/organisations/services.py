@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from circlewise import policy
 from circlewise.accounts.models import User
 from circlewise.core.errors import SendingLimitReached, ServiceError
+from circlewise.core.kept import forget
 from circlewise.core.mail import absolute_url, send_templated
 from circlewise.organisations import selectors
 from circlewise.organisations.models import (
@@ -72,7 +72,7 @@ class InvitationError(OrganisationError):
 def members_changed(*, organisation_ids: Iterable[int]) -> None:
     """Forget the kept member counts of these organisations (``selectors.member_count``):
     every service that adds or removes a member calls it."""
-    cache.delete_many([selectors.member_count_key(organisation_id=pk) for pk in organisation_ids])
+    forget(selectors.member_count_key(organisation_id=pk) for pk in organisation_ids)
 
 
 # Activity (the audit log) and the sending limit -----------------------------------------------

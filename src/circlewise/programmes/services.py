@@ -11,7 +11,6 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from circlewise import policy
 from circlewise.circles.models import CircleMember
+from circlewise.core.kept import forget
 from circlewise.core.mail import absolute_url, send_templated
 from circlewise.organisations.models import Membership, Organisation, Role
 from circlewise.organisations.services import activity_record, members_changed
@@ -102,7 +102,7 @@ def counts_changed(*, programme_ids: Iterable[int | None]) -> None:
     if not ids:
         return
     organisations = Programme.objects.filter(pk__in=ids).values_list("organisation_id", flat=True)
-    cache.delete_many(
+    forget(
         [counts_key(programme_id=pk, name=name) for pk in ids for name in COUNT_NAMES]
         + [enrolled_key(organisation_id=pk) for pk in set(organisations)]
     )

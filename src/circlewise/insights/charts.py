@@ -39,7 +39,7 @@ def bar_chart(items: Sequence[tuple[str, float | None, str]], *, maximum: float)
     plot = WIDTH - LABEL - 48
     bars = [
         Bar(label=label[:16], value=value, text=text, y=i * ROW,
-            width=0 if value is None else max(1.0, plot * value / maximum))
+            width=0 if value is None else round(max(1.0, plot * value / maximum), 1))
         for i, (label, value, text) in enumerate(items)
     ]  # fmt: skip
     return Chart(bars=bars, height=max(ROW, len(bars) * ROW))

@@ -13,6 +13,7 @@ import datetime as dt
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from circlewise.accounts.models import User
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.coaching.models import Attendance
 from circlewise.insights.privacy import NOT_ENOUGH
@@ -90,6 +91,15 @@ def test_it_takes_a_pulse_from_the_email_and_shows_it_only_in_aggregate(new_page
     expect(table.get_by_role("row", name="Legal")).to_contain_text(NOT_ENOUGH)
     shoot_at_both_sizes(admin, "insights-dashboard-department")
     expect(admin.get_by_text("More time for the last case")).to_have_count(0)
+
+    # In German the bars are drawn too: their widths are SVG numbers ("130.2"; "130,2" drew none).
+    User.objects.filter(email="ada@acme.test").update(language="de")
+    admin.goto(base)
+    expect(admin.get_by_role("heading", level=1)).to_contain_text("So stehen die Kreise da")
+    bars = admin.locator("rect.chart-bar")
+    expect(bars.first).to_be_visible()
+    assert all(bars.nth(i).bounding_box()["width"] > 5 for i in range(bars.count()))
+    shoot_at_both_sizes(admin, "insights-dashboard-de")
 
     # The coach: Oak's pulse (five answers in the closed month) and Mia's comment, without her
     # name; this week's answers are counted when the month closes.

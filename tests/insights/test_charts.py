@@ -1,4 +1,5 @@
-"""The insights charts are SVG: their coordinates are numbers in every language."""
+"""The insights dashboard in every language: the charts' SVG coordinates stay numbers, and the
+words around the figures are translated."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from circlewise.insights.charts import bar_chart
+from tests.conftest import client_for
+from tests.insights.conftest import add_circle, dept
 
 
 @pytest.mark.parametrize("language", ["en-gb", "de", "fr", "es"])
@@ -22,3 +25,14 @@ def test_bars_have_widths_an_svg_can_read_in_every_language(language):
     offsets = re.findall(r' dx="([^"]*)"', svg)
     assert widths == offsets == ["130.2", "176.0"]  # 176 wide at the maximum: 3.7 of 5 is 130.2
     assert 'class="chart-withheld">not enough<' in svg
+
+
+def test_the_pulse_table_names_its_grouping_in_the_readers_language(programme, admin):
+    add_circle(programme, people=[dept("Sales")] * 5, name="Oak")
+    admin.language = "de"
+    admin.save()
+    page = client_for(admin).get(f"/o/acme/programmes/{programme.pk}/insights/").text
+    table = page[page.index('data-testid="pulse-table"') :]
+    head = table[: table.index("</thead>")]
+    assert "<caption>Puls nach den Sitzungen: Nach Monat</caption>" in head
+    assert '<th scope="col">Monat</th>' in head  # not the grouping's key, "Month"

@@ -181,6 +181,8 @@ def dashboard(request: AuthenticatedRequest, org_slug: str, programme_id: int) -
     charted = by != "circle"
     return render(request, "insights/dashboard.html", {
         "programme": programme, "data": data, "by": by, "grouped_by": selectors.GROUPED_BY,
+        # The grouping's name in the reader's language (``by`` is its key, in English).
+        "by_label": selectors.DIMENSIONS[by], "by_grouped": selectors.GROUPED_BY[by],
         "warned_more": recent.warned - len(data.warnings), "computed_at": recent.computed_at,
         "fresh_minutes": selectors.INSIGHTS_FRESH // 60,
         "rows": rows, "attendance_chart": attendance, "not_enough": _not_enough(),

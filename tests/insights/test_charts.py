@@ -3,6 +3,8 @@ words around the figures are translated."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -12,6 +14,8 @@ from django.utils import translation
 from circlewise.insights.charts import bar_chart
 from tests.conftest import client_for
 from tests.insights.conftest import add_circle, dept
+
+NBSP = "\u00a0"
 
 
 @pytest.mark.parametrize("language", ["en-gb", "de", "fr", "es"])
@@ -36,3 +40,18 @@ def test_the_pulse_table_names_its_grouping_in_the_readers_language(programme, a
     head = table[: table.index("</thead>")]
     assert "<caption>Puls nach den Sitzungen: Nach Monat</caption>" in head
     assert '<th scope="col">Monat</th>' in head  # not the grouping's key, "Month"
+
+
+def test_figures_read_in_the_readers_language_on_the_page_and_plain_in_the_csv(programme, admin):
+    add_circle(programme, people=[dept("Sales")] * 5, name="Oak", scores=(4, 5, 5, 5))
+    admin.language = "de"
+    admin.save()
+    client = client_for(admin)
+    page = client.get(f"/o/acme/programmes/{programme.pk}/insights/").text
+    assert 'data-testid="kpi-usefulness">4,0<' in page
+    assert f">100{NBSP}%</text>" in page  # the attendance chart's share
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"/o/acme/programmes/{programme.pk}/insights.csv").text))
+    )
+    pulse = next(row for row in rows if row[0] == "pulse")
+    assert pulse[3:5] == ["4.0", "5.0"]  # usefulness and safety, for machines

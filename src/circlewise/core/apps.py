@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.apps import AppConfig, apps
 from django.conf import settings
 from django.db.models.signals import post_migrate
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, to_locale
 
 from circlewise import words
 
@@ -27,7 +27,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        words.use_translation(gettext)  # the pure modules' messages follow the active language
+        # The pure modules' messages and numbers follow the active language.
+        words.use_translation(gettext, lambda: to_locale(get_language() or settings.LANGUAGE_CODE))
         # Sent once per app with models after each migrate; the sites app's signal is the one.
         sites = apps.get_app_config("sites")
         post_migrate.connect(sync_site_domain, sender=sites, dispatch_uid="core.sync_site_domain")

@@ -36,6 +36,7 @@ from circlewise.formation.summary import proposal_summarise, proposal_summary_sa
 from circlewise.matching import InfeasibleError, MatchingError, Progress, form_circles
 from circlewise.programmes.models import Participant, Programme
 from circlewise.programmes.selectors import participants_ready
+from circlewise.words import percent
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -91,7 +92,7 @@ class _Progress:
             message=_(
                 "Searching for the most diverse circles: %(ratio)s of the best possible so far"
             )
-            % {"ratio": f"{update.ratio:.0%}"},
+            % {"ratio": percent(update.ratio)},
         )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from circlewise.matching import AttributeMix, MixSummary
+from circlewise.words import decimal
 
 __all__ = ["MixLine", "attribute_words", "circle_lines", "overall_lines"]
 
@@ -52,7 +53,7 @@ def _hours(value: float) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+    return decimal(value, places=0 if value == int(value) else 1)
 
 
 def _circle_line(mix: AttributeMix) -> MixLine:

@@ -54,7 +54,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from circlewise.words import gettext
+from circlewise.words import decimal, gettext
 
 __all__ = [
     "ANSWER_WINDOW",
@@ -101,9 +101,15 @@ class Figure:
         return self.value is None
 
     def __str__(self) -> str:
-        """The figure as a page shows it (in the reader's language when withheld); the CSV and
-        the API say :data:`NOT_ENOUGH` as it is, for machines."""
-        return gettext(NOT_ENOUGH) if self.value is None else f"{self.value:.1f}"
+        """The figure as a page shows it, in the reader's language ("4,0" in German, or "not
+        enough responses yet"); the CSV (:attr:`plain`) and the API keep plain numbers and
+        :data:`NOT_ENOUGH` as it is, for machines."""
+        return gettext(NOT_ENOUGH) if self.value is None else decimal(self.value)
+
+    @property
+    def plain(self) -> str:
+        """The figure for a CSV file: "4.0", or :data:`NOT_ENOUGH` in English."""
+        return NOT_ENOUGH if self.value is None else f"{self.value:.1f}"
 
 
 def people(group: Group) -> int:

@@ -38,6 +38,7 @@ from circlewise.insights.models import (
 )
 from circlewise.meetings.models import SeriesStatus, Session, SessionSeries, SessionStatus
 from circlewise.programmes.models import Programme
+from circlewise.words import percent
 
 if TYPE_CHECKING:
     from circlewise.accounts.models import User
@@ -312,7 +313,7 @@ def _health(circles: Iterable[Circle], sessions: list[_Session], attendance: dic
             if last <= earlier - FALLING_BY:
                 h.warnings.append(
                     _("Attendance fell from %(earlier)s to %(last)s")
-                    % {"earlier": f"{earlier:.0%}", "last": f"{last:.0%}"}
+                    % {"earlier": percent(earlier), "last": percent(last)}
                 )
         missed = [s for s in past if s.pk not in attendance]
         if missed:

@@ -33,6 +33,7 @@ from circlewise.insights.services import (
     outcome_answer,
     pulse_answer,
 )
+from circlewise.words import percent
 
 QUESTIONS = {
     "usefulness": gettext_lazy("How useful was this session for you?"),
@@ -174,7 +175,7 @@ def dashboard(request: AuthenticatedRequest, org_slug: str, programme_id: int) -
     rows = data.pulse[by]
     attendance = charts.bar_chart(
         [(date_format(m.month, "M Y"), m.attendance, _("no sessions") if m.attendance is None
-          else f"{m.attendance:.0%}") for m in data.months],
+          else percent(m.attendance)) for m in data.months],
         maximum=1,
     )  # fmt: skip
     # Hundreds of circles make a chart nobody can read: circles get the table alone.
@@ -217,7 +218,7 @@ def _figure_text(figure: privacy.Figure | None, *, share: bool = False) -> str:
         return _("not asked")
     if figure.value is None:
         return _not_enough()
-    return f"{figure.value:.0%}" if share else str(figure)
+    return percent(figure.value) if share else str(figure)
 
 
 def _outcomes_context(request: HttpRequest, outcomes: selectors.ProgrammeOutcomes) -> dict:
@@ -277,7 +278,7 @@ def _outcome_csv_rows(outcomes: selectors.ProgrammeOutcomes) -> list[list[str]]:
             section = "outcomes" if dimension == "all" else f"outcomes by {dimension}"
             for row in found:
                 people = "" if row.withheld else str(row.respondents)
-                measures = [(item, NOT_ENOUGH if row.withheld else str(row.items[item]))
+                measures = [(item, NOT_ENOUGH if row.withheld else row.items[item].plain)
                             for item in OUTCOME_SHORT]  # fmt: skip
                 if row.recommend is not None:
                     share = row.recommend.value
@@ -308,8 +309,8 @@ def csv_rows(data: selectors.ProgrammeInsights) -> list[list[str]]:
                 # The number of people is withheld too: with it, two groups' counts would show
                 # who answered.
                 str(row.respondents) if shown else "",
-                str(row.usefulness) if shown else NOT_ENOUGH,
-                str(row.safety) if shown else NOT_ENOUGH, "",
+                row.usefulness.plain if shown else NOT_ENOUGH,
+                row.safety.plain if shown else NOT_ENOUGH, "",
             ])  # fmt: skip
     for health in data.warnings:
         for warning in health.warnings:

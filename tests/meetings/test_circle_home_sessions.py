@@ -39,34 +39,30 @@ def test_it_keeps_the_next_session_from_admins_outside_the_circle_private_side(s
     assert "Coachee" not in page and "dev@acme.test" not in page
 
 
-@pytest.mark.parametrize("viewer_zone", [None, "Asia/Karachi", "America/Los_Angeles"])
-def test_it_counts_a_member_who_left_by_the_servers_days_whoever_looks(
-    scheduled, settings, viewer_zone
+# The first session is at 16:00 UTC on 12 January 2027: on the 13th on Kiritimati (UTC+14).
+ON_KIRITIMATI = datetime(2027, 1, 13, 11, 0, tzinfo=UTC)  # 01:00 on the 14th there
+IN_UTC = datetime(2027, 1, 13, 2, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("server_zone", "left_at", "viewer_zone"),
+    [("Pacific/Kiritimati", ON_KIRITIMATI, None),
+     ("Pacific/Kiritimati", ON_KIRITIMATI, "Asia/Karachi"),
+     ("Pacific/Kiritimati", ON_KIRITIMATI, "America/Los_Angeles"),
+     ("UTC", IN_UTC, None),
+     ("UTC", IN_UTC, "Pacific/Kiritimati")],
+)  # fmt: skip
+def test_a_member_who_left_the_day_after_a_session_is_its_coachee_whoever_looks(
+    scheduled, settings, server_zone, left_at, viewer_zone
 ):
-    # The first session, 16:00 on 12 January 2027 in London, falls on 13 January on
-    # Kiritimati (UTC+14, the server's zone here). Dev leaves at 01:00 there on the 14th (11:00
-    # UTC on the 13th): after that session, so he is still its coachee, whichever zone the page
-    # is shown in. Read as a UTC day, his leaving fell on the session's day and took him out.
-    settings.TIME_ZONE = "Pacific/Kiritimati"
+    # Dev left the day after the first session by the server's days, so he is still its
+    # coachee. Reading his leaving as a UTC day, or the session's day in the viewer's zone,
+    # put both on one day and took him out of it (for some viewers only).
+    settings.TIME_ZONE = server_zone
     circle = scheduled.circle
     first = circle.sessions.order_by("starts_at").first()
     seat = circle.members.get(user__name="Dev")
-    seat.left_at = datetime(2027, 1, 13, 11, 0, tzinfo=UTC)
-    seat.save()
-    with timezone.override(viewer_zone):
-        rotation = circle_rotation(circle=circle, now=datetime(2027, 1, 1, tzinfo=UTC))
-    assert rotation.coachees(first.pk) == ["Dev"]
-
-
-@pytest.mark.parametrize("viewer_zone", [None, "Pacific/Kiritimati"])
-def test_it_gives_everyone_the_same_rotation_whatever_their_zone(scheduled, viewer_zone):
-    # Dev leaves at 02:00 UTC on 13 January, the day after the first session (16:00 UTC on the
-    # 12th; the server's zone is UTC). On Kiritimati that session falls on the 13th: reading
-    # its day in the viewer's zone took Dev out of it for viewers there alone.
-    circle = scheduled.circle
-    first = circle.sessions.order_by("starts_at").first()
-    seat = circle.members.get(user__name="Dev")
-    seat.left_at = datetime(2027, 1, 13, 2, 0, tzinfo=UTC)
+    seat.left_at = left_at
     seat.save()
     with timezone.override(viewer_zone):
         rotation = circle_rotation(circle=circle, now=datetime(2027, 1, 1, tzinfo=UTC))

@@ -122,9 +122,9 @@ def test_the_shared_cache_keeps_login_rate_limits_while_many_programmes_keep_cou
     assert cache.get(limit) == [1.0, 2.0, 3.0]
 
 
-def _postgres_options(**env: str) -> str:
+def _postgres_options(query: str = "", **env: str) -> str:
     code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
-    url = "postgres://postgres@127.0.0.1:5432/unused"  # settings only: nothing connects
+    url = "postgres://postgres@127.0.0.1:5432/unused" + query  # settings only: nothing connects
     result = run_manage("shell", "-v", "0", "-c", code, DEBUG="1", DATABASE_URL=url, **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
@@ -134,6 +134,12 @@ def test_it_prepares_statements_on_postgresql_only_when_asked() -> None:
     assert _postgres_options() == "{}"
     assert _postgres_options(DB_PREPARED_STATEMENTS="1") == (
         "{'server_side_binding': True, 'prepare_threshold': 5}"
+    )
+
+
+def test_prepared_statements_keep_the_options_the_database_url_asks_for() -> None:
+    assert _postgres_options("?sslmode=require", DB_PREPARED_STATEMENTS="1") == (
+        "{'sslmode': 'require', 'server_side_binding': True, 'prepare_threshold': 5}"
     )
 
 

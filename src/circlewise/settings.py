@@ -172,7 +172,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
     # each time: its CPU per page about halves. Off unless asked for: the values then travel as
     # parameters, at most 65,535 per query, which forming circles for a programme of more than
     # about 65,000 people exceeds; and a pooler in transaction mode cannot keep them.
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # Added to what DATABASE_URL asked for (``?sslmode=require`` and the like), never instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the task worker writes; IMMEDIATE transactions take the
     # write lock up front so two writers queue on the busy timeout instead of failing with

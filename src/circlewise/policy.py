@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from circlewise.circles.models import Circle, CircleMember
+from circlewise.core.rows import one_or_none
 from circlewise.formation.models import FormationRun
 from circlewise.insights.models import OutcomeRequest, PulseRequest
 from circlewise.organisations.models import Membership, Organisation, Role
@@ -103,10 +104,10 @@ def membership_or_404(user: User, organisation_slug: str) -> Membership:
     """The user's membership of the organisation; 404 for anyone outside it."""
     if not user.is_authenticated:
         raise Http404(_("No such organisation."))
-    membership = (
-        Membership.objects.select_related("organisation", "user")
-        .filter(user=user, organisation__slug=organisation_slug)
-        .first()
+    membership = one_or_none(
+        Membership.objects.select_related("organisation", "user"),
+        user=user,
+        organisation__slug=organisation_slug,
     )
     if membership is None:
         raise Http404(_("No such organisation."))
@@ -350,7 +351,7 @@ def _of_organisation[M: (Circle, Programme)](
     """The object ``pk`` among ``objects`` when it belongs to the membership's organisation,
     with that organisation attached: it was read with the membership, so no join reads it
     again."""
-    found = objects.filter(pk=pk, organisation_id=membership.organisation_id).first()
+    found = one_or_none(objects, pk=pk, organisation_id=membership.organisation_id)
     if found is not None:
         found.organisation = membership.organisation
     return found
@@ -393,7 +394,7 @@ def run_for(
 ) -> FormationRun:
     """A formation run of a programme reached through :func:`programme_for`; 404 otherwise."""
     programme = programme_for(membership, programme_id, perm=perm)
-    run = FormationRun.objects.filter(pk=run_id, programme=programme).first()
+    run = one_or_none(FormationRun.objects.all(), pk=run_id, programme=programme)
     if run is None:
         raise Http404(_("No such formation run."))
     run.programme = programme
@@ -456,7 +457,7 @@ def circle_insights_for(membership: Membership, circle_id: int) -> Circle:
 def _survey_request_for[Survey: (PulseRequest, OutcomeRequest)](
     requests: QuerySet[Survey], user: User | AnonymousUser, token: str
 ) -> Survey:
-    found = requests.filter(token=token, user__is_active=True).first()
+    found = one_or_none(requests, token=token, user__is_active=True)
     if found is None or (user.is_authenticated and user.pk != found.user_id):
         raise Http404(_("No such survey."))
     return found

@@ -42,6 +42,7 @@ from circlewise.circles.selectors import circles_for_programme, member_name
 from circlewise.contracts.selectors import contract_status
 from circlewise.core.errors import ServiceError
 from circlewise.core.http import ApiRequest
+from circlewise.core.rows import one_or_none
 from circlewise.formation.selectors import latest_run
 from circlewise.formation.services import formation_start
 from circlewise.organisations.models import Membership
@@ -291,10 +292,10 @@ def list_circles(request: ApiRequest, org_slug: str, programme_id: int):
 def _private_circle(request: ApiRequest, org_slug: str, circle_id: int):
     """A circle whose private side (contract, rotation) the token's user may see, else 404."""
     membership = _membership(request, org_slug)
-    circle = (
-        Circle.objects.select_related("programme", "coach")
-        .filter(pk=circle_id, organisation=membership.organisation)
-        .first()
+    circle = one_or_none(
+        Circle.objects.select_related("programme", "coach"),
+        pk=circle_id,
+        organisation=membership.organisation,
     )
     if circle is None or not policy.can_see_circle_private(membership, circle):
         raise Http404(_("No such circle."))

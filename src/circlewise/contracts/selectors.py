@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from circlewise.circles.models import Circle, CircleMember
 from circlewise.contracts.models import ContractAcceptance, ContractTemplate, ContractVersion
 from circlewise.contracts.terms import DEFAULT_AGREEMENTS, Terms
+from circlewise.core.rows import one_or_none
 
 __all__ = ["ContractStatus", "contract_history", "contract_status", "starting_terms"]
 
@@ -36,7 +37,7 @@ def starting_terms(*, circle: Circle) -> Terms:
     programme = circle.programme
     if programme is None:
         return Terms(agreements=DEFAULT_AGREEMENTS, goal=circle.topic, duration="")
-    template = ContractTemplate.objects.filter(programme=programme).first()
+    template = one_or_none(ContractTemplate.objects.all(), programme=programme)
     agreements = tuple(template.agreements) if template else DEFAULT_AGREEMENTS
     months = programme.duration_months
     duration = ngettext(

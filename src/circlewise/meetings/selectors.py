@@ -24,6 +24,7 @@ from circlewise.circles.selectors import (
     user_circle_ids,
 )
 from circlewise.core.mail import absolute_url
+from circlewise.core.rows import one_or_none
 from circlewise.meetings import ics
 from circlewise.meetings.ics import Person
 from circlewise.meetings.models import (
@@ -181,7 +182,7 @@ def absences_by_session(*, sessions: list[Session]) -> dict[int, list[SessionAbs
 
 
 def calendar_feed(*, user: User) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(user=user).first()
+    return one_or_none(CalendarFeed.objects.all(), user=user)
 
 
 def local_moment(*, day: date, at: time, time_zone: str) -> datetime:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from circlewise.accounts.models import User
 from circlewise.core.kept import kept
+from circlewise.core.rows import one_or_none
 from circlewise.organisations.models import (
     Activity,
     Invitation,
@@ -73,10 +74,8 @@ def members_of(*, organisation: Organisation, query: str = "") -> QuerySet[Membe
 
 
 def member_in(*, organisation: Organisation, membership_id: int) -> Membership | None:
-    return (
-        Membership.objects.select_related("user")
-        .filter(organisation=organisation, pk=membership_id)
-        .first()
+    return one_or_none(
+        Membership.objects.select_related("user"), organisation=organisation, pk=membership_id
     )
 
 
@@ -87,7 +86,7 @@ def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
 
 
 def invitation_by_token(*, token: str) -> Invitation | None:
-    return Invitation.objects.select_related("organisation").filter(token=token).first()
+    return one_or_none(Invitation.objects.select_related("organisation"), token=token)
 
 
 def invitation_closed_reason(*, invitation: Invitation) -> str:

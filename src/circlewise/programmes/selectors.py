@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 
 from circlewise import policy
 from circlewise.core.kept import COUNTS_FRESH, kept
+from circlewise.core.rows import one_or_none
 from circlewise.programmes.models import (
     EnrolmentUpload,
     Participant,
@@ -197,7 +198,7 @@ def _intake(total: int, done: int) -> dict[str, int]:
 
 def pending_upload(*, programme: Programme, upload_id: int) -> EnrolmentUpload | None:
     """An unconfirmed upload of this programme (never another programme's)."""
-    return programme.uploads.filter(pk=upload_id, confirmed_at__isnull=True).first()
+    return one_or_none(programme.uploads.all(), pk=upload_id, confirmed_at__isnull=True)
 
 
 def composition_values(*, participant: Participant, week_of: date | None = None) -> dict:

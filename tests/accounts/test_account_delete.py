@@ -306,3 +306,37 @@ def test_a_closed_circle_lists_a_former_member_without_an_address(organisation, 
     content = page.content.decode()
     assert page.status_code == 200 and "a former member" in content
     assert "deleted.invalid" not in content and "Mia" not in content
+
+
+def test_it_erases_what_waits_at_a_verified_address_and_nothing_at_an_unverified_one(
+    organisation, member
+):
+    """An enrolment not yet claimed ends, anonymous, and an invitation goes, when they wait at an
+    address the person verified. An address they only typed in may be somebody else's: what
+    waits there, and the audit log's mentions of it, stay as they were."""
+    from circlewise.organisations.models import Activity, Invitation
+    from circlewise.programmes.models import ParticipantStatus
+    from tests.programmes.factories import make_participant, make_programme
+
+    member.emailaddress_set.create(email="mia.home@example.org", verified=True)
+    member.emailaddress_set.create(email="boss@acme.test", verified=False)
+    programme = make_programme(organisation, name="Mentors")
+    waiting = make_participant(programme, "mia.home@example.org", goals="Lead a team")
+    theirs = make_participant(programme, "boss@acme.test", name="The Boss")
+    Invitation.objects.create(organisation=organisation, email="mia.home@example.org")
+    Invitation.objects.create(organisation=organisation, email="boss@acme.test")
+    for address in ("mia.home@example.org", "boss@acme.test"):
+        Activity.objects.create(
+            organisation=organisation, action="invite", summary=f"Invited {address}."
+        )
+
+    account_delete(user=member)
+
+    waiting.refresh_from_db()
+    assert (waiting.name, waiting.goals, waiting.user_id) == ("", "", None)
+    assert waiting.status == ParticipantStatus.LEFT and waiting.email.endswith("@deleted.invalid")
+    theirs.refresh_from_db()
+    assert (theirs.email, theirs.name, theirs.status) == ("boss@acme.test", "The Boss", "invited")
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["boss@acme.test"]
+    summaries = set(Activity.objects.filter(action="invite").values_list("summary", flat=True))
+    assert summaries == {"Invited a former member.", "Invited boss@acme.test."}

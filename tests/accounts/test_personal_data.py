@@ -115,3 +115,35 @@ def test_the_export_is_bounded_in_queries_and_time(programme, coach):
     many, seconds = measure()
     assert many == few
     assert seconds < 2
+
+
+def test_the_export_holds_enrolments_and_invitations_waiting_at_a_verified_address_only(
+    organisation, member
+):
+    """A programme enrols people, and an organisation invites them, by address: what waits at an
+    address the person verified is theirs; at an address they only typed in, it may be
+    somebody else's, and stays out."""
+    from circlewise.organisations.models import Invitation
+    from tests.programmes.factories import make_participant, make_programme
+
+    member.emailaddress_set.create(email="mia.home@example.org", verified=True)
+    member.emailaddress_set.create(email="boss@acme.test", verified=False)
+    programme = make_programme(organisation, name="Mentors")
+    make_participant(programme, "mia.home@example.org", attributes={"department": "Design"})
+    make_participant(programme, "boss@acme.test", name="The Boss")
+    Invitation.objects.create(organisation=organisation, email="mia.home@example.org")
+    Invitation.objects.create(organisation=organisation, email="boss@acme.test")
+
+    response = client_for(member).get(reverse("accounts:your_data_json"))
+
+    data = json.loads(response.content)
+    waiting = data["programmes"]["participations"]
+    assert [(p["email"], p["programme_name"]) for p in waiting] == [
+        ("mia.home@example.org", "Mentors")
+    ]
+    assert waiting[0]["attributes"] == {"department": "Design"}
+    received = data["organisations"]["invitations_received"]
+    assert [(i["email"], i["organisation_name"]) for i in received] == [
+        ("mia.home@example.org", "Acme")
+    ]
+    assert "The Boss" not in response.content.decode()

@@ -39,6 +39,7 @@ __all__ = [
     "personal_data_erase",
     "rows",
     "sections",
+    "undeliverable_address",
 ]
 
 
@@ -50,7 +51,9 @@ class Section:
     section exports and erases; ``export(user=…)`` returns JSON-ready data, ``erase(user=…,
     emails=…)`` removes the personal content. Erasing runs inside the deletion's transaction, in
     the order of :func:`sections`, after the user row became the tombstone: ``emails`` are the
-    addresses the person had, for text that may quote one.
+    addresses the person *verified*, for rows held by address alone (an enrolment not yet
+    claimed, an invitation) and for text that may quote one. Only a verified address is proof:
+    an unverified one may be somebody else's, whose rows are not the person's to take or erase.
     """
 
     key: str
@@ -114,6 +117,12 @@ def _account_export(*, user: User) -> dict[str, Any]:
     }
 
 
+def undeliverable_address() -> str:
+    """An address that can never receive mail (RFC 2606 ".invalid"), unique as the columns that
+    hold addresses demand: what an erased row keeps instead of the person's."""
+    return f"former-{uuid.uuid4().hex}@deleted.invalid"
+
+
 def _account_erase(*, user: User, emails: frozenset[str]) -> None:
     """Turn the user row into the tombstone and remove what only identified or signed them in.
 
@@ -127,8 +136,7 @@ def _account_erase(*, user: User, emails: frozenset[str]) -> None:
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     ApiToken.objects.filter(user=user).delete()
-    # An address that can never receive mail (RFC 2606 ".invalid"), unique as the column demands.
-    user.email = f"former-{uuid.uuid4().hex}@deleted.invalid"
+    user.email = undeliverable_address()
     user.name = ""
     user.pronouns = ""
     user.time_zone = "UTC"
@@ -194,11 +202,8 @@ def personal_data(*, user: User) -> dict[str, Any]:
 
 def personal_data_erase(*, user: User) -> None:
     """Run every section's ``erase`` (in order). The caller holds the transaction."""
-    from allauth.account.models import EmailAddress
+    from circlewise.policy import verified_emails
 
-    emails = frozenset(
-        [user.email.lower(), *(e.lower() for e in EmailAddress.objects.filter(user=user)
-                               .values_list("email", flat=True))]
-    )  # fmt: skip
+    emails = frozenset(verified_emails(user))  # read before the account's section deletes them
     for section in sections():
         section.erase(user=user, emails=emails)

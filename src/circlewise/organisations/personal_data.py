@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
 
+from circlewise import policy
 from circlewise.accounts.personal_data import Section, rows
 from circlewise.organisations.models import Activity, Invitation, Membership
 from circlewise.organisations.services import members_changed
@@ -36,6 +37,16 @@ def export(*, user: User) -> dict[str, Any]:
             organisation_name=F("organisation__name"),
             manager_name=F("manager__user__name"),
         ),
+        "invitations_received": rows(
+            Invitation.objects.filter(email__in=policy.verified_emails(user)).order_by(
+                "created_at"
+            ),
+            "email",
+            "role",
+            "status",
+            "created_at",
+            organisation_name=F("organisation__name"),
+        ),
         "invitations_sent": rows(
             Invitation.objects.filter(invited_by=user).order_by("created_at"),
             "email",
@@ -57,12 +68,14 @@ def export(*, user: User) -> dict[str, Any]:
 
 
 def erase(*, user: User, emails: frozenset[str]) -> None:
-    """Memberships go (the person is in no organisation any more); the audit log keeps its
-    entries, without the person: no actor, and "a former member" where it quoted their address."""
+    """Memberships go (the person is in no organisation any more), and so do the invitations to
+    their addresses; the audit log keeps its entries, without the person: no actor, and "a
+    former member" where it quoted their address."""
     memberships = Membership.objects.filter(user=user)
     organisation_ids = list(memberships.values_list("organisation_id", flat=True))
     memberships.delete()
     members_changed(organisation_ids=organisation_ids)
+    Invitation.objects.filter(email__in=emails).delete()
     Invitation.objects.filter(invited_by=user).update(invited_by=None)
     Activity.objects.filter(actor=user).update(actor=None)
     for address in emails:

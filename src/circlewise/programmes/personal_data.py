@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from circlewise.accounts.personal_data import Section, rows
+from circlewise import policy
+from circlewise.accounts.personal_data import Section, rows, undeliverable_address
 from circlewise.programmes.models import EnrolmentUpload, Participant, ParticipantStatus, Programme
 from circlewise.programmes.services import counts_changed
 
@@ -15,10 +16,18 @@ if TYPE_CHECKING:
     from circlewise.accounts.models import User
 
 
+def _enrolments(user: User, emails: frozenset[str] | set[str]) -> Q:
+    """The person's enrolments: those of the account, and those still waiting, unclaimed, at an
+    address they verified (a programme enrols people by address before they sign up)."""
+    return Q(user=user) | Q(user__isnull=True, email__in=emails)
+
+
 def export(*, user: User) -> dict[str, Any]:
     return {
         "participations": rows(
-            Participant.objects.filter(user=user).order_by("invited_at"),
+            Participant.objects.filter(_enrolments(user, policy.verified_emails(user))).order_by(
+                "invited_at"
+            ),
             "email",
             "name",
             "manager_email",
@@ -53,13 +62,16 @@ def erase(*, user: User, emails: frozenset[str]) -> None:
     """Each enrolment stays, ended and anonymous, so that enrolment and intake counts stay; of
     the intake answers only those pulse figures are grouped by are kept (a department or level
     of nobody in particular), so that those figures stay too. Name, address, goals, languages,
-    availability and every other answer go."""
+    availability and every other answer go. An enrolment still waiting at one of their
+    addresses ends too: nobody can claim it any more."""
     from circlewise.insights.selectors import PULSE_ATTRIBUTES
 
     now = timezone.now()
-    enrolments = list(Participant.objects.filter(user=user))
+    enrolments = list(Participant.objects.filter(_enrolments(user, emails)))
     for participant in enrolments:
-        participant.email = user.email  # the tombstone's address, unique and undeliverable
+        # The tombstone's address where the enrolment is the account's; a waiting one stays
+        # apart from the account, and from the person's other enrolments in the programme.
+        participant.email = user.email if participant.user_id else undeliverable_address()
         participant.name = ""
         participant.manager_email = ""
         participant.attributes = {

@@ -22,6 +22,7 @@ from circlewise import policy
 from circlewise.circles.models import Circle
 from circlewise.core.errors import ServiceError
 from circlewise.core.http import AuthenticatedRequest
+from circlewise.core.rows import one_or_none
 from circlewise.meetings import selectors, services
 from circlewise.meetings.forms import AbsenceForm, MoveForm, PickSlotForm, SetByHandForm
 from circlewise.meetings.models import CalendarFeed, Session
@@ -305,7 +306,7 @@ def invitation(request: AuthenticatedRequest, org_slug: str, circle_id: int) -> 
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A user's private calendar feed: no login, the secret token in the URL is the key."""
-    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    found = one_or_none(CalendarFeed.objects.select_related("user"), token=token)
     if found is None or not found.user.is_active:
         raise Http404(_("No such calendar."))
     response = HttpResponse(selectors.feed_calendar(user=found.user), content_type=CALENDAR_TYPE)

@@ -26,3 +26,14 @@ def test_it_writes_whole_numbers_without_decimals_and_groups_thousands():
     with translation.override("de"):
         assert words.decimal(1234.56, places=0) == "1.235"
         assert words.decimal(1234.56) == "1.234,6"
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("en-gb", "62%"), ("de", f"62{NBSP}%"), ("fr", f"62{NBSP}%")]
+)
+def test_templates_write_percentages_by_the_same_rule(language, written):
+    from django.template import Context, Template
+
+    page = Template("{% load numbers %}[{{ share|percent }}][{{ none|percent }}]")
+    with translation.override(language):
+        assert page.render(Context({"share": 0.62, "none": None})) == f"[{written}][]"

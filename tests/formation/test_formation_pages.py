@@ -266,7 +266,7 @@ def test_it_shows_progress_in_percent_and_says_when_the_engine_is_compiling(
     url = f"{_formation_url(programme)}{run.pk}/status/"
     monkeypatch.setattr("circlewise.formation.views.kernels_ready", lambda: True)
     body = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert "Forming circles… 62 %" in body and 'value="62"' in body
+    assert "Forming circles… 62%" in body and 'value="62"' in body
     monkeypatch.setattr("circlewise.formation.views.kernels_ready", lambda: False)
     body = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "Preparing the engine (first run only)…" in body

@@ -50,8 +50,17 @@ def test_figures_read_in_the_readers_language_on_the_page_and_plain_in_the_csv(p
     page = client.get(f"/o/acme/programmes/{programme.pk}/insights/").text
     assert 'data-testid="kpi-usefulness">4,0<' in page
     assert f">100{NBSP}%</text>" in page  # the attendance chart's share
+    assert f"<td>100{NBSP}%</td>" in page  # and the attendance table's, written the same way
     rows = list(
         csv.reader(io.StringIO(client.get(f"/o/acme/programmes/{programme.pk}/insights.csv").text))
     )
     pulse = next(row for row in rows if row[0] == "pulse")
     assert pulse[3:5] == ["4.0", "5.0"]  # usefulness and safety, for machines
+
+
+def test_the_attendance_table_writes_its_share_as_the_chart_beside_it_does(programme, admin):
+    """In English too: "100%" in the chart and the table, not "100%" and "100 %"."""
+    add_circle(programme, people=[dept("Sales")] * 5, name="Oak", scores=(4, 5, 5, 5))
+    page = client_for(admin).get(f"/o/acme/programmes/{programme.pk}/insights/").text
+    assert ">100%</text>" in page and "<td>100%</td>" in page
+    assert "100 %" not in page and f"100{NBSP}%" not in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 
@@ -16,5 +17,5 @@ def one_or_none[M: Model](rows: QuerySet[M], **lookups: Any) -> M | None:
     """
     try:
         return rows.get(**lookups)
-    except rows.model.DoesNotExist:
+    except ObjectDoesNotExist:  # the base of every model's DoesNotExist
         return None

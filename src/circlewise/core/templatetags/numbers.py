@@ -1,4 +1,4 @@
-"""Numbers for readers in templates, by the same rule as the pure modules' (``circlewise.words``)."""
+"""Numbers for readers in templates, by the rule of the pure modules (``circlewise.words``)."""
 
 from __future__ import annotations
 

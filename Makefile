@@ -129,6 +129,9 @@ e2e: $(STAMP) chromium messages
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	@command -v valgrind >/dev/null || { \
+	  echo "Installing Debian's valgrind for bench/instructions.py"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

@@ -599,6 +599,29 @@ def report(results: dict, command: str, queries: dict, *, processes: int, second
     return "\n".join(lines)
 
 
+def serving_environment(database_url: str) -> dict[str, str]:
+    """The settings the benchmark's server (and ``bench/instructions.py``) run with."""
+    return {
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        # The fixtures' sessions are signed with it.
+        "SECRET_KEY": "load-benchmark-only-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on 127.0.0.1; requests say X-Forwarded-Proto
+        "DJANGO_SETTINGS_MODULE": "circlewise.settings",
+        "CIRCLEWISE_VAR_DIR": tempfile.mkdtemp(prefix="circlewise-load-"),
+        "EMAIL_BACKEND": "smtp",  # the deploy check refuses the console mailer; nothing is sent
+        "LOG_LEVEL": "WARNING",
+        # What the README advises below 65,000 people a programme; 0 measures without.
+        "DB_PREPARED_STATEMENTS": os.environ.get("DB_PREPARED_STATEMENTS", "1"),
+    }
+
+
+def fixtures_path(database_url: str) -> Path:
+    """Where the build of ``database_url`` keeps its fixtures (organisations, sessions, tokens)."""
+    return Path(tempfile.gettempdir()) / f"{database_url.rsplit('/', 1)[1]}-fixtures.json"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="300,10000", help="participants per organisation")
@@ -627,20 +650,8 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     probed = sorted({*sizes, *(int(s) for s in args.probe_sizes.split(",") if s)})
     only = [name for name in PAGES if not args.only or name in args.only.split(",")]
-    os.environ.update(
-        DATABASE_URL=args.database_url,
-        DEBUG="0",
-        SECRET_KEY="load-benchmark-only-" + "k" * 50,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",  # plain HTTP on 127.0.0.1; requests say X-Forwarded-Proto
-        DJANGO_SETTINGS_MODULE="circlewise.settings",
-        CIRCLEWISE_VAR_DIR=tempfile.mkdtemp(prefix="circlewise-load-"),
-        EMAIL_BACKEND="smtp",  # the deploy check refuses the console mailer; nothing is sent
-        LOG_LEVEL="WARNING",
-        # What the README advises below 65,000 people a programme; 0 measures without.
-        DB_PREPARED_STATEMENTS=os.environ.get("DB_PREPARED_STATEMENTS", "1"),
-    )
-    built = Path(tempfile.gettempdir()) / f"{args.database_url.rsplit('/', 1)[1]}-fixtures.json"
+    os.environ.update(serving_environment(args.database_url))
+    built = fixtures_path(args.database_url)
     if not args.reuse:
         recreate_database(args.database_url)
     import django

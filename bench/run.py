@@ -27,6 +27,12 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
         [],
         ["--sizes", "300,2000", "--probe-sizes", "", "--seconds", "5", "--mix-seconds", "10"],
     ),
+    # After "load", which builds the database it reads.
+    "instructions": (
+        "instructions.py",
+        [],
+        ["--pages", "member: circle page,admin: programme list", "--requests", "5"],
+    ),
     "dashboard": ("dashboard.py", [], ["--repeat", "3"]),
     "mdgplib": (
         "mdgplib.py",

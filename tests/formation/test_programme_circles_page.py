@@ -65,6 +65,23 @@ def test_it_lists_the_first_of_the_queue_and_counts_the_rest(programme, add_part
     assert body.count('name="participant"') == QUEUE_SHOWN
     # Both circles have room (5 of 6): each waiting person can be placed in either.
     assert f'<option value="{circles[1].pk}">Circle 001 (5 of 6)</option>' in body
+    assert body.count(f'<option value="{circles[1].pk}">') == QUEUE_SHOWN
+
+
+def test_the_circles_offered_to_the_queue_are_escaped_and_translated(
+    programme, add_participants, admin
+):
+    """The options are written once for the whole queue (not per person): still as the
+    template would write them."""
+    circles = _published(programme, add_participants, 2)
+    add_participants(programme, 2, start=100)
+    circles[0].name = "<b>Oak</b>"
+    circles[0].save()
+    admin.language = "de"
+    admin.save()
+    body = client_for(admin).get(_url(programme)).content.decode()
+    assert f'<option value="{circles[0].pk}">&lt;b&gt;Oak&lt;/b&gt; (5 von 6)</option>' in body
+    assert "<b>Oak</b>" not in body
 
 
 def test_it_places_one_waiting_person_in_a_circle_found_on_the_page(

@@ -168,6 +168,8 @@ def main() -> int:
     for name in names:
         rows.append((name, count(name, args.size, args.requests)))
         print(f"{name:<28} {rows[-1][1] / 1e6:8.2f} M instructions a request", flush=True)
+    if names != list(PAGES):  # a few pages, while working on them: the results file stays whole
+        return 0
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Instructions per request (callgrind)",

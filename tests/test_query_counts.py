@@ -67,8 +67,10 @@ def _count(client: Client, url: str) -> tuple[int, int]:
     return status, len(queries)
 
 
-def test_it_runs_as_many_queries_on_every_key_page_for_twice_the_data(organisation, admin, member):
-    programme = make_programme(organisation, status=ProgrammeStatus.PUBLISHED)
+def test_it_runs_as_many_queries_on_every_key_page_for_twice_the_data(
+    organisation, admin, member, coach
+):
+    programme = make_programme(organisation, status=ProgrammeStatus.PUBLISHED, with_coach=True)
     mine = make_participant(programme, member.email, ready=True, user=member)
     own = _circle(programme, "Own circle", [mine, *_people(programme, 9000, 4)])
     _grow(programme, [admin, member], start=0)
@@ -91,6 +93,7 @@ def test_it_runs_as_many_queries_on_every_key_page_for_twice_the_data(organisati
         ("admin", f"{p}/participants/"),
         ("admin", f"{p}/circles/"),
         ("admin", f"{p}/circles/?q=Person&page=1"),
+        ("admin", f"{p}/coaches/"),  # each circle with the coaches to choose from
         ("admin", f"{org}/circles/{own.pk}/"),
         ("member", "/"),
         ("member", f"{org}/"),

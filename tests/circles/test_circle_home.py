@@ -248,3 +248,23 @@ def test_it_replans_with_two_coachees_when_the_circle_chooses(
     )
     programme_circle.refresh_from_db()
     assert programme_circle.coachees_per_session == 2  # refused: nothing changed
+
+
+def test_the_coaches_page_shows_circles_a_page_at_a_time_and_counts_them_all(
+    organisation, programme_circle, admin
+):
+    from circlewise.circles.coach_views import COACHES_PER_PAGE
+
+    programme = programme_circle.programme  # with coaches; Cody coaches in the organisation
+    Circle.objects.bulk_create(
+        Circle(organisation=organisation, programme=programme, name=f"C{n:03}")
+        for n in range(COACHES_PER_PAGE)
+    )
+    _coach(organisation, "one@acme.test")
+    client, url = client_for(admin), f"/o/acme/programmes/{programme.pk}/coaches/"
+    first = client.get(url).content.decode()
+    assert first.count('name="coach"') == COACHES_PER_PAGE and "Page 1 of 2" in first
+    assert f"to the {COACHES_PER_PAGE + 1} circles without one" in first  # all, not the page's
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('name="coach"') == 1 and "Oak" in second  # C000…C049, then Oak
+    assert second.count("(suggested)") == 1 and "One · 0 circles" in second  # Cody suggested

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +23,8 @@ from circlewise.core.http import AuthenticatedRequest
 from circlewise.organisations.models import Membership
 from circlewise.policy import Perm
 from circlewise.programmes.models import Programme
+
+COACHES_PER_PAGE = 50  # circles a page, each with its coaches to choose from
 
 
 def _require_manager(membership: Membership, programme: Programme | None) -> None:
@@ -54,12 +57,15 @@ def coaches(request: AuthenticatedRequest, org_slug: str, programme_id: int) -> 
                 % {"count": count},
             )
         return redirect("circles:coaches", org_slug, programme.pk)
-    circles = programme.circles.filter(status=CircleStatus.ACTIVE).select_related("coach")
-    rows = [(circle, selectors.coach_options(circle=circle)) for circle in circles]
+    active = programme.circles.filter(status=CircleStatus.ACTIVE)
+    circles = active.select_related("coach").order_by("name", "pk")
+    page = Paginator(circles, COACHES_PER_PAGE).get_page(request.GET.get("page"))
+    options = selectors.coach_options_for(circles=list(page.object_list))
     context = {
         "programme": programme,
-        "rows": rows,
-        "without_coach": sum(1 for circle, _ in rows if circle.coach_id is None),
+        "page": page,
+        "rows": [(circle, options[circle.pk]) for circle in page.object_list],
+        "without_coach": active.filter(coach__isnull=True).count(),
     }
     return render(request, "circles/coaches.html", context)
 

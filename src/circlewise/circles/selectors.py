@@ -58,6 +58,7 @@ __all__ = [
     "circles_for_user",
     "closed_circles_for_user",
     "coach_options",
+    "coach_options_for",
     "listed_circles",
     "member_name",
     "pending_requests",
@@ -529,10 +530,10 @@ def _band(time_zone: str) -> str:
     return time_zone_band(time_zone, on=timezone.localdate())
 
 
-def _circle_band(circle: Circle) -> str:
+def _circle_band(seats: Iterable[CircleMember]) -> str:
     zones = [
         (m.user and m.user.time_zone) or (m.participant and m.participant.time_zone) or ""
-        for m in active_members(circle=circle)
+        for m in seats
     ]
     bands = Counter(band for band in map(_band, zones) if band)
     return bands.most_common(1)[0][0] if bands else ""
@@ -550,10 +551,16 @@ def _language_code(text: str) -> str:
 def coach_options(*, circle: Circle) -> list[CoachOption]:
     """The organisation's coaches who are not members of the circle, best suggestion first:
     a shared language, then the fewest active circles, then the circle's time-zone band."""
-    seated = circle.members.filter(left_at__isnull=True, user__isnull=False).values("user_id")
-    coaches = (
-        Membership.objects.filter(organisation_id=circle.organisation_id, role=Role.COACH)
-        .exclude(user_id__in=seated)
+    return coach_options_for(circles=[circle])[circle.pk]
+
+
+def coach_options_for(*, circles: Sequence[Circle]) -> dict[int, list[CoachOption]]:
+    """:func:`coach_options` of several circles of one organisation, by circle id: two queries
+    whatever their number (the coaches page shows a page of circles)."""
+    if not circles:
+        return {}
+    coaches = list(
+        Membership.objects.filter(organisation_id=circles[0].organisation_id, role=Role.COACH)
         .select_related("user")
         .annotate(
             coached=Count(
@@ -562,14 +569,26 @@ def coach_options(*, circle: Circle) -> list[CoachOption]:
             )
         )
     )
-    language, band = _language_code(circle.language), _circle_band(circle)
+    seats: dict[int, list[CircleMember]] = {circle.pk: [] for circle in circles}
+    active = CircleMember.objects.filter(circle__in=circles, left_at__isnull=True)
+    for seat in active.select_related("user", "participant"):
+        seats[seat.circle_id].append(seat)
+    return {circle.pk: _coach_options(circle, seats[circle.pk], coaches) for circle in circles}
+
+
+def _coach_options(
+    circle: Circle, seats: list[CircleMember], coaches: Sequence[Membership]
+) -> list[CoachOption]:
+    seated = {seat.user_id for seat in seats if seat.user_id is not None}
+    language, band = _language_code(circle.language), _circle_band(seats)
     options = [
         CoachOption(
             coach=membership.user,
-            circles=membership.coached,
+            circles=membership.coached,  # type: ignore[attr-defined]
             shares_language=bool(language) and _language_code(membership.user.language) == language,
             shares_band=bool(band) and _band(membership.user.time_zone) == band,
         )
         for membership in coaches
+        if membership.user_id not in seated
     ]
     return sorted(options, key=lambda option: option.rank)

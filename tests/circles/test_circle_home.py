@@ -156,7 +156,8 @@ def test_it_suggests_a_coach_by_language_then_fewest_circles_then_time_zones(
     german = _coach(organisation, "german@acme.test", language="de")
     free = _coach(organisation, "free@acme.test")
     Circle.objects.create(organisation=organisation, name="Elm", coach=busy)
-    ranked = [option.coach for option in selectors.coach_options(circle=programme_circle)]
+    options = selectors.coach_options_for(circles=[programme_circle])[programme_circle.pk]
+    ranked = [option.coach for option in options]
     assert ranked.index(free) < ranked.index(far)  # as free, in the circle's time-zone band
     assert ranked.index(far) < ranked.index(busy)  # fewer circles
     assert ranked[-1] == german  # no shared language
@@ -181,6 +182,27 @@ def test_it_assigns_coaches_evenly_and_never_counts_them_as_participants(
     counts = sorted(coaches.count(email) for email in set(coaches))
     assert counts[-1] - counts[0] <= 1
     assert not programme_circle.members.filter(user__email__in=coaches).exists()
+
+
+def test_assigning_coaches_evenly_runs_as_many_queries_for_twice_the_circles(
+    organisation, programme_circle, admin
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    programme = programme_circle.programme
+    _coach(organisation, "one@acme.test")
+
+    def assign(circles: int) -> int:
+        Circle.objects.filter(programme=programme).update(coach=None)
+        for n in range(circles - programme.circles.count()):
+            Circle.objects.create(organisation=organisation, programme=programme, name=f"C{n}")
+        with CaptureQueriesContext(connection) as queries:
+            assigned = services.coaches_assign_evenly(programme=programme, by=admin)
+        assert len(assigned) == circles and all(circle.coach_id for circle in assigned)
+        return len(queries)
+
+    assert assign(3) == assign(6)
 
 
 def test_it_refuses_a_coach_who_is_not_a_coach_or_is_in_the_circle(

@@ -57,7 +57,6 @@ __all__ = [
     "circles_for_programme",
     "circles_for_user",
     "closed_circles_for_user",
-    "coach_options",
     "coach_options_for",
     "listed_circles",
     "member_name",
@@ -548,15 +547,10 @@ def _language_code(text: str) -> str:
     return codes[0].split("-")[0] if codes else ""
 
 
-def coach_options(*, circle: Circle) -> list[CoachOption]:
-    """The organisation's coaches who are not members of the circle, best suggestion first:
-    a shared language, then the fewest active circles, then the circle's time-zone band."""
-    return coach_options_for(circles=[circle])[circle.pk]
-
-
 def coach_options_for(*, circles: Sequence[Circle]) -> dict[int, list[CoachOption]]:
-    """:func:`coach_options` of several circles of one organisation, by circle id: two queries
-    whatever their number (the coaches page shows a page of circles)."""
+    """For each circle (by id) of one organisation, the organisation's coaches who are not
+    members of it, best suggestion first: a shared language, then the fewest active circles,
+    then the circle's time-zone band. Two queries whatever the number of circles."""
     if not circles:
         return {}
     coaches = list(

@@ -60,11 +60,12 @@ def coaches(request: AuthenticatedRequest, org_slug: str, programme_id: int) -> 
     active = programme.circles.filter(status=CircleStatus.ACTIVE)
     circles = active.select_related("coach").order_by("name", "pk")
     page = Paginator(circles, COACHES_PER_PAGE).get_page(request.GET.get("page"))
-    options = selectors.coach_options_for(circles=list(page.object_list))
+    shown = list(page.object_list)
+    options = selectors.coach_options_for(circles=shown)
     context = {
         "programme": programme,
         "page": page,
-        "rows": [(circle, options[circle.pk]) for circle in page.object_list],
+        "rows": [(circle, options[circle.pk]) for circle in shown],
         "without_coach": active.filter(coach__isnull=True).count(),
     }
     return render(request, "circles/coaches.html", context)
